@@ -1,0 +1,101 @@
+"""The backend interface: "generate outputs for these texts with these options"."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+from ..options import GenerationOptions, validate_backend
+
+logger = logging.getLogger("bilingual_digest")
+
+
+@dataclass(frozen=True)
+class Generated:
+    """One output of a backend.
+
+    Attributes:
+        text: The decoded output, special tokens removed.
+        num_tokens: Tokens generated (end-of-sequence included).
+        hit_limit: True when generation stopped at ``max_new_tokens`` rather than by itself,
+            i.e. the output may be cut short.
+    """
+
+    text: str
+    num_tokens: int
+    hit_limit: bool = False
+
+
+@runtime_checkable
+class Backend(Protocol):
+    """What the engine needs from an inference backend.
+
+    Attributes:
+        model_id: The hub id or directory the model came from.
+        max_input_tokens: Most input tokens the model accepts (special tokens included).
+    """
+
+    model_id: str
+    max_input_tokens: int
+
+    def count_tokens(self, text: str) -> int:
+        """Number of input tokens the model sees for ``text`` (special tokens included)."""
+        ...
+
+    def generate(self, texts: Sequence[str], options: GenerationOptions) -> list[Generated]:
+        """Generate one output per input text, in order; inputs already fit the model."""
+        ...
+
+
+def generate_batched(
+    backend: Backend, texts: Sequence[str], options: GenerationOptions, batch_size: int
+) -> list[Generated]:
+    """Generate for many texts in batches of similar length, returning outputs in input order.
+
+    Sorting by length keeps padding (wasted work) small; the order of the results is
+    restored, so this is a drop-in for ``backend.generate(texts, options)``.
+
+    Args:
+        backend: The backend to call.
+        texts: Inputs, each already within ``backend.max_input_tokens``.
+        options: Decoding options.
+        batch_size: Most inputs per call.
+
+    Returns:
+        One :class:`Generated` per input, in input order.
+    """
+    order = sorted(range(len(texts)), key=lambda i: (len(texts[i]), i), reverse=True)
+    results: list[Generated | None] = [None] * len(texts)
+    for first in range(0, len(order), batch_size):
+        chunk = order[first : first + batch_size]
+        outputs = backend.generate([texts[i] for i in chunk], options)
+        if len(outputs) != len(chunk):
+            raise RuntimeError(f"Backend returned {len(outputs)} outputs for {len(chunk)} inputs.")
+        for i, out in zip(chunk, outputs, strict=True):
+            results[i] = out
+    return results  # type: ignore[return-value]
+
+
+def load_backend(name: str, model: str, device: str = "cpu") -> Backend:
+    """Build the named backend for a model.
+
+    Args:
+        name: ``"torch"`` (or another name in :data:`~bilingual_digest.options.BACKENDS`).
+        model: Hub id or local directory.
+        device: ``"cpu"`` or a CUDA device.
+
+    Returns:
+        A loaded backend.
+
+    Raises:
+        ValueError: For an unknown backend name.
+        ModelUnavailableError: If the model cannot be loaded.
+    """
+    name = validate_backend(name)
+    if name == "torch":
+        from .torch import TorchBackend
+
+        return TorchBackend(model, device)
+    raise ValueError(f"The {name!r} backend is not available yet; use backend='torch'.")

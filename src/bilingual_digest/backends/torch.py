@@ -1,0 +1,85 @@
+"""The transformers + PyTorch backend."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..errors import InputError
+from ..models import load_seq2seq
+from ..options import GenerationOptions
+from .base import Generated
+
+_SANE_MAX = 100_000  # tokenizers report a huge sentinel when they have no limit
+
+
+class TorchBackend:
+    """Runs a seq2seq model with ``model.generate``.
+
+    Args:
+        model: Hub id or local directory.
+        device: ``"cpu"`` or a CUDA device.
+
+    Raises:
+        ModelUnavailableError: If the model cannot be loaded.
+    """
+
+    def __init__(self, model: str, device: str = "cpu") -> None:
+        self.model_id = model
+        self.device = device
+        self.tokenizer, self.model = load_seq2seq(model, device)
+        limits = (
+            getattr(self.model.config, "max_position_embeddings", None),
+            getattr(self.tokenizer, "model_max_length", None),
+        )
+        sane = [x for x in limits if isinstance(x, int) and 0 < x < _SANE_MAX]
+        self.max_input_tokens = min(sane) if sane else 512
+        # Decoder positions bound the output too (position 0 is the decoder start token).
+        positions = getattr(self.model.config, "max_position_embeddings", None)
+        self.max_output_tokens = positions - 1 if isinstance(positions, int) else 511
+        self.generation_config = self.model.generation_config
+
+    def count_tokens(self, text: str) -> int:
+        """Number of input tokens the model sees for ``text``, end-of-sequence included."""
+        return len(self.tokenizer(text).input_ids)
+
+    def generate(self, texts: Sequence[str], options: GenerationOptions) -> list[Generated]:
+        """Generate one output per text (a single padded batch).
+
+        Raises:
+            InputError: If an input is longer than the model accepts (callers split first).
+        """
+        import torch
+
+        if not texts:
+            return []
+        encoded = self.tokenizer(list(texts), return_tensors="pt", padding=True)
+        if encoded.input_ids.shape[1] > self.max_input_tokens:
+            raise InputError(
+                f"An input has {encoded.input_ids.shape[1]} tokens, over the model's limit of "
+                f"{self.max_input_tokens}; split it first."
+            )
+        kwargs = options.as_kwargs()
+        limit = min(
+            int(kwargs.pop("max_new_tokens", self.max_output_tokens)), self.max_output_tokens
+        )
+        # Lengths given as max_length/min_length (decoder start token included), the model's
+        # own unit, so transformers doesn't warn that its config's max_length is overridden.
+        kwargs["max_length"] = limit + 1
+        if "min_new_tokens" in kwargs:
+            kwargs["min_length"] = min(int(kwargs.pop("min_new_tokens")), limit) + 1
+        with torch.inference_mode():
+            output = self.model.generate(**encoded.to(self.device), **kwargs)
+        return self._results(output.cpu(), limit)
+
+    def _results(self, output: object, limit: int) -> list[Generated]:
+        eos = self.generation_config.eos_token_id
+        eos = eos if isinstance(eos, int) else None
+        texts = self.tokenizer.batch_decode(output, skip_special_tokens=True)
+        results = []
+        for row, text in zip(output.tolist(), texts, strict=True):  # type: ignore[attr-defined]
+            generated = row[1:]  # position 0 is the decoder start token
+            length = (
+                generated.index(eos) + 1 if eos is not None and eos in generated else len(generated)
+            )
+            results.append(Generated(text.strip(), length, hit_limit=length >= limit))
+        return results

@@ -1,0 +1,42 @@
+"""The exceptions bilingual-digest raises: each says what went wrong and what is accepted."""
+
+from __future__ import annotations
+
+
+class BilingualDigestError(Exception):
+    """Base class of every error raised on purpose by bilingual-digest."""
+
+
+class UnsupportedLanguageError(BilingualDigestError, ValueError):
+    """A language or language pair that bilingual-digest does not handle."""
+
+
+class InputError(BilingualDigestError, ValueError):
+    """Input text that cannot be processed (empty, wrong type, over the size limit)."""
+
+
+class ModelUnavailableError(BilingualDigestError, OSError):
+    """A model that cannot be loaded: not downloaded, no network, bad id or incomplete directory.
+
+    Attributes:
+        model: The hub id or local directory that was asked for.
+    """
+
+    def __init__(self, model: str, reason: str, hint: str | None = None) -> None:
+        self.model = model
+        self.reason = reason
+        self.hint = hint or _default_hint(model)
+        super().__init__(f"Cannot load model {model!r}: {reason}. {self.hint}")
+
+
+def _default_hint(model: str) -> str:
+    return (
+        "Download it once on a connected machine (`bilingual-digest download`, or "
+        f"`huggingface-cli download {model}`), or point the matching BILINGUAL_DIGEST_MODEL_* "
+        "environment variable (or the `model=` argument) at a local directory holding the "
+        "model's files (config.json, weights and tokenizer files)."
+    )
+
+
+class DeviceUnavailableError(BilingualDigestError, RuntimeError):
+    """A device that was asked for (e.g. ``cuda``) is not available on this machine."""

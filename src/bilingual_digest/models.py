@@ -1,0 +1,121 @@
+"""Load a tokenizer and a seq2seq model from a hub id or a local directory, with our errors.
+
+This is the code a user's machine runs: ``from_pretrained`` on the Hugging Face hub id (which
+downloads once into the Hugging Face cache) or on a local directory. Anything that goes wrong
+is raised as :class:`~bilingual_digest.errors.ModelUnavailableError` naming the model and the
+fix, never as a traceback from deep inside transformers.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import DeviceUnavailableError, ModelUnavailableError
+
+if TYPE_CHECKING:
+    from transformers import PreTrainedModel, PreTrainedTokenizerBase
+
+logger = logging.getLogger("bilingual_digest")
+
+_MODEL_FILES = ("model.safetensors", "pytorch_model.bin", "model.safetensors.index.json")
+
+
+def is_local(model: str) -> bool:
+    """Whether ``model`` names an existing local path rather than a hub id."""
+    return Path(model).expanduser().exists()
+
+
+def _reason(model: str, exc: BaseException) -> str:
+    path = Path(model).expanduser()
+    if path.exists():
+        if not path.is_dir():
+            return f"{path} is a file, not a model directory"
+        if not (path / "config.json").is_file():
+            return f"the directory {path} has no config.json (not a model directory, or incomplete)"
+        if not any((path / name).is_file() for name in _MODEL_FILES):
+            return f"the directory {path} has no weights file (model.safetensors); it is incomplete"
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return f"the directory {path} is corrupt or incomplete ({first})"
+    if model.startswith((".", "/", "~")) or os.sep in model.strip("/").replace("/", "", 1):
+        return f"there is no directory {model}"
+    offline = os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on"}
+    text = str(exc).lower()
+    if offline or "connect" in text or "offline" in text or "cached" in text:
+        return (
+            "it is not in the local Hugging Face cache and the hub cannot be reached "
+            "(offline, or no network)"
+        )
+    return "no such model on the Hugging Face hub, or it is private"
+
+
+def check_device(device: str) -> None:
+    """Raise if a CUDA device is asked for and none is usable.
+
+    Raises:
+        DeviceUnavailableError: ``cuda`` without a CUDA build of torch or a GPU.
+    """
+    if device.startswith("cuda"):
+        import torch
+
+        if not torch.cuda.is_available():
+            raise DeviceUnavailableError(
+                f"Device {device!r} was asked for but CUDA is not available here (torch "
+                f"{torch.__version__}). Use device='cpu' or install a CUDA build of torch."
+            )
+
+
+def load_tokenizer(model: str) -> PreTrainedTokenizerBase:
+    """Load a model's tokenizer.
+
+    Args:
+        model: Hub id or local directory.
+
+    Returns:
+        The tokenizer.
+
+    Raises:
+        ModelUnavailableError: If it cannot be loaded.
+    """
+    from transformers import AutoTokenizer
+
+    return _guarded(model, AutoTokenizer.from_pretrained, model, trust_remote_code=False)
+
+
+def load_seq2seq(
+    model: str, device: str = "cpu"
+) -> tuple[PreTrainedTokenizerBase, PreTrainedModel]:
+    """Load a tokenizer and a seq2seq model (Marian, BART, PEGASUS, T5 …) for inference.
+
+    Args:
+        model: Hub id (e.g. ``"Helsinki-NLP/opus-mt-fr-en"``) or local directory.
+        device: ``"cpu"`` or a CUDA device.
+
+    Returns:
+        ``(tokenizer, model)``, the model in eval mode on ``device``.
+
+    Raises:
+        ModelUnavailableError: If the model cannot be had.
+        DeviceUnavailableError: If ``device`` is CUDA and none is available.
+    """
+    from transformers import AutoModelForSeq2SeqLM
+
+    check_device(device)
+    tokenizer = load_tokenizer(model)
+    loaded = _guarded(model, AutoModelForSeq2SeqLM.from_pretrained, model, trust_remote_code=False)
+    loaded.to(device).eval()
+    logger.info("Loaded %s (%s) on %s", model, type(loaded).__name__, device)
+    return tokenizer, loaded
+
+
+def _guarded(model: str, loader: Any, *args: Any, **kwargs: Any) -> Any:
+    try:
+        return loader(*args, **kwargs)
+    except ModelUnavailableError:
+        raise
+    except (
+        Exception
+    ) as exc:  # transformers raises OSError, ValueError, KeyError, safetensors errors…
+        raise ModelUnavailableError(model, _reason(model, exc)) from exc

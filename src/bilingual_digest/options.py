@@ -1,0 +1,261 @@
+"""Options (frozen, validated dataclasses) and settings read from the environment.
+
+Every setting can be given as an argument; when it is not, the matching
+``BILINGUAL_DIGEST_*`` environment variable is read at call time (never at import time).
+
+=====================================  ===========================================
+Variable                               Meaning
+=====================================  ===========================================
+``BILINGUAL_DIGEST_MODEL_FR_EN``       hub id or local dir of the fr→en model
+``BILINGUAL_DIGEST_MODEL_EN_FR``       hub id or local dir of the en→fr model
+``BILINGUAL_DIGEST_MODEL_SUMMARY``     hub id or local dir of the summariser
+``BILINGUAL_DIGEST_DEVICE``            ``cpu`` (default), ``cuda`` or ``cuda:N``
+``BILINGUAL_DIGEST_BACKEND``           inference backend (``torch`` …)
+``BILINGUAL_DIGEST_CACHE_DIR``         where converted models and caches live
+``BILINGUAL_DIGEST_MAX_CHARS``         largest accepted input, in characters
+=====================================  ===========================================
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from .errors import InputError
+from .languages import DEFAULT_SUMMARY_MODEL, DEFAULT_TRANSLATION_MODELS, validate_language
+
+ENV_PREFIX = "BILINGUAL_DIGEST_"
+DEFAULT_MAX_CHARS = 100_000
+_DEVICE = re.compile(r"^(cpu|cuda(:\d+)?)$")
+BACKENDS = ("torch", "ctranslate2")
+
+
+def env(name: str, default: str | None = None) -> str | None:
+    """Read ``BILINGUAL_DIGEST_<name>``; blank values count as unset.
+
+    Args:
+        name: The variable name without the prefix, e.g. ``"DEVICE"``.
+        default: What to return when it is unset or blank.
+
+    Returns:
+        The stripped value, or ``default``.
+    """
+    value = os.environ.get(ENV_PREFIX + name, "").strip()
+    return value or default
+
+
+def _check_int(
+    owner: object, name: str, value: object, *, minimum: int = 1, allow_none: bool = False
+) -> None:
+    if value is None and allow_none:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        accepted = "a positive integer" if minimum == 1 else f"an integer >= {minimum}"
+        accepted += " or None" if allow_none else ""
+        raise ValueError(f"{type(owner).__name__}.{name} must be {accepted}, got {value!r}.")
+
+
+def _check_float(owner: object, name: str, value: object) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise ValueError(
+            f"{type(owner).__name__}.{name} must be a non-negative number or None, got {value!r}."
+        )
+
+
+@dataclass(frozen=True)
+class GenerationOptions:
+    """What a backend needs to generate: decoding settings, ``None`` meaning the model's own.
+
+    Attributes:
+        num_beams: Beam size (1 = greedy).
+        max_new_tokens: Most tokens generated per input.
+        min_new_tokens: Fewest tokens generated per input.
+        length_penalty: Beam-search length penalty.
+        no_repeat_ngram_size: Forbid repeating n-grams of this size (0 = off).
+        repetition_penalty: Penalty above 1.0 discourages repeats.
+    """
+
+    num_beams: int | None = None
+    max_new_tokens: int | None = None
+    min_new_tokens: int | None = None
+    length_penalty: float | None = None
+    no_repeat_ngram_size: int | None = None
+    repetition_penalty: float | None = None
+
+    def __post_init__(self) -> None:
+        _check_int(self, "num_beams", self.num_beams, allow_none=True)
+        _check_int(self, "max_new_tokens", self.max_new_tokens, allow_none=True)
+        _check_int(self, "min_new_tokens", self.min_new_tokens, minimum=0, allow_none=True)
+        _check_int(
+            self, "no_repeat_ngram_size", self.no_repeat_ngram_size, minimum=0, allow_none=True
+        )
+        _check_float(self, "length_penalty", self.length_penalty)
+        _check_float(self, "repetition_penalty", self.repetition_penalty)
+        if (
+            self.min_new_tokens is not None
+            and self.max_new_tokens is not None
+            and self.min_new_tokens > self.max_new_tokens
+        ):
+            raise ValueError(
+                "GenerationOptions.min_new_tokens must not exceed max_new_tokens "
+                f"({self.min_new_tokens} > {self.max_new_tokens})."
+            )
+
+    def as_kwargs(self) -> dict[str, object]:
+        """Return the options that are set, as keyword arguments for ``generate``."""
+        return {
+            f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None
+        }
+
+
+@dataclass(frozen=True)
+class TranslationOptions:
+    """How a translator decodes, with the OPUS-MT models' own defaults.
+
+    Attributes:
+        num_beams: Beam size; OPUS-MT's default is 4. Use 1 for greedy (fastest).
+        max_new_tokens: Most tokens generated for one sentence; OPUS-MT's default is 512.
+            A sentence whose translation reaches this limit is reported in the warnings.
+        batch_size: Sentences translated together (sorted by length first).
+    """
+
+    num_beams: int = 4
+    max_new_tokens: int = 512
+    batch_size: int = 16
+
+    def __post_init__(self) -> None:
+        _check_int(self, "num_beams", self.num_beams)
+        _check_int(self, "max_new_tokens", self.max_new_tokens)
+        _check_int(self, "batch_size", self.batch_size)
+
+    def generation(self) -> GenerationOptions:
+        """The decoding part of these options, for a backend."""
+        return GenerationOptions(num_beams=self.num_beams, max_new_tokens=self.max_new_tokens)
+
+
+def validate_device(device: object) -> str:
+    """Check a device name.
+
+    Args:
+        device: ``"cpu"``, ``"cuda"`` or ``"cuda:N"``.
+
+    Returns:
+        The normalised (lower-case, stripped) name.
+
+    Raises:
+        ValueError: For anything else.
+    """
+    norm = device.strip().lower() if isinstance(device, str) else device
+    if not isinstance(norm, str) or not _DEVICE.match(norm):
+        raise ValueError(
+            f"Unsupported device {device!r}: accepted values are 'cpu', 'cuda' or 'cuda:N'."
+        )
+    return norm
+
+
+def resolve_device(device: str | None) -> str:
+    """The device to use: the argument, else ``BILINGUAL_DIGEST_DEVICE``, else ``"cpu"``."""
+    return validate_device(device if device is not None else env("DEVICE", "cpu"))
+
+
+def validate_backend(backend: object) -> str:
+    """Check a backend name.
+
+    Raises:
+        ValueError: If it is not one of :data:`BACKENDS`.
+    """
+    norm = backend.strip().lower() if isinstance(backend, str) else backend
+    if norm not in BACKENDS:
+        accepted = ", ".join(map(repr, BACKENDS))
+        raise ValueError(f"Unsupported backend {backend!r}: accepted values are {accepted}.")
+    return norm  # type: ignore[return-value]
+
+
+def translation_model(source: str, target: str, model: str | os.PathLike[str] | None = None) -> str:
+    """The model for a pair: the argument, else the pair's environment variable, else the default.
+
+    Args:
+        source: Source language code.
+        target: Target language code.
+        model: Explicit hub id or local directory, if any.
+
+    Returns:
+        A hub id or a local directory path.
+    """
+    if model is not None:
+        return os.fspath(model)
+    source, target = validate_language(source, "source"), validate_language(target, "target")
+    default = DEFAULT_TRANSLATION_MODELS[(source, target)]
+    return env(f"MODEL_{source.upper()}_{target.upper()}", default)  # type: ignore[return-value]
+
+
+def summary_model(model: str | os.PathLike[str] | None = None) -> str:
+    """The summariser: the argument, else ``BILINGUAL_DIGEST_MODEL_SUMMARY``, else DistilBART."""
+    if model is not None:
+        return os.fspath(model)
+    return env("MODEL_SUMMARY", DEFAULT_SUMMARY_MODEL)  # type: ignore[return-value]
+
+
+def max_chars() -> int:
+    """The largest accepted input in characters (``BILINGUAL_DIGEST_MAX_CHARS``, default 100,000).
+
+    Raises:
+        ValueError: If the variable is set to something other than a positive integer.
+    """
+    raw = env("MAX_CHARS")
+    if raw is None:
+        return DEFAULT_MAX_CHARS
+    try:
+        value = int(raw.replace("_", ""))
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ValueError(f"{ENV_PREFIX}MAX_CHARS must be a positive integer, got {raw!r}.")
+    return value
+
+
+def cache_dir() -> Path:
+    """Where bilingual-digest keeps converted models and caches (not created here).
+
+    ``BILINGUAL_DIGEST_CACHE_DIR`` if set, else the user's cache directory
+    (e.g. ``~/.cache/bilingual-digest`` on Linux).
+    """
+    configured = env("CACHE_DIR")
+    if configured:
+        return Path(configured).expanduser()
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("bilingual-digest", appauthor=False))
+
+
+def check_text(text: object, *, what: str = "text", limit: int | None = None) -> str:
+    """Validate one input text at the boundary.
+
+    Args:
+        text: The caller's input.
+        what: How to name it in messages.
+        limit: Largest accepted length in characters; ``None`` for no limit (library calls
+            accept any length; the digest, the web UI and the batch script pass
+            :func:`max_chars`).
+
+    Returns:
+        The text, unchanged.
+
+    Raises:
+        TypeError: If it is not a ``str``.
+        InputError: If it is empty, whitespace only, or longer than the limit.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"The {what} must be a str (or a list of str), got {type(text).__name__}.")
+    if not text.strip():
+        raise InputError(f"The {what} is empty: give some French or English text.")
+    if limit is not None and len(text) > limit:
+        raise InputError(
+            f"The {what} has {len(text):,} characters, over the limit of {limit:,}. "
+            f"Split it, or raise the limit with {ENV_PREFIX}MAX_CHARS."
+        )
+    return text

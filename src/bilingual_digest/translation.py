@@ -1,0 +1,269 @@
+"""The translator: segment, generate in sorted batches, reassemble with alignment."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import overload
+
+from .backends import Backend, generate_batched, load_backend
+from .languages import resolve_pair, validate_language
+from .options import (
+    TranslationOptions,
+    check_text,
+    env,
+    resolve_device,
+    translation_model,
+    validate_backend,
+)
+from .segment import Piece, segment
+
+logger = logging.getLogger("bilingual_digest")
+
+DEFAULT_BACKEND = "torch"
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One source sentence (or piece of a long sentence) and its translation.
+
+    Attributes:
+        index: Position among the translation's segments, from 0.
+        paragraph: Index of the paragraph (non-blank line) of the original, from 0.
+        start: Offset of the source sentence's first character in the original.
+        end: Offset just past its last character.
+        source: The source sentence, ``original[start:end]``.
+        translation: Its translation.
+        complete: False when the translation reached the token limit and may be cut short.
+    """
+
+    index: int
+    paragraph: int
+    start: int
+    end: int
+    source: str
+    translation: str
+    complete: bool = True
+
+
+@dataclass(frozen=True)
+class Translation:
+    """A translated text with its sentence alignment.
+
+    Attributes:
+        text: The translation, with the original's paragraphs and line breaks.
+        segments: One :class:`Segment` per source sentence, in order.
+        source_lang: Language of the original.
+        target_lang: Language of the translation.
+        original: The text that was translated.
+        model: Hub id or directory of the model used.
+        warnings: Plain-language notes on anything the user should know.
+    """
+
+    text: str
+    segments: tuple[Segment, ...]
+    source_lang: str
+    target_lang: str
+    original: str
+    model: str
+    warnings: tuple[str, ...] = field(default=())
+
+
+class Translator:
+    """Loads a translation model once and translates many texts with it.
+
+    Args:
+        source: Source language, ``"fr"`` or ``"en"``.
+        target: Target language; ``None`` means the other one.
+        model: Hub id or local directory; default from ``BILINGUAL_DIGEST_MODEL_FR_EN`` /
+            ``BILINGUAL_DIGEST_MODEL_EN_FR``, else Helsinki-NLP's OPUS-MT model for the pair.
+        device: ``"cpu"`` (default, or ``BILINGUAL_DIGEST_DEVICE``) or ``"cuda"``.
+        backend: A backend name (``"torch"``; default ``BILINGUAL_DIGEST_BACKEND``), or an
+            object with the :class:`~bilingual_digest.backends.Backend` interface (a fake,
+            a cache wrapping a real one).
+        options: Decoding options; OPUS-MT's defaults (beam 4) when omitted.
+
+    Raises:
+        UnsupportedLanguageError: If the pair is not supported (the message lists them).
+        ModelUnavailableError: If the model cannot be loaded (the message says how to fix it).
+        DeviceUnavailableError: If CUDA is asked for and not available.
+    """
+
+    def __init__(
+        self,
+        source: str = "fr",
+        target: str | None = None,
+        model: str | None = None,
+        device: str | None = None,
+        backend: str | Backend | None = None,
+        options: TranslationOptions | None = None,
+    ) -> None:
+        self.source, self.target = resolve_pair(validate_language(source, "source"), target)
+        self.options = options if options is not None else TranslationOptions()
+        if not isinstance(self.options, TranslationOptions):
+            raise TypeError("options must be a TranslationOptions instance.")
+        self.device = resolve_device(device)
+        if backend is None or isinstance(backend, str):
+            name = validate_backend(backend or env("BACKEND", DEFAULT_BACKEND))
+            self.model = translation_model(self.source, self.target, model)
+            self.backend: Backend = load_backend(name, self.model, self.device)
+        else:
+            self.backend = backend
+            self.model = model if model is not None else backend.model_id
+
+    def __repr__(self) -> str:
+        return (
+            f"Translator({self.source}→{self.target}, model={self.model!r}, device={self.device!r})"
+        )
+
+    def pieces(self, text: str) -> list[Piece]:
+        """Split a text into the pieces this model translates (sentences that fit)."""
+        return segment(
+            text, self.source, self.backend.count_tokens, self.backend.max_input_tokens - 1
+        )
+
+    def translate(self, text: str) -> Translation:
+        """Translate one text.
+
+        Args:
+            text: The text, in the translator's source language.
+
+        Returns:
+            The :class:`Translation`, with one segment per source sentence.
+
+        Raises:
+            TypeError: If ``text`` is not a ``str``.
+            InputError: If ``text`` is empty or whitespace only.
+        """
+        return self.translate_many([text])[0]
+
+    def translate_many(self, texts: Sequence[str]) -> list[Translation]:
+        """Translate several texts, batching their sentences together.
+
+        Args:
+            texts: Texts in the source language.
+
+        Returns:
+            One :class:`Translation` per text, in order.
+
+        Raises:
+            TypeError: If ``texts`` is a ``str`` or holds something other than ``str``.
+            InputError: If a text is empty or whitespace only (the message gives its index).
+        """
+        if isinstance(texts, str):
+            raise TypeError("translate_many() takes a list of texts; use translate() for one str.")
+        for i, text in enumerate(texts):
+            check_text(text, what="text" if len(texts) == 1 else f"text at index {i}")
+        per_text = [self.pieces(text) for text in texts]
+        flat = [p.text for pieces in per_text for p in pieces]
+        outputs = iter(
+            generate_batched(self.backend, flat, self.options.generation(), self.options.batch_size)
+        )
+        return [
+            self._assemble(text, pieces, outputs)
+            for text, pieces in zip(texts, per_text, strict=True)
+        ]
+
+    def _assemble(self, text: str, pieces: list[Piece], outputs: object) -> Translation:
+        segments, parts, warnings, cursor = [], [], [], 0
+        for index, piece in enumerate(pieces):
+            out = next(outputs)  # type: ignore[call-overload]
+            parts.append(text[cursor : piece.start])  # the whitespace and line breaks between
+            parts.append(out.text)
+            cursor = piece.end
+            segments.append(
+                Segment(
+                    index,
+                    piece.paragraph,
+                    piece.start,
+                    piece.end,
+                    piece.text,
+                    out.text,
+                    not out.hit_limit,
+                )
+            )
+            if out.hit_limit:
+                warnings.append(
+                    f"Sentence {index + 1} reached the limit of {self.options.max_new_tokens} "
+                    "generated tokens: its translation may be cut short."
+                )
+        parts.append(text[cursor:])
+        return Translation(
+            text="".join(parts),
+            segments=tuple(segments),
+            source_lang=self.source,
+            target_lang=self.target,
+            original=text,
+            model=self.model,
+            warnings=tuple(warnings),
+        )
+
+
+@functools.lru_cache(maxsize=4)
+def _cached_translator(
+    source: str, target: str, model: str, device: str, backend: str
+) -> Translator:
+    return Translator(source, target, model=model, device=device, backend=backend)
+
+
+def default_translator(source: str, target: str | None = None) -> Translator:
+    """The shared translator for a pair, built once per process from the current settings.
+
+    Args:
+        source: Source language.
+        target: Target language; ``None`` for the other one.
+
+    Returns:
+        A cached :class:`Translator` (a new one if the settings changed since).
+    """
+    src, tgt = resolve_pair(validate_language(source, "source"), target)
+    backend = validate_backend(env("BACKEND", DEFAULT_BACKEND))
+    return _cached_translator(src, tgt, translation_model(src, tgt), resolve_device(None), backend)
+
+
+@overload
+def translate(text: str, source: str | None = None, target: str | None = None) -> str: ...
+@overload
+def translate(
+    text: list[str], source: str | None = None, target: str | None = None
+) -> list[str]: ...
+
+
+def translate(
+    text: str | list[str], source: str | None = None, target: str | None = None
+) -> str | list[str]:
+    """Translate French to English or English to French.
+
+    Args:
+        text: A text, or a list of texts.
+        source: ``"fr"`` or ``"en"``; ``None`` detects each text's language.
+        target: ``"fr"`` or ``"en"``; ``None`` means the other one.
+
+    Returns:
+        The translation: a ``str`` for a ``str``, a ``list[str]`` for a list.
+
+    Raises:
+        TypeError: If ``text`` is neither a ``str`` nor a list of ``str``.
+        InputError: If a text is empty or whitespace only.
+        UnsupportedLanguageError: If a language is unknown or can't be detected.
+        ModelUnavailableError: If a model cannot be loaded.
+    """
+    if isinstance(text, str):
+        check_text(text)
+        src, tgt = resolve_pair(source, target, text)
+        return default_translator(src, tgt).translate(text).text
+    if not isinstance(text, (list, tuple)):
+        raise TypeError(f"translate() expects a str or a list of str, got {type(text).__name__}.")
+    texts = list(text)
+    for i, item in enumerate(texts):
+        check_text(item, what=f"text at index {i}")
+    pairs = [resolve_pair(source, target, item) for item in texts]
+    results: list[str] = [""] * len(texts)
+    for pair in dict.fromkeys(pairs):
+        indices = [i for i, p in enumerate(pairs) if p == pair]
+        done = default_translator(*pair).translate_many([texts[i] for i in indices])
+        for i, translation in zip(indices, done, strict=True):
+            results[i] = translation.text
+    return results

@@ -1,0 +1,28 @@
+"""Fakes for testing engine logic without a model."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bilingual_digest.backends import Generated
+from bilingual_digest.options import GenerationOptions
+
+
+class UpperBackend:
+    """A "translation model" that upper-cases; tokens are words plus an end-of-sequence."""
+
+    def __init__(self, max_input_tokens: int = 512, model_id: str = "fake/upper") -> None:
+        self.model_id = model_id
+        self.max_input_tokens = max_input_tokens
+        self.calls: list[list[str]] = []
+
+    def count_tokens(self, text: str) -> int:
+        return len(text.split()) + 1
+
+    def generate(self, texts: Sequence[str], options: GenerationOptions) -> list[Generated]:
+        self.calls.append(list(texts))
+        return [Generated(t.upper(), self.count_tokens(t)) for t in texts]
+
+    @property
+    def seen(self) -> list[str]:
+        return [t for call in self.calls for t in call]

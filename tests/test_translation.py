@@ -1,0 +1,209 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fakes import UpperBackend
+
+from bilingual_digest import (
+    InputError,
+    ModelUnavailableError,
+    Translation,
+    TranslationOptions,
+    Translator,
+    UnsupportedLanguageError,
+    translate,
+)
+from bilingual_digest.errors import DeviceUnavailableError
+from bilingual_digest.segment import non_blank_offsets
+
+GREEDY = TranslationOptions(num_beams=1, max_new_tokens=24, batch_size=4)
+
+
+def fake(max_input_tokens: int = 512, **kwargs) -> Translator:
+    return Translator("fr", "en", backend=UpperBackend(max_input_tokens), **kwargs)
+
+
+# --- engine logic, with a fake backend -----------------------------------------------------
+
+
+def test_every_sentence_is_translated_exactly_once_in_order(seed_article: str) -> None:
+    translator = fake()
+    result = translator.translate(seed_article)
+    sources = [s.source for s in result.segments]
+    assert sorted(translator.backend.seen) == sorted(sources)  # each sent once
+    assert len(translator.backend.seen) == len(sources) == 17
+    assert [s.translation for s in result.segments] == [s.upper() for s in sources]
+    assert [s.index for s in result.segments] == list(range(17))
+    assert [s.paragraph for s in result.segments] == sorted(s.paragraph for s in result.segments)
+    for seg in result.segments:
+        assert seed_article[seg.start : seg.end] == seg.source
+
+
+def test_paragraphs_and_line_breaks_stand(seed_article: str) -> None:
+    text = "Premier. Deuxième.\nTroisième.\n\n\n  Quatrième,  cinquième.\n"
+    result = fake().translate(text)
+    assert result.text == "PREMIER. DEUXIÈME.\nTROISIÈME.\n\n\n  QUATRIÈME,  CINQUIÈME.\n"
+    assert fake().translate(seed_article).text == seed_article.upper()
+    assert result.text.count("\n") == text.count("\n")
+
+
+def test_batches_are_sorted_by_length_and_bounded() -> None:
+    translator = fake(options=TranslationOptions(batch_size=2))
+    translator.translate("Court. Une phrase bien plus longue que les autres. Moyenne ici.")
+    assert translator.backend.calls == [
+        ["Une phrase bien plus longue que les autres.", "Moyenne ici."],
+        ["Court."],
+    ]
+
+
+def test_long_sentence_is_split_never_truncated() -> None:
+    text = ", ".join(f"la partie numéro {i}" for i in range(300)) + "."
+    translator = fake(max_input_tokens=50)
+    result = translator.translate(text)
+    assert len(result.segments) > 1
+    assert all(len(s.source.split()) + 1 <= 49 for s in result.segments)
+    assert result.text == text.upper()
+    covered = [i for s in result.segments for i in range(s.start, s.end) if not text[i].isspace()]
+    assert covered == non_blank_offsets(text)
+
+
+def test_translate_many_batches_across_documents() -> None:
+    translator = fake(options=TranslationOptions(batch_size=16))
+    results = translator.translate_many(["Un. Deux.", "Trois."])
+    assert len(translator.backend.calls) == 1
+    assert [r.text for r in results] == ["UN. DEUX.", "TROIS."]
+    assert all(isinstance(r, Translation) for r in results)
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "\n\t\n"])
+def test_empty_text_is_a_clear_value_error(bad: str) -> None:
+    with pytest.raises(InputError, match="The text is empty"):
+        fake().translate(bad)
+    with pytest.raises(ValueError, match="empty"):
+        translate(bad)
+
+
+def test_bad_types_and_pairs() -> None:
+    with pytest.raises(TypeError, match="expects a str or a list of str"):
+        translate(42)  # type: ignore[call-overload]
+    with pytest.raises(TypeError, match="use translate\\(\\) for one str"):
+        fake().translate_many("abc")
+    with pytest.raises(UnsupportedLanguageError, match="supported pairs are fr→en, en→fr"):
+        Translator("fr", "fr", backend=UpperBackend())
+    with pytest.raises(UnsupportedLanguageError, match="accepted values are 'fr'"):
+        Translator("de", backend=UpperBackend())
+    with pytest.raises(InputError, match="text at index 1 is empty"):
+        translate(["Bonjour le monde.", ""], source="fr")
+
+
+def test_hit_limit_is_reported(marian_fr_en: Path) -> None:
+    translator = Translator("fr", model=str(marian_fr_en), backend="torch", options=GREEDY)
+    result = translator.translate("Les deux parties vont entamer des discussions.")
+    # The random tiny model never stops by itself: the cut is said, not hidden.
+    assert result.segments[0].complete is False
+    assert result.warnings == (
+        "Sentence 1 reached the limit of 24 generated tokens: its translation may be cut short.",
+    )
+
+
+# --- the real loading and generation code, on tiny models ------------------------------------
+
+
+def test_tiny_model_translates_the_seed_article(marian_fr_en: Path, seed_article: str) -> None:
+    translator = Translator("fr", "en", model=str(marian_fr_en), backend="torch", options=GREEDY)
+    result = translator.translate(seed_article)
+    assert result.source_lang == "fr" and result.target_lang == "en"
+    assert result.model == str(marian_fr_en)
+    assert len(result.segments) == 19
+    assert result.text.count("\n") == seed_article.count("\n")
+    assert all(s.translation for s in result.segments)
+    assert len({s.translation for s in result.segments}) > 5  # outputs depend on inputs
+
+
+def test_batched_sorted_output_equals_one_sentence_at_a_time(
+    marian_fr_en: Path, seed_article: str
+) -> None:
+    translator = Translator("fr", model=str(marian_fr_en), backend="torch", options=GREEDY)
+    result = translator.translate(seed_article)
+    alone = Translator(
+        "fr", model=str(marian_fr_en), backend="torch", options=TranslationOptions(1, 24, 1)
+    )
+    assert [alone.translate(s.source).text for s in result.segments] == [
+        s.translation for s in result.segments
+    ]
+
+
+def test_long_input_splits_by_real_tokens(marian_fr_en: Path) -> None:
+    text = " ".join(["discussions sur un retrait ordonné et sûr des forces"] * 60)
+    translator = Translator("fr", model=str(marian_fr_en), backend="torch", options=GREEDY)
+    assert translator.backend.max_input_tokens == 128
+    result = translator.translate(text)
+    assert len(result.segments) > 3
+    assert all(translator.backend.count_tokens(s.source) <= 127 for s in result.segments)
+    assert " ".join(s.source for s in result.segments) == text
+
+
+def test_translate_function_detects_and_keeps_shape(tiny_env: dict[str, str]) -> None:
+    fr = "Les deux parties vont entamer des discussions sur un retrait ordonné."
+    en = "The two parties will begin talks on an orderly withdrawal."
+    one = translate(fr)
+    assert isinstance(one, str) and one
+    many = translate([fr, en, fr])
+    assert isinstance(many, list) and len(many) == 3
+    assert many[0] == many[2] == one
+    assert translate(fr, source="fr", target="en") == one
+
+
+def test_env_var_picks_the_model(tiny_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from bilingual_digest.translation import default_translator
+
+    assert default_translator("en").model == tiny_env["BILINGUAL_DIGEST_MODEL_EN_FR"]
+    assert default_translator("en") is default_translator("en", "fr")
+    monkeypatch.setenv("BILINGUAL_DIGEST_MODEL_EN_FR", tiny_env["BILINGUAL_DIGEST_MODEL_FR_EN"])
+    assert default_translator("en").model == tiny_env["BILINGUAL_DIGEST_MODEL_FR_EN"]
+
+
+# --- models that can't be had ----------------------------------------------------------------
+
+
+def test_unknown_hub_id_offline_names_the_model_and_the_fix() -> None:
+    with pytest.raises(ModelUnavailableError) as info:
+        Translator("fr", model="Helsinki-NLP/opus-mt-fr-en", backend="torch")
+    message = str(info.value)
+    assert "Helsinki-NLP/opus-mt-fr-en" in message
+    assert "not in the local Hugging Face cache" in message
+    assert "BILINGUAL_DIGEST_MODEL_" in message and "local directory" in message
+
+
+def test_directory_without_model_files(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("nothing here")
+    with pytest.raises(ModelUnavailableError, match="has no config.json"):
+        Translator("fr", model=str(tmp_path), backend="torch")
+
+
+def test_half_downloaded_directory(tmp_path: Path, marian_fr_en: Path) -> None:
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    for item in marian_fr_en.iterdir():
+        if item.name != "model.safetensors":
+            (broken / item.name).write_bytes(item.read_bytes())
+    with pytest.raises(ModelUnavailableError, match="no weights file"):
+        Translator("fr", model=str(broken), backend="torch")
+    (broken / "model.safetensors").write_bytes(b"\x00" * 100)
+    with pytest.raises(ModelUnavailableError, match=f"{broken} is corrupt or incomplete"):
+        Translator("fr", model=str(broken), backend="torch")
+
+
+def test_missing_directory(tmp_path: Path) -> None:
+    with pytest.raises(ModelUnavailableError, match="there is no directory"):
+        Translator("fr", model=str(tmp_path / "nope"), backend="torch")
+
+
+def test_cuda_only_when_available(marian_fr_en: Path) -> None:
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("a GPU is present")
+    with pytest.raises(DeviceUnavailableError, match="CUDA is not available"):
+        Translator("fr", model=str(marian_fr_en), device="cuda", backend="torch")

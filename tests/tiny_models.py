@@ -1,0 +1,214 @@
+"""Tiny models in the real file layouts, built in seconds, for tests that run the real code.
+
+Each builder writes a directory that ``from_pretrained`` loads exactly like a downloaded hub
+model: a Marian (OPUS-MT) translator with ``source.spm``/``target.spm``/``vocab.json``, and a
+BART summariser with a byte-level BPE tokenizer. Weights are random (seeded): outputs are
+gibberish but deterministic, which is all the engine's logic needs.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+from pathlib import Path
+
+SEED_ARTICLE = Path(__file__).resolve().parent.parent / "seeds" / "000_077823ae67d334e0.txt"
+
+ENGLISH = """\
+The American ambassador to Niger will meet the leaders of the national council today in Niamey.
+The two parties will begin discussions on an orderly and safe withdrawal of American forces.
+Things are becoming clearer in the security partnership between Niger and the United States.
+The military cooperation agreement between Niger and the USA dates from 2012.
+At a press conference on April 23, 2024, the Pentagon press secretary said discussions had begun.
+In the near future, the Department of Defense will send a small delegation to Niamey.
+The United States will maintain its partnership with West Africa and the Sahel countries.
+We will continue to work with the countries of the region to fight terrorist threats.
+The United States welcomes the interest of the council in maintaining a strong relationship.
+The deputy secretary of state will travel to Niamey in the coming months.
+The withdrawal of American troops does not mean the end of the counterterrorism mission.
+The American army will continue to work with reliable partners across the region.
+Prices rose by 3.5 percent in March, the statistics office said on Tuesday.
+The minister announced a plan worth 1,200 million euros for schools and hospitals.
+Heavy rain caused floods in the north of the country, and thousands of people left their homes.
+The football team won the final after a penalty shoot-out in front of 80,000 fans.
+Scientists say the new vaccine is safe and effective for children over five years old.
+The company reported a profit of 12 billion dollars, up from 9 billion a year earlier.
+Parliament will vote on the budget next week after a long debate on taxes and spending.
+The president thanked the rescue workers and promised help to the families of the victims.
+"""
+
+
+def french_lines() -> list[str]:
+    text = SEED_ARTICLE.read_text(encoding="utf-8")
+    return [s.strip() + "." for line in text.splitlines() for s in line.split(". ") if s.strip()]
+
+
+def english_lines() -> list[str]:
+    return [line for line in ENGLISH.splitlines() if line.strip()]
+
+
+def _corpus(lines: list[str], size: int = 300, seed: int = 0) -> list[str]:
+    """Grow a few lines into a few hundred by shuffling their words (enough for BPE)."""
+    rng = random.Random(seed)
+    out = list(lines)
+    while len(out) < size:
+        words = rng.choice(lines).split()
+        rng.shuffle(words)
+        out.append(" ".join(words))
+    return out
+
+
+def _train_spm(lines: list[str], vocab_size: int) -> bytes:
+    import sentencepiece as spm
+
+    buf = io.BytesIO()
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(lines),
+        model_writer=buf,
+        vocab_size=vocab_size,
+        model_type="bpe",
+        character_coverage=1.0,
+        hard_vocab_limit=False,
+        unk_id=0,
+        bos_id=1,
+        eos_id=2,
+        pad_id=-1,
+        num_threads=1,
+        minloglevel=2,
+    )
+    return buf.getvalue()
+
+
+def _pieces(model: bytes) -> list[str]:
+    import sentencepiece as spm
+
+    sp = spm.SentencePieceProcessor(model_proto=model)
+    return [
+        sp.id_to_piece(i)
+        for i in range(sp.get_piece_size())
+        if not (sp.is_control(i) or sp.is_unknown(i))
+    ]
+
+
+def build_marian(
+    directory: Path,
+    source: str = "fr",
+    target: str = "en",
+    *,
+    seed: int = 0,
+    max_positions: int = 128,
+    max_length: int = 64,
+    num_beams: int = 1,
+) -> Path:
+    """Write a tiny OPUS-MT-layout Marian model to ``directory`` and return it."""
+    import torch
+    from transformers import GenerationConfig, MarianConfig, MarianMTModel, MarianTokenizer
+
+    directory.mkdir(parents=True, exist_ok=True)
+    langs = {"fr": french_lines(), "en": english_lines()}
+    src_spm = _train_spm(_corpus(langs[source], seed=seed), 300)
+    tgt_spm = _train_spm(_corpus(langs[target], seed=seed + 1), 300)
+    (directory / "source.spm").write_bytes(src_spm)
+    (directory / "target.spm").write_bytes(tgt_spm)
+    vocab: dict[str, int] = {"</s>": 0, "<unk>": 1}
+    for piece in _pieces(src_spm) + _pieces(tgt_spm):
+        vocab.setdefault(piece, len(vocab))
+    pad = len(vocab)
+    vocab["<pad>"] = pad
+    (directory / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+    tokenizer = MarianTokenizer(
+        source_spm=str(directory / "source.spm"),
+        target_spm=str(directory / "target.spm"),
+        vocab=str(directory / "vocab.json"),
+        source_lang=source,
+        target_lang=target,
+        model_max_length=512,
+    )
+    tokenizer.save_pretrained(directory)
+    config = MarianConfig(
+        vocab_size=pad + 1,
+        decoder_vocab_size=pad + 1,
+        d_model=32,
+        encoder_layers=2,
+        decoder_layers=2,
+        encoder_attention_heads=2,
+        decoder_attention_heads=2,
+        encoder_ffn_dim=64,
+        decoder_ffn_dim=64,
+        max_position_embeddings=max_positions,
+        activation_function="swish",
+        init_std=1.0,  # large random weights: outputs that differ by input
+        scale_embedding=True,
+        share_encoder_decoder_embeddings=True,
+        pad_token_id=pad,
+        decoder_start_token_id=pad,
+        eos_token_id=0,
+        forced_eos_token_id=0,
+        bos_token_id=0,
+    )
+    torch.manual_seed(seed)
+    model = MarianMTModel(config).eval()
+    with torch.no_grad():  # CTranslate2 starts decoding from a zero <pad> embedding
+        model.get_input_embeddings().weight[pad].zero_()
+    model.generation_config = GenerationConfig(
+        decoder_start_token_id=pad,
+        pad_token_id=pad,
+        eos_token_id=0,
+        forced_eos_token_id=0,
+        bad_words_ids=[[pad]],
+        max_length=max_length,
+        num_beams=num_beams,
+    )
+    model.save_pretrained(directory)
+    return directory
+
+
+def build_bart(directory: Path, *, seed: int = 0, max_positions: int = 256) -> Path:
+    """Write a tiny BART summariser (byte-level BPE tokenizer) to ``directory``."""
+    import torch
+    from tokenizers import ByteLevelBPETokenizer
+    from transformers import BartConfig, BartForConditionalGeneration, BartTokenizer, GenerationConfig
+
+    directory.mkdir(parents=True, exist_ok=True)
+    bpe = ByteLevelBPETokenizer()
+    bpe.train_from_iterator(
+        _corpus(english_lines(), seed=seed),
+        vocab_size=400,
+        min_frequency=1,
+        show_progress=False,
+        special_tokens=["<s>", "<pad>", "</s>", "<unk>", "<mask>"],
+    )
+    bpe.save_model(str(directory))
+    tokenizer = BartTokenizer.from_pretrained(str(directory), model_max_length=max_positions)
+    tokenizer.save_pretrained(directory)
+    config = BartConfig(
+        vocab_size=len(tokenizer),
+        d_model=32,
+        encoder_layers=2,
+        decoder_layers=2,
+        encoder_attention_heads=2,
+        decoder_attention_heads=2,
+        encoder_ffn_dim=64,
+        decoder_ffn_dim=64,
+        max_position_embeddings=max_positions,
+        pad_token_id=1,
+        bos_token_id=0,
+        eos_token_id=2,
+        decoder_start_token_id=2,
+        normalize_before=False,
+    )
+    torch.manual_seed(seed)
+    model = BartForConditionalGeneration(config).eval()
+    model.generation_config = GenerationConfig(
+        bos_token_id=0,
+        eos_token_id=2,
+        pad_token_id=1,
+        decoder_start_token_id=2,
+        forced_bos_token_id=0,
+        forced_eos_token_id=2,
+        max_length=64,
+        num_beams=1,
+    )
+    model.save_pretrained(directory)
+    return directory
