@@ -12,9 +12,9 @@ os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import pytest  # noqa: E402
+import pytest
 
-from tiny_models import build_bart, build_marian  # noqa: E402
+from tiny_models import build_bart, build_marian
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_077823ae67d334e0.txt"
@@ -46,7 +46,9 @@ def seed_article() -> str:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+def _isolated_env(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     """No test sees the developer's BILINGUAL_DIGEST_* settings; caches go to a temp dir."""
     for name in list(os.environ):
         if name.startswith("BILINGUAL_DIGEST_"):

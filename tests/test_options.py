@@ -3,7 +3,13 @@ from __future__ import annotations
 import pytest
 
 from bilingual_digest import GenerationOptions, TranslationOptions
-from bilingual_digest.options import cache_dir, check_text, max_chars, resolve_device, translation_model
+from bilingual_digest.options import (
+    cache_dir,
+    check_text,
+    max_chars,
+    resolve_device,
+    translation_model,
+)
 
 
 def test_translation_defaults_are_opus_mt_defaults() -> None:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from bilingual_digest.segment import non_blank_offsets, segment, sentences
@@ -15,7 +17,7 @@ def assert_covers(text: str, pieces) -> None:
     assert covered == non_blank_offsets(text)
     for p in pieces:
         assert p.text == text[p.start : p.end] == p.text.strip() != ""
-    assert all(a.end <= b.start for a, b in zip(pieces, pieces[1:]))
+    assert all(a.end <= b.start for a, b in itertools.pairwise(pieces))
 
 
 ODD_INPUTS = {

@@ -3,7 +3,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from fakes import UpperBackend
 
 from bilingual_digest import (
     InputError,
@@ -16,6 +15,8 @@ from bilingual_digest import (
 )
 from bilingual_digest.errors import DeviceUnavailableError
 from bilingual_digest.segment import non_blank_offsets
+
+from fakes import UpperBackend
 
 GREEDY = TranslationOptions(num_beams=1, max_new_tokens=24, batch_size=4)
 
@@ -178,7 +179,7 @@ def test_unknown_hub_id_offline_names_the_model_and_the_fix() -> None:
 
 def test_directory_without_model_files(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("nothing here")
-    with pytest.raises(ModelUnavailableError, match="has no config.json"):
+    with pytest.raises(ModelUnavailableError, match=r"has no config\.json"):
         Translator("fr", model=str(tmp_path), backend="torch")
 
 

@@ -168,7 +168,12 @@ def build_bart(directory: Path, *, seed: int = 0, max_positions: int = 256) -> P
     """Write a tiny BART summariser (byte-level BPE tokenizer) to ``directory``."""
     import torch
     from tokenizers import ByteLevelBPETokenizer
-    from transformers import BartConfig, BartForConditionalGeneration, BartTokenizer, GenerationConfig
+    from transformers import (
+        BartConfig,
+        BartForConditionalGeneration,
+        BartTokenizer,
+        GenerationConfig,
+    )
 
     directory.mkdir(parents=True, exist_ok=True)
     bpe = ByteLevelBPETokenizer()
