@@ -1,0 +1,107 @@
+"""Make pasted or uploaded text safe to translate, and say what was changed.
+
+Control characters and NUL bytes are removed (they are invisible, and tokenizers either drop
+them or choke on them), Windows and old-Mac line endings become ``\\n``, and an HTML
+document or fragment is reduced to its text. Everything else, Markdown, emoji and
+right-to-left text included, is left exactly as it was.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+# C0 and C1 controls except tab and line feed, plus DEL; zero-width and BOM characters
+# are kept out too because they split words invisibly.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\u200b]")
+_HTML_TAG = re.compile(
+    r"</?(?:html|body|head|p|div|span|br|a|b|i|em|strong|h[1-6]|ul|ol|li|table|tr|td|"
+    r"article|section|header|footer|script|style|blockquote|img|meta|title)\b[^>]*>",
+    re.IGNORECASE,
+)
+_BLOCK_TAGS = {
+    "p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
+    "article", "section", "header", "footer", "blockquote", "title", "ul", "ol", "table",
+}  # fmt: skip
+_SKIP_TAGS = {"script", "style", "head", "noscript", "template"}
+
+
+@dataclass(frozen=True)
+class CleanText:
+    """A text made safe to translate.
+
+    Attributes:
+        text: The cleaned text.
+        notes: Plain-language notes on what was changed; empty when nothing was.
+    """
+
+    text: str
+    notes: tuple[str, ...]
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP_TAGS:
+            self._skipping += 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP_TAGS:
+            self._skipping = max(0, self._skipping - 1)
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skipping:
+            self.parts.append(data)
+
+
+def looks_like_html(text: str) -> bool:
+    """Whether a text holds HTML markup (at least two known tags)."""
+    return len(_HTML_TAG.findall(text, 0, 200_000)) >= 2
+
+
+def html_to_text(text: str) -> str:
+    """Reduce HTML to its visible text, one block element per line."""
+    parser = _TextExtractor()
+    parser.feed(text)
+    parser.close()
+    lines = (" ".join(line.split()) for line in html.unescape("".join(parser.parts)).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def clean_text(text: str) -> CleanText:
+    """Remove what a translation model should never see, and say so.
+
+    Args:
+        text: The text as pasted or uploaded.
+
+    Returns:
+        The cleaned text and notes describing each change.
+
+    Raises:
+        TypeError: If ``text`` is not a ``str``.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"clean_text() expects a str, got {type(text).__name__}.")
+    notes: list[str] = []
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if looks_like_html(text):
+        text = html_to_text(text)
+        notes.append("The text contained HTML markup: only its visible text was translated.")
+    removed = len(_CONTROL.findall(text))
+    if removed:
+        nul = text.count("\x00")
+        text = _CONTROL.sub("", text)
+        detail = f", {nul} of them NUL bytes" if nul else ""
+        notes.append(f"Removed {removed} invisible control character(s){detail}.")
+    return CleanText(text, tuple(notes))
