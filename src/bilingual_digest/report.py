@@ -1,0 +1,143 @@
+"""Exports of a digest: the whole digest as JSON, a Markdown report, aligned sentences as TSV.
+
+Plain functions of a :class:`~bilingual_digest.digest.Digest`, shared by the web app and the
+batch script; nothing here depends on gradio.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .languages import LANGUAGES
+
+if TYPE_CHECKING:
+    from .digest import Digest
+
+_TSV_UNSAFE = re.compile(r"[\t\r\n]+")
+EXPORT_SUFFIXES: dict[str, str] = {"json": ".json", "markdown": ".md", "tsv": ".tsv"}
+"""Export kind → file suffix, as written by :func:`write_reports`."""
+
+
+def language_name(code: str) -> str:
+    """The English name of a supported language code (``"fr"`` → ``"French"``); else the code."""
+    return LANGUAGES.get(code, code)
+
+
+def digest_json(digest: Digest) -> str:
+    """The whole digest as pretty-printed JSON (UTF-8 text, accents kept as they are).
+
+    Args:
+        digest: The digest to export.
+
+    Returns:
+        ``digest.to_dict()`` serialised with two-space indentation and a final newline.
+    """
+    return json.dumps(digest.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+def _tsv_cell(text: str) -> str:
+    return _TSV_UNSAFE.sub(" ", text).strip()
+
+
+def aligned_tsv(digest: Digest) -> str:
+    """The aligned sentences as a bilingual tab-separated table.
+
+    One header line, then one line per source segment: ``index`` (from 1), ``paragraph``
+    (from 1), the source sentence, its translation, and ``complete`` (``yes``/``no``). The
+    source and translation columns are named by language code (``fr``, ``en``). Tabs and line
+    breaks inside a sentence become single spaces so every row stays one line.
+
+    Args:
+        digest: The digest to export.
+
+    Returns:
+        The TSV text, ending with a newline.
+    """
+    header = ["index", "paragraph", digest.source_lang, digest.target_lang, "complete"]
+    rows = ["\t".join(header)]
+    for seg in digest.translation.segments:
+        cells = [
+            str(seg.index + 1),
+            str(seg.paragraph + 1),
+            _tsv_cell(seg.source),
+            _tsv_cell(seg.translation),
+            "yes" if seg.complete else "no",
+        ]
+        rows.append("\t".join(cells))
+    return "\n".join(rows) + "\n"
+
+
+def _sources_text(indices: tuple[int, ...] | list[int]) -> str:
+    if not indices:
+        return "no source sentence identified"
+    numbers = ", ".join(str(i + 1) for i in indices)
+    return f"source sentence{'s' if len(indices) > 1 else ''} {numbers}"
+
+
+def digest_markdown(digest: Digest) -> str:
+    """A readable Markdown report: summaries in both languages, sources, translation, original.
+
+    Args:
+        digest: The digest to report on.
+
+    Returns:
+        The Markdown text, ending with a newline.
+    """
+    src, tgt = language_name(digest.source_lang), language_name(digest.target_lang)
+    lines = ["# Bilingual digest", "", f"- Direction: {src} → {tgt}"]
+    lines += [f"- Model ({role}): `{model}`" for role, model in digest.models.items()]
+    lines += ["", "## Summary (English)", "", digest.summary_en.strip() or "(empty)", ""]
+    lines += ["## Résumé (français)", "", digest.summary_fr.strip() or "(vide)", ""]
+    sentences = digest.summary_sentences()
+    if sentences:
+        lines += ["## Where the summary comes from", ""]
+        for number, (sentence, sources) in enumerate(
+            zip(sentences, digest.attribution, strict=False), start=1
+        ):
+            lines.append(f"{number}. {sentence} — {_sources_text(sources)}")
+        lines.append("")
+    if digest.warnings:
+        lines += ["## Warnings", ""]
+        lines += [f"- {warning}" for warning in digest.warnings]
+        lines.append("")
+    lines += [f"## Translation ({tgt})", "", digest.translation.text.strip(), ""]
+    lines += [f"## Original ({src})", "", digest.original.strip(), ""]
+    lines += ["## Aligned sentences", "", f"| # | {src} | {tgt} |", "|---|---|---|"]
+    for seg in digest.translation.segments:
+        lines.append(f"| {seg.index + 1} | {_md_cell(seg.source)} | {_md_cell(seg.translation)} |")
+    return "\n".join(lines) + "\n"
+
+
+def _md_cell(text: str) -> str:
+    return _TSV_UNSAFE.sub(" ", text).replace("|", "\\|").strip()
+
+
+def write_reports(digest: Digest, directory: str | Path, stem: str = "digest") -> dict[str, Path]:
+    """Write the three exports of a digest into a directory (which must exist).
+
+    Args:
+        digest: The digest to export.
+        directory: Where to write the files.
+        stem: File name without suffix.
+
+    Returns:
+        ``{"json": path, "markdown": path, "tsv": path}``, files written as UTF-8.
+
+    Raises:
+        OSError: If a file cannot be written.
+    """
+    directory = Path(directory)
+    contents = {
+        "json": digest_json(digest),
+        "markdown": digest_markdown(digest),
+        "tsv": aligned_tsv(digest),
+    }
+    paths: dict[str, Path] = {}
+    for kind, text in contents.items():
+        path = directory / f"{stem}{EXPORT_SUFFIXES[kind]}"
+        path.write_text(text, encoding="utf-8")
+        paths[kind] = path
+    return paths

@@ -1,0 +1,359 @@
+"""The web app's handlers, rendering and exports, with a fake digester (no server, no model)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import gradio as gr
+import pytest
+
+from bilingual_digest import ui
+from bilingual_digest.errors import InputError, ModelUnavailableError, UnsupportedLanguageError
+from bilingual_digest.report import aligned_tsv, digest_json, digest_markdown, write_reports
+from ui_fakes import FakeDigester
+
+FR = (
+    "Le gouvernement a présenté un projet de loi. Les députés l’examineront à l’automne.\n"
+    "Ça coûte cher."
+)
+
+
+@pytest.fixture
+def fake() -> FakeDigester:
+    return FakeDigester()
+
+
+@pytest.fixture
+def service(fake: FakeDigester, tmp_path: Path) -> ui.DigestService:
+    return ui.DigestService(fake, max_chars=500, output_dir=tmp_path)
+
+
+# --------------------------------------------------------------------------- choices
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [("auto", None), ("fr-en", "fr"), ("EN-FR", "en"), (" auto ", None)]
+)
+def test_parse_direction(value: str, expected: str | None) -> None:
+    assert ui.parse_direction(value) == expected
+
+
+@pytest.mark.parametrize("value", ["fr", "de-en", "", None, 3])
+def test_parse_direction_rejects_with_accepted_values(value: object) -> None:
+    with pytest.raises(InputError, match=r"accepted values are 'auto', 'fr-en', 'en-fr'"):
+        ui.parse_direction(value)
+
+
+def test_parse_length() -> None:
+    assert ui.parse_length(" Long ") == "long"
+    with pytest.raises(InputError, match=r"accepted values are 'short', 'medium', 'long'"):
+        ui.parse_length("tiny")
+
+
+# --------------------------------------------------------------------------- uploads
+
+
+def test_read_upload_txt_and_md_keep_accents(tmp_path: Path) -> None:
+    txt = tmp_path / "article.txt"
+    txt.write_text("\ufeffÉté « chaud » à Montréal — œuvre, naïf.", encoding="utf-8")
+    md = tmp_path / "note.MD"
+    md.write_text("# Titre\n\nUn café.", encoding="utf-8")
+    assert ui.read_upload(str(txt), 1000) == "Été « chaud » à Montréal — œuvre, naïf."
+    assert ui.read_upload(md, 1000) == "# Titre\n\nUn café."
+    assert ui.read_upload(None, 1000) == ""
+
+
+def test_read_upload_rejects_other_types(tmp_path: Path) -> None:
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(b"%PDF-1.4")
+    with pytest.raises(InputError, match=r"'report.pdf': only plain-text files are accepted"):
+        ui.read_upload(pdf, 1000)
+
+
+def test_read_upload_rejects_large_and_non_utf8_files(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    big.write_text("a" * 101, encoding="utf-8")
+    with pytest.raises(InputError, match=r"101 characters, over the limit of 100"):
+        ui.read_upload(big, 100)
+    huge = tmp_path / "huge.txt"
+    huge.write_bytes(b"a" * 401)
+    with pytest.raises(InputError, match=r"401 bytes, over the limit of 100 characters"):
+        ui.read_upload(huge, 100)
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("Été".encode("latin-1"))
+    with pytest.raises(InputError, match=r"not UTF-8 text \(byte 0 is invalid\)"):
+        ui.read_upload(latin, 100)
+    empty = tmp_path / "empty.md"
+    empty.write_text("  \n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"file 'empty.md' is empty"):
+        ui.read_upload(empty, 100)
+
+
+def test_seed_examples(tmp_path: Path) -> None:
+    (tmp_path / "b.md").write_text("Second article.\nBody.", encoding="utf-8")
+    (tmp_path / "a.txt").write_text("Premier " + "mot " * 30 + "\nSuite.", encoding="utf-8")
+    (tmp_path / "c.pdf").write_text("not offered", encoding="utf-8")
+    (tmp_path / "d.txt").write_text("   ", encoding="utf-8")
+    found = ui.seed_examples(tmp_path)
+    assert [text for _, text in found] == [
+        "Premier " + "mot " * 30 + "\nSuite.",
+        "Second article.\nBody.",
+    ]
+    assert found[0][0] == "Premier " + " ".join(["mot"] * 15) + "…"
+    assert found[1][0] == "Second article."
+
+
+def test_seed_examples_default_is_the_repository_seeds(seed_article: str) -> None:
+    assert seed_article in [text for _, text in ui.seed_examples(None)]
+
+
+# --------------------------------------------------------------------------- host and port
+
+
+def test_validate_host_and_port(caplog: pytest.LogCaptureFixture) -> None:
+    assert ui.validate_host(" 127.0.0.1 ") == "127.0.0.1"
+    assert ui.validate_host("localhost") == "localhost"
+    assert not caplog.records
+    assert ui.validate_host("0.0.0.0") == "0.0.0.0"
+    assert "anyone who can reach this machine" in caplog.text
+    with pytest.raises(ValueError, match="The host must be an address"):
+        ui.validate_host(" ")
+    assert ui.validate_port("8080") == 8080
+    for bad in ("http", 0, 70000, True):
+        with pytest.raises(ValueError, match=r"integer from 1 to 65535, got"):
+            ui.validate_port(bad)
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def test_render_aligned_pairs_attribution_and_escaping(fake: FakeDigester) -> None:
+    text = "Un <b>test</b> {x} ${y}. Deuxième phrase.\nTroisième."
+    digest = fake.digest(text, source="fr")
+    page = ui.render_aligned(digest)
+    assert page.count('class="bd-pair') == 3
+    assert page.count('class="bd-pair bd-para"') == 1  # the third sentence starts a paragraph
+    assert (
+        'lang="fr" data-seg="0">Un &lt;b&gt;test&lt;/b&gt; &#123;x&#125; &#36;&#123;y&#125;.'
+        in (page)
+    )
+    assert 'lang="en" data-seg="2">TROISIÈME.</span>' in page
+    # Summary = last then first sentence: each lists its source segment.
+    assert '<li class="bd-sum" tabindex="0" data-src="2" lang="en">Troisième.' in page
+    assert 'data-src="0" lang="en">' in page
+    assert "<b>" not in page and "${" not in page
+
+
+def test_render_aligned_flags_incomplete_segments(fake: FakeDigester) -> None:
+    digest = fake.digest("Une phrase.", source="fr")
+    segment = digest.translation.segments[0]
+    cut = type(segment)(**{**segment.__dict__, "complete": False})
+    translation = type(digest.translation)(**{**digest.translation.__dict__, "segments": (cut,)})
+    page = ui.render_aligned(type(digest)(**{**digest.__dict__, "translation": translation}))
+    assert "may be cut short" in page
+
+
+def test_render_status() -> None:
+    assert "Loading the models" in ui.render_status(None)
+    ready = ui.render_status({"fr-en": "ready", "en-fr": "ready", "summary": "ready"})
+    assert ready == (
+        "✅ **Models ready.** French → English translator, English → French translator, Summariser."
+    )
+    error = str(ModelUnavailableError("sshleifer/distilbart-cnn-12-6", "no network"))
+    failed = ui.render_status({"fr-en": "ready", "en-fr": "ready", "summary": error})
+    assert failed.splitlines() == [
+        "⚠️ **Some models could not be loaded**; the rest of the page still works.",
+        "- French → English translator: ready",
+        "- English → French translator: ready",
+        f"- Summariser: {error}",
+    ]
+    assert "BILINGUAL_DIGEST_MODEL_" in failed  # says how to fix it
+
+
+def test_render_notices(fake: FakeDigester) -> None:
+    assert ui.render_notices(fake.digest("Bonjour à tous.", source="fr")) == ""
+    warned = FakeDigester(warnings=("Sentence 2 reached the limit.", "Summary is short."))
+    assert ui.render_notices(warned.digest("Bonjour à tous.", source="fr")) == (
+        "**Warnings**\n\n- Sentence 2 reached the limit.\n- Summary is short."
+    )
+
+
+def test_detect(service: ui.DigestService) -> None:
+    assert service.detect("", "auto") == ""
+    assert service.detect(FR, "auto") == (
+        "Detected language: **French** → translation into English."
+    )
+    assert service.detect(FR, "en-fr") == (
+        "Language (as chosen): **English** → translation into French."
+    )
+    assert service.detect("1234 !!", "auto").startswith("Language: Cannot detect the language")
+
+
+# --------------------------------------------------------------------------- the service
+
+
+def test_service_digest_waits_for_warm_up_once(tmp_path: Path) -> None:
+    gate = threading.Event()
+    fake = FakeDigester(gate=gate)
+    service = ui.DigestService(fake, max_chars=500, output_dir=tmp_path)
+    assert fake.warm_ups == 0 and not service.ready
+    service.start_warm_up()
+    stages: list[tuple[float, str]] = []
+    done: list[object] = []
+    worker = threading.Thread(
+        target=lambda: done.append(service.digest(FR, "fr-en", "short", progress=lambda f, s: (
+            stages.append((f, s))))),
+    )  # fmt: skip
+    worker.start()
+    worker.join(0.3)
+    assert not done and fake.calls == []  # still waiting for the models
+    gate.set()
+    worker.join(10)
+    assert service.ready and fake.warm_ups == 1
+    assert fake.calls == [(FR, "fr", "short")]
+    assert stages == [
+        (0.0, "Waiting for the models to finish loading"),
+        (0.5, "Translating"),
+        (1.0, "Summarising"),
+    ]
+    service.start_warm_up()
+    service.digest(FR, "auto", "medium")
+    assert fake.warm_ups == 1
+    assert fake.calls[-1] == (FR, None, "medium")
+
+
+def test_service_checks_input_before_the_engine(service: ui.DigestService) -> None:
+    fake = service.digester
+    with pytest.raises(InputError, match=r"The article has 501 characters, over the limit of 500"):
+        service.digest("a" * 501)
+    with pytest.raises(InputError, match="The article is empty"):
+        service.digest(" \n ")
+    with pytest.raises(InputError, match="Unknown summary length"):
+        service.digest(FR, "auto", "huge")
+    assert fake.calls == []  # type: ignore[attr-defined]
+
+
+def test_service_rejects_bad_limits(fake: FakeDigester) -> None:
+    with pytest.raises(ValueError, match="max_chars must be a positive int, got 0"):
+        ui.DigestService(fake, max_chars=0)
+    with pytest.raises(TypeError, match="max_chars must be a positive int, got '9'"):
+        ui.DigestService(fake, max_chars="9")  # type: ignore[arg-type]
+
+
+def test_service_default_limit_from_environment(
+    fake: FakeDigester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert ui.DigestService(fake).max_chars == 100_000
+    monkeypatch.setenv("BILINGUAL_DIGEST_MAX_CHARS", "2_000")
+    assert ui.DigestService(fake).max_chars == 2000
+
+
+def test_page_outputs_fill_every_output(service: ui.DigestService) -> None:
+    digest = service.digest(FR, "auto", "short")
+    out = ui.page_outputs(service, digest, detected=True)
+    assert len(out) == 10
+    assert out[0] == "Detected language: **French** → translation into English."
+    assert out[1]["value"] == FR and out[1]["label"] == "Original (French)"
+    assert out[2]["value"] == FR.upper() and out[2]["label"] == "Translation (English)"
+    assert out[3] == "Ça coûte cher. Le gouvernement a présenté un projet de loi."
+    assert out[4] == out[3].upper()
+    assert out[5] == ui.render_aligned(digest)
+    assert out[6] == ""
+    paths = [Path(o["value"]) for o in out[7:]]
+    assert all(o["visible"] for o in out[7:])
+    assert [p.name for p in paths] == ["digest-fr-en.json", "digest-fr-en.md", "digest-fr-en.tsv"]
+    assert json.loads(paths[0].read_text(encoding="utf-8")) == digest.to_dict()
+    assert paths[2].read_text(encoding="utf-8") == aligned_tsv(digest)
+    # A second digest gets its own folder: an earlier download link stays valid.
+    again = ui.page_outputs(service, digest, detected=True)
+    assert Path(again[7]["value"]).parent != paths[0].parent and paths[0].exists()
+
+
+# --------------------------------------------------------------------------- errors
+
+
+@pytest.mark.parametrize(
+    ("error", "title"),
+    [
+        (InputError("The article is empty: give some French or English text."), "Cannot digest"),
+        (UnsupportedLanguageError("The text looks like German, not French."), "Cannot digest"),
+        (ModelUnavailableError("x/y", "no network"), "Model unavailable"),
+    ],
+)
+def test_engine_errors_become_page_messages(error: Exception, title: str) -> None:
+    wrapped = ui._guarded(lambda: (_ for _ in ()).throw(error))
+    with pytest.raises(gr.Error) as info:
+        wrapped()
+    assert info.value.message == str(error)
+    assert info.value.title.startswith(title)
+    assert info.value.print_exception is False
+
+
+def test_unexpected_errors_are_logged_not_shown_as_tracebacks(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def broken() -> None:
+        raise RuntimeError("CUDA out of memory")
+
+    with pytest.raises(gr.Error) as info:
+        ui._guarded(broken)()
+    assert info.value.message == (
+        "Something went wrong (RuntimeError: CUDA out of memory). Details are in the server log."
+    )
+    assert "Traceback" in caplog.text  # the details go to the log, not to the page
+
+
+# --------------------------------------------------------------------------- building
+
+
+def test_build_demo_loads_nothing_and_names_the_endpoints(fake: FakeDigester) -> None:
+    demo = ui.build_demo(fake, max_chars=1234, examples_dir=None)
+    assert fake.warm_ups == 0 and demo.service.status is None
+    assert demo.service.max_chars == 1234
+    public = {
+        fn.api_name for fn in demo.fns.values() if fn.api_visibility == "public" and fn.api_name
+    }
+    assert public == {"digest", "translate", "summarize"}
+
+
+@pytest.mark.parametrize("limit", [0, -1, True, 1.5])
+def test_build_demo_rejects_bad_concurrency(fake: FakeDigester, limit: object) -> None:
+    with pytest.raises(ValueError, match="concurrency_limit must be a positive int"):
+        ui.build_demo(fake, concurrency_limit=limit)  # type: ignore[arg-type]
+
+
+def test_package_import_does_not_import_gradio() -> None:
+    code = (
+        "import sys, bilingual_digest, bilingual_digest.report, bilingual_digest.cli; "
+        "print('gradio' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+# --------------------------------------------------------------------------- exports
+
+
+def test_exports(fake: FakeDigester, tmp_path: Path) -> None:
+    digest = fake.digest("Il a dit\tnon. Fin.", source="fr")
+    assert aligned_tsv(digest) == (
+        "index\tparagraph\tfr\ten\tcomplete\n1\t1\tIl a dit non.\tIL A DIT NON.\tyes\n"
+        "2\t1\tFin.\tFIN.\tyes\n"
+    )
+    markdown = digest_markdown(digest)
+    assert "- Direction: French → English\n" in markdown
+    assert "## Résumé (français)\n\nFIN. IL A DIT\tNON.\n" in markdown
+    assert "1. Fin. — source sentence 2\n2. Il a dit\tnon. — source sentence 1\n" in markdown
+    assert "| 1 | Il a dit non. | IL A DIT NON. |" in markdown
+    assert json.loads(digest_json(digest))["summary_fr"] == "FIN. IL A DIT\tNON."
+    paths = write_reports(digest, tmp_path, stem="x")
+    assert {k: p.name for k, p in paths.items()} == {
+        "json": "x.json",
+        "markdown": "x.md",
+        "tsv": "x.tsv",
+    }
+    assert paths["markdown"].read_text(encoding="utf-8") == markdown
