@@ -61,6 +61,98 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--batch-size", type=int, default=16, help="sentences per batch")
 
 
+_BATCH_EXAMPLES = """\
+examples:
+  bilingual-digest batch articles/ -o corpus.jsonl            # folders: .txt and .md, recursive
+  bilingual-digest batch a.txt b.md news.jsonl -o out.jsonl --direction fr-en --summarize
+  bilingual-digest batch feed.jsonl --text-field body --id-field url -o out.jsonl
+  bilingual-digest batch table.csv --text-column article -o out.jsonl --cache sentences.db
+  cat article.txt | bilingual-digest batch - -o out.jsonl
+  bilingual-digest batch articles/ --format txt -o translated/   # mirrored folder tree
+
+Run the same command again to resume: documents that already have a record are skipped.
+Exit status: 0 all documents succeeded, 1 some failed (see their "error" records),
+2 usage error.
+"""
+
+
+def _add_batch_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "batch",
+        help="translate many documents into a resumable JSONL corpus",
+        description="Translate (and optionally summarise) files, folders, JSONL and CSV "
+        "into one JSONL record per document, resumably.",
+        epilog=_BATCH_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="file, folder, or - for stdin")
+    p.add_argument("-o", "--output", required=True, help="JSONL file (or folder for txt)")
+    p.add_argument("--format", choices=["jsonl", "txt"], default="jsonl", help="output format")
+    p.add_argument(
+        "--resume",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="skip documents already in OUTPUT (default); --no-resume starts afresh",
+    )
+    p.add_argument("--summarize", action="store_true", help="add English and French summaries")
+    p.add_argument("--length", choices=["short", "medium", "long"], default="medium")
+    p.add_argument("--text-field", default="text", help="JSONL field with the text")
+    p.add_argument("--id-field", default=None, help="JSONL field / CSV column with the id")
+    p.add_argument("--text-column", default="text", help="CSV column with the text")
+    p.add_argument("--stdin-format", choices=["text", "jsonl", "csv"], default="text")
+    p.add_argument("--cache", default=None, metavar="FILE", help="SQLite sentence cache")
+    p.add_argument("--max-chars", type=int, default=None, help="largest document, in chars")
+    p.add_argument("--max-new-tokens", type=int, default=512, help="most tokens per sentence")
+    p.add_argument("--docs-per-step", type=int, default=8, help="documents batched together")
+    for pair in ("fr-en", "en-fr"):
+        p.add_argument(f"--model-{pair}", default=None, help=f"{pair} model (hub id or dir)")
+    p.add_argument("--model-summary", default=None, help="summariser (hub id or dir)")
+    add_model_arguments(p)
+    p.set_defaults(run=_cmd_batch)
+
+
+def _cmd_batch(args: argparse.Namespace) -> int:
+    from .batch.readers import ReadOptions
+    from .batch.run import run_batch
+    from .batch.work import WorkSpec
+    from .options import TranslationOptions, max_chars
+
+    read_options = ReadOptions(
+        max_chars=args.max_chars if args.max_chars is not None else max_chars(),
+        text_field=args.text_field,
+        id_field=args.id_field,
+        text_column=args.text_column,
+        stdin_format=args.stdin_format,
+    )
+    spec = WorkSpec(
+        direction=args.direction,
+        summarize=args.summarize,
+        length=args.length,
+        model_fr_en=args.model_fr_en,
+        model_en_fr=args.model_en_fr,
+        model_summary=args.model_summary,
+        device=args.device,
+        backend=args.backend,
+        options=TranslationOptions(
+            num_beams=args.beams, max_new_tokens=args.max_new_tokens, batch_size=args.batch_size
+        ),
+        cache=args.cache,
+    )
+    stats = run_batch(
+        args.inputs,
+        args.output,
+        fmt=args.format,
+        resume=args.resume,
+        read_options=read_options,
+        spec=spec,
+        docs_per_step=args.docs_per_step,
+        progress_bar=sys.stderr.isatty(),
+        report=lambda line: print(line, file=sys.stderr, flush=True),
+    )
+    print(stats.summary(), file=sys.stderr, flush=True)
+    return EXIT_OK if stats.ok else EXIT_FAILED
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``bilingual-digest`` and its subcommands."""
     parser = argparse.ArgumentParser(
@@ -80,6 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", default=None, help="hub id or local directory of the model")
     add_model_arguments(p)
     p.set_defaults(run=_cmd_translate)
+    _add_batch_parser(sub)
     return parser
 
 

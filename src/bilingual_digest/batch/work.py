@@ -1,0 +1,248 @@
+"""The per-document work, shared by every engine: documents in, record dicts out.
+
+An engine (the local loop, a Ray actor pool, ...) builds one :class:`Worker` per process from
+a picklable :class:`WorkSpec` and calls :meth:`Worker.process` on lists of documents. The
+worker loads each model once, on first use, and batches the sentences of all the documents it
+is given together.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from ..errors import BilingualDigestError
+from ..languages import resolve_pair
+from ..options import TranslationOptions
+from ..sanitize import clean_text
+from .readers import Document
+
+logger = logging.getLogger("bilingual_digest")
+
+DIRECTIONS = ("auto", "fr-en", "en-fr")
+Record = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class WorkSpec:
+    """Everything a worker needs, as plain picklable values (ship it to other processes).
+
+    Attributes:
+        direction: ``"auto"`` (detect each document's language), ``"fr-en"`` or ``"en-fr"``.
+        summarize: Also summarise each document in English and French.
+        length: Summary length, passed to the digester.
+        model_fr_en: fr→en model override (else the environment variable or the default).
+        model_en_fr: en→fr model override.
+        model_summary: Summariser override.
+        device: ``"cpu"``/``"cuda"``; ``None`` reads ``BILINGUAL_DIGEST_DEVICE``.
+        backend: Backend name; ``None`` reads ``BILINGUAL_DIGEST_BACKEND``.
+        options: Translation decoding options.
+        cache: SQLite sentence-cache file, or ``None`` for no cache.
+    """
+
+    direction: str = "auto"
+    summarize: bool = False
+    length: str = "medium"
+    model_fr_en: str | None = None
+    model_en_fr: str | None = None
+    model_summary: str | None = None
+    device: str | None = None
+    backend: str | None = None
+    options: TranslationOptions = field(default_factory=TranslationOptions)
+    cache: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.direction not in DIRECTIONS:
+            accepted = ", ".join(DIRECTIONS)
+            raise ValueError(f"Unknown direction {self.direction!r}: accepted: {accepted}.")
+        if not isinstance(self.options, TranslationOptions):
+            raise TypeError("WorkSpec.options must be a TranslationOptions instance.")
+
+    def pair(self) -> tuple[str, str] | None:
+        """The fixed ``(source, target)`` pair, or ``None`` when the direction is detected."""
+        if self.direction == "auto":
+            return None
+        source, target = self.direction.split("-")
+        return source, target
+
+    def build(self) -> Worker:
+        """A worker for this spec (models load lazily, on first use)."""
+        return Worker(self)
+
+
+def error_record(doc: Document, error: str, warnings: Sequence[str] = ()) -> Record:
+    """The record of a document that failed.
+
+    Args:
+        doc: The document.
+        error: Plain-language reason.
+        warnings: Notes gathered before it failed.
+
+    Returns:
+        ``{"id", "source", "error", "warnings"}``.
+    """
+    return {"id": doc.id, "source": doc.source, "error": error, "warnings": list(warnings)}
+
+
+@dataclass
+class _Job:
+    index: int
+    doc: Document
+    text: str
+    warnings: list[str]
+
+
+class Worker:
+    """Turns documents into records; holds the loaded models of one process.
+
+    Args:
+        spec: What to do and with which models.
+        translators: Ready translators by ``(source, target)``, used instead of loading
+            models (for tests and for callers that built them already).
+        digester: A ready digester, used for ``spec.summarize`` instead of building one.
+    """
+
+    def __init__(
+        self,
+        spec: WorkSpec,
+        translators: Mapping[tuple[str, str], Any] | None = None,
+        digester: Any | None = None,
+    ) -> None:
+        self.spec = spec
+        self._translators: dict[tuple[str, str], Any] = dict(translators or {})
+        self._digester = digester
+        self._caches: list[Any] = []
+
+    def translator(self, source: str, target: str) -> Any:
+        """The translator for a pair, loaded on first use (wrapped in the cache if any).
+
+        Raises:
+            ModelUnavailableError: If the model can't be loaded.
+        """
+        pair = (source, target)
+        if pair not in self._translators:
+            from ..translation import Translator
+
+            override = self.spec.model_fr_en if pair == ("fr", "en") else self.spec.model_en_fr
+            translator = Translator(
+                source,
+                target,
+                model=override,
+                device=self.spec.device,
+                backend=self.spec.backend,
+                options=self.spec.options,
+            )
+            if self.spec.cache is not None:
+                from .sentence_cache import CachedBackend
+
+                translator.backend = CachedBackend(translator.backend, self.spec.cache)
+                self._caches.append(translator.backend)
+            self._translators[pair] = translator
+        return self._translators[pair]
+
+    def digester(self) -> Any:
+        """The digester (both translators and the summariser), built on first use."""
+        if self._digester is None:
+            from ..digest import Digester
+            from ..summarization import Summarizer
+
+            summarizer = Summarizer(
+                model=self.spec.model_summary, device=self.spec.device, backend=self.spec.backend
+            )
+            self._digester = Digester(
+                fr_en=self.translator("fr", "en"),
+                en_fr=self.translator("en", "fr"),
+                summarizer=summarizer,
+            )
+        return self._digester
+
+    def process(self, docs: Sequence[Document]) -> list[Record]:
+        """Translate (and summarise) documents, batching their sentences together.
+
+        A document that fails gets an error record; the others are unaffected. Models that
+        can't be loaded are not a document's fault: that error is raised.
+
+        Args:
+            docs: The documents; those with ``error`` set get an error record directly.
+
+        Returns:
+            One record per document, in order (see the package docs for the format).
+
+        Raises:
+            ModelUnavailableError: If a model can't be loaded.
+            DeviceUnavailableError: If the device isn't available.
+        """
+        records: list[Record | None] = [None] * len(docs)
+        groups: dict[tuple[str, str], list[_Job]] = {}
+        for i, doc in enumerate(docs):
+            if doc.error is not None or doc.text is None:
+                records[i] = error_record(doc, doc.error or "No text.", doc.warnings)
+                continue
+            cleaned = clean_text(doc.text)
+            warnings = [*doc.warnings, *cleaned.notes]
+            try:
+                pair = self.spec.pair() or resolve_pair(None, None, cleaned.text)
+            except BilingualDigestError as exc:
+                records[i] = error_record(doc, str(exc), warnings)
+                continue
+            if not cleaned.text.strip():
+                records[i] = error_record(doc, "There is no text left to translate.", warnings)
+                continue
+            groups.setdefault(pair, []).append(_Job(i, doc, cleaned.text, warnings))
+        for pair, jobs in groups.items():
+            for job, record in zip(jobs, self._run_group(pair, jobs), strict=True):
+                records[job.index] = record
+        return records  # type: ignore[return-value]
+
+    def _run_group(self, pair: tuple[str, str], jobs: list[_Job]) -> list[Record]:
+        engine = self.digester() if self.spec.summarize else self.translator(*pair)
+        try:
+            return self._records(engine, pair, jobs)
+        except Exception as exc:
+            if len(jobs) == 1:
+                logger.debug("Document %s failed", jobs[0].doc.id, exc_info=True)
+                return [error_record(jobs[0].doc, _failure(exc), jobs[0].warnings)]
+        # One document spoiled the batch: redo them one by one to find which.
+        return [record for job in jobs for record in self._run_group(pair, [job])]
+
+    def _records(self, engine: Any, pair: tuple[str, str], jobs: list[_Job]) -> list[Record]:
+        texts = [job.text for job in jobs]
+        if not self.spec.summarize:
+            return [
+                _record(job, t, t.warnings)
+                for job, t in zip(jobs, engine.translate_many(texts), strict=True)
+            ]
+        digests = engine.digest_many(texts, source=pair[0], length=self.spec.length)
+        records = []
+        for job, digest in zip(jobs, digests, strict=True):
+            record = _record(job, digest.translation, digest.warnings)
+            record["summary_en"] = digest.summary_en
+            record["summary_fr"] = digest.summary_fr
+            records.append(record)
+        return records
+
+    def close(self) -> None:
+        """Close the sentence caches this worker opened."""
+        for cache in self._caches:
+            cache.close()
+        self._caches.clear()
+
+
+def _record(job: _Job, translation: Any, warnings: Sequence[str]) -> Record:
+    return {
+        "id": job.doc.id,
+        "source": job.doc.source,
+        "source_lang": translation.source_lang,
+        "target_lang": translation.target_lang,
+        "translation": translation.text,
+        "segments": [asdict(s) for s in translation.segments],
+        "warnings": list(dict.fromkeys([*job.warnings, *warnings])),
+    }
+
+
+def _failure(exc: BaseException) -> str:
+    if isinstance(exc, BilingualDigestError):
+        return str(exc)
+    return f"Translation failed ({type(exc).__name__}: {exc})."

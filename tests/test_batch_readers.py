@@ -1,0 +1,263 @@
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from bilingual_digest.batch.readers import Document, ReadOptions, decode, iter_documents
+
+
+def docs(*inputs: object, stdin: bytes | None = None, **options: object) -> list[Document]:
+    stream = io.BytesIO(stdin) if stdin is not None else None
+    return list(iter_documents([str(i) for i in inputs], ReadOptions(**options), stream))
+
+
+def by_id(documents: list[Document]) -> dict[str, Document]:
+    return {d.id: d for d in documents}
+
+
+# --- decoding ---------------------------------------------------------------------------------
+
+
+def test_utf8_with_and_without_bom_reads_the_same() -> None:
+    text = "Le café coûte 3 €."
+    for data in (text.encode(), b"\xef\xbb\xbf" + text.encode()):
+        assert decode(data, what="x", max_chars=100) == (text, None, [])
+
+
+def test_cp1252_is_decoded_with_a_warning() -> None:
+    text, error, warnings = decode(
+        "Le café « coûte » 3 €.".encode("cp1252"), what="a.txt", max_chars=100
+    )
+    assert (text, error) == ("Le café « coûte » 3 €.", None)
+    assert warnings == [
+        "a.txt is not valid UTF-8 (byte 6); it was decoded as Windows-1252/Latin-1: "
+        "check accented letters."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+            "a.txt looks like a binary file (it holds NUL bytes)",
+        ),
+        (bytes(range(1, 32)) * 20, "a.txt looks like a binary file (many control characters)"),
+        (b"caf\xc3 \x81\x8d", "a.txt is not valid UTF-8 (byte 3) nor Windows-1252/Latin-1 text"),
+        (b"  \n\t\n", "a.txt is empty: there is no text to translate."),
+        (b"", "a.txt is empty"),
+        (b"x" * 11, "a.txt has 11 characters, over the limit of 10 characters"),
+        (b"x" * 41, "a.txt has 41 bytes, over the limit of 10 characters"),
+    ],
+)
+def test_unreadable_documents_get_a_plain_error(data: bytes, message: str) -> None:
+    text, error, warnings = decode(data, what="a.txt", max_chars=10 if b"x" in data else 1000)
+    assert text is None and warnings == []
+    assert error is not None and error.startswith(message), error
+
+
+# --- files and folders ------------------------------------------------------------------------
+
+
+def test_folders_are_read_recursively_with_ids_relative_to_the_root(tmp_path: Path) -> None:
+    root = tmp_path / "articles"
+    (root / "politics" / "deep").mkdir(parents=True)
+    (root / "b.txt").write_text("Bonjour.", encoding="utf-8")
+    (root / "politics" / "a.md").write_text("# Titre\nTexte.", encoding="utf-8")
+    (root / "politics" / "deep" / "c.TXT").write_text("Salut.", encoding="utf-8")
+    (root / "notes.pdf").write_bytes(b"%PDF")
+    (root / ".hidden").mkdir()
+    (root / ".hidden" / "x.txt").write_text("secret", encoding="utf-8")
+    single = tmp_path / "single.txt"
+    single.write_bytes("Été.".encode("cp1252"))
+    result = docs(root, single)
+    assert [(d.id, d.source, d.text, d.relpath) for d in result] == [
+        ("b.txt", str(root / "b.txt"), "Bonjour.", "b.txt"),
+        ("politics/a.md", str(root / "politics/a.md"), "# Titre\nTexte.", "politics/a.md"),
+        ("politics/deep/c.TXT", str(root / "politics/deep/c.TXT"), "Salut.", "politics/deep/c.TXT"),
+        ("single.txt", str(single), "Été.", "single.txt"),
+    ]
+    assert result[-1].warnings and "Windows-1252" in result[-1].warnings[0]
+
+
+def test_a_duplicate_id_is_an_error_document(tmp_path: Path) -> None:
+    for folder in ("one", "two"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "a.txt").write_text("Bonjour.", encoding="utf-8")
+    first, second = docs(tmp_path / "one", tmp_path / "two")
+    assert first.error is None
+    assert second.id == "a.txt" and second.text is None
+    assert second.error == (
+        f"Duplicate id 'a.txt': {tmp_path / 'one' / 'a.txt'} already has it; ids must be "
+        "unique (rename the file or fix the id field)."
+    )
+
+
+def test_missing_input_and_double_stdin_are_usage_errors(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match=r"Input not found: '.*nope' \(give files, folders"):
+        docs(tmp_path / "nope")
+    with pytest.raises(ValueError, match=r"Standard input \(-\) can be given only once"):
+        docs("-", "-", stdin=b"x")
+    with pytest.raises(ValueError, match="No input given"):
+        docs()
+    with pytest.raises(ValueError, match="Unknown stdin format 'xml'"):
+        ReadOptions(stdin_format="xml")
+    with pytest.raises(ValueError, match="max_chars must be a positive integer, got 0"):
+        ReadOptions(max_chars=0)
+
+
+# --- JSONL ------------------------------------------------------------------------------------
+
+
+def write_lines(path: Path, lines: list[str]) -> Path:
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_jsonl_lines_become_documents_and_bad_lines_name_their_line(tmp_path: Path) -> None:
+    path = write_lines(
+        tmp_path / "feed.jsonl",
+        [
+            json.dumps({"body": "Premier article.", "url": "u1"}),
+            "",
+            '{"body": "broken',
+            json.dumps(["not", "an", "object"]),
+            json.dumps({"title": "no body", "url": "u5"}),
+            json.dumps({"body": 42, "url": "u6"}),
+            json.dumps({"body": "   ", "url": "u7"}),
+            json.dumps({"body": "Sans identifiant."}),
+            json.dumps({"body": "Id numérique.", "url": 9}),
+        ],
+    )
+    got = docs(path, text_field="body", id_field="url")
+    p = str(path)
+    assert [(d.id, d.source, d.text, d.error) for d in got] == [
+        ("u1", f"{p}:1", "Premier article.", None),
+        (
+            "feed.jsonl:3",
+            f"{p}:3",
+            None,
+            f"Line 3 of {p} is not valid JSON: Unterminated string starting at (column 10).",
+        ),
+        ("feed.jsonl:4", f"{p}:4", None, f"Line 4 of {p} must be a JSON object, got an array."),
+        (
+            "u5",
+            f"{p}:5",
+            None,
+            f"Line 5 of {p} has no 'body' field (fields: 'title', 'url'); choose the field "
+            "with --text-field.",
+        ),
+        (
+            "u6",
+            f"{p}:6",
+            None,
+            f"The 'body' field on line 6 of {p} must be a string, got a number.",
+        ),
+        (
+            "u7",
+            f"{p}:7",
+            None,
+            f"The 'body' field on line 7 of {p} is empty: there is no text to translate.",
+        ),
+        (
+            "feed.jsonl:8",
+            f"{p}:8",
+            None,
+            f"Line 8 of {p} has no usable 'url' id field (a non-empty string or integer "
+            "is needed).",
+        ),
+        ("9", f"{p}:9", "Id numérique.", None),
+    ]
+
+
+def test_jsonl_without_id_field_uses_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "a.jsonl"
+    path.write_bytes(
+        b"\xef\xbb\xbf"
+        + json.dumps({"text": "Un."}).encode()
+        + b"\n"
+        + '{"text": "Caf\xe9."}\n'.encode("latin-1")
+    )
+    first, second = docs(path)
+    assert (first.id, first.text, first.warnings) == ("a.jsonl:1", "Un.", ())
+    assert (second.id, second.text) == ("a.jsonl:2", "Café.")
+    assert second.warnings == (
+        f"Line 2 of {path} is not valid UTF-8; it was decoded as Windows-1252/Latin-1: "
+        "check accented letters.",
+    )
+
+
+# --- CSV --------------------------------------------------------------------------------------
+
+
+def test_csv_rows_become_documents_and_bad_rows_name_their_line(tmp_path: Path) -> None:
+    path = tmp_path / "table.csv"
+    path.write_text(
+        'id,article\nx1,"Un article, avec virgule."\nx2,"Deux lignes\ndans un champ."\n'
+        "x3,trop,de,champs\nx4,\n,Sans id.\n",
+        encoding="utf-8",
+    )
+    got = docs(path, text_column="article", id_field="id")
+    p = str(path)
+    assert [(d.id, d.source, d.text, d.error) for d in got] == [
+        ("x1", f"{p}:2", "Un article, avec virgule.", None),
+        ("x2", f"{p}:3", "Deux lignes\ndans un champ.", None),
+        (
+            "table.csv:5",
+            f"{p}:5",
+            None,
+            f"Line 5 of {p} has 4 fields, the header has 2; quote fields that contain commas "
+            "or line breaks.",
+        ),
+        (
+            "x4",
+            f"{p}:6",
+            None,
+            f"The 'article' column on line 6 of {p} is empty: there is no text to translate.",
+        ),
+        ("table.csv:7", f"{p}:7", None, f"Line 7 of {p} has an empty 'id'."),
+    ]
+
+
+def test_csv_without_the_text_column_is_one_error_naming_the_columns(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("title,body\na,b\n", encoding="utf-8")
+    assert [(d.id, d.error) for d in docs(path)] == [
+        (
+            "t.csv",
+            f"{path} has no 'text' column (columns: 'title', 'body'); choose it with "
+            "--text-column / --id-field.",
+        )
+    ]
+
+
+def test_csv_parse_error_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text('text\nBon.\n"a"b\n', encoding="utf-8")
+    good, bad = docs(path)
+    assert (good.id, good.text) == ("t.csv:2", "Bon.")
+    assert bad.id == "t.csv:3"
+    assert bad.error is not None and bad.error.startswith(f"Line 3 of {path} is not valid CSV: ")
+
+
+# --- stdin ------------------------------------------------------------------------------------
+
+
+def test_stdin_as_one_text_or_as_rows() -> None:
+    (doc,) = docs("-", stdin="\ufeffBonjour à tous.".encode())
+    assert (doc.id, doc.source, doc.text, doc.relpath) == (
+        "-",
+        "<stdin>",
+        "Bonjour à tous.",
+        "stdin.txt",
+    )
+    rows = docs("-", stdin=b'{"text": "Un."}\n{"text": "Deux."}\n', stdin_format="jsonl")
+    assert [(d.id, d.source, d.text) for d in rows] == [
+        ("stdin:1", "<stdin>:1", "Un."),
+        ("stdin:2", "<stdin>:2", "Deux."),
+    ]
+    (empty,) = docs("-", stdin=b"")
+    assert empty.error == "standard input is empty: there is no text to translate."
