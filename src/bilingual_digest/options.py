@@ -10,7 +10,8 @@ Variable                               Meaning
 ``BILINGUAL_DIGEST_MODEL_EN_FR``       hub id or local dir of the en→fr model
 ``BILINGUAL_DIGEST_MODEL_SUMMARY``     hub id or local dir of the summariser
 ``BILINGUAL_DIGEST_DEVICE``            ``cpu`` (default), ``cuda`` or ``cuda:N``
-``BILINGUAL_DIGEST_BACKEND``           inference backend (``torch`` …)
+``BILINGUAL_DIGEST_BACKEND``           ``ctranslate2`` (default on CPU) or ``torch``
+``BILINGUAL_DIGEST_THREADS``           CPU threads per model (default: all cores)
 ``BILINGUAL_DIGEST_CACHE_DIR``         where converted models and caches live
 ``BILINGUAL_DIGEST_MAX_CHARS``         largest accepted input, in characters
 =====================================  ===========================================
@@ -173,6 +174,40 @@ def validate_backend(backend: object) -> str:
         accepted = ", ".join(map(repr, BACKENDS))
         raise ValueError(f"Unsupported backend {backend!r}: accepted values are {accepted}.")
     return norm  # type: ignore[return-value]
+
+
+def resolve_backend(backend: str | None, device: str) -> str:
+    """The backend to use: the argument, else ``BILINGUAL_DIGEST_BACKEND``, else the default.
+
+    The default is ``ctranslate2`` (int8, several times faster) on CPU and ``torch`` on CUDA.
+
+    Args:
+        backend: A backend name, or ``None``.
+        device: The (validated) device the model runs on.
+
+    Returns:
+        The validated backend name.
+
+    Raises:
+        ValueError: If the name is not one of :data:`BACKENDS`.
+    """
+    default = "ctranslate2" if device == "cpu" else "torch"
+    return validate_backend(backend if backend is not None else env("BACKEND", default))
+
+
+def threads() -> int:
+    """CPU threads a model may use (``BILINGUAL_DIGEST_THREADS``, default: the usable cores).
+
+    Raises:
+        ValueError: If the variable is set to something other than a positive integer.
+    """
+    raw = env("THREADS")
+    if raw is None:
+        usable = getattr(os, "sched_getaffinity", None)
+        return len(usable(0)) if usable else os.cpu_count() or 1
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError(f"{ENV_PREFIX}THREADS must be a positive integer, got {raw!r}.")
+    return int(raw)
 
 
 def translation_model(source: str, target: str, model: str | os.PathLike[str] | None = None) -> str:

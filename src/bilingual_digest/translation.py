@@ -9,20 +9,20 @@ from dataclasses import dataclass, field
 from typing import overload
 
 from .backends import Backend, generate_batched, load_backend
+from .backends.cache import CachedBackend
 from .languages import resolve_pair, validate_language
 from .options import (
     TranslationOptions,
     check_text,
-    env,
+    resolve_backend,
     resolve_device,
     translation_model,
-    validate_backend,
 )
 from .segment import Piece, segment
 
 logger = logging.getLogger("bilingual_digest")
 
-DEFAULT_BACKEND = "torch"
+DEFAULT_BACKEND = "ctranslate2"  # on CPU; torch on CUDA (see options.resolve_backend)
 
 
 @dataclass(frozen=True)
@@ -80,9 +80,10 @@ class Translator:
         model: Hub id or local directory; default from ``BILINGUAL_DIGEST_MODEL_FR_EN`` /
             ``BILINGUAL_DIGEST_MODEL_EN_FR``, else Helsinki-NLP's OPUS-MT model for the pair.
         device: ``"cpu"`` (default, or ``BILINGUAL_DIGEST_DEVICE``) or ``"cuda"``.
-        backend: A backend name (``"torch"``; default ``BILINGUAL_DIGEST_BACKEND``), or an
-            object with the :class:`~bilingual_digest.backends.Backend` interface (a fake,
-            a cache wrapping a real one).
+        backend: A backend name (``"ctranslate2"`` or ``"torch"``; default
+            ``BILINGUAL_DIGEST_BACKEND``, else ``ctranslate2`` on CPU and ``torch`` on CUDA),
+            loaded behind an LRU cache of sentence translations; or an object with the
+            :class:`~bilingual_digest.backends.Backend` interface (a fake …), used as is.
         options: Decoding options; OPUS-MT's defaults (beam 4) when omitted.
 
     Raises:
@@ -106,9 +107,9 @@ class Translator:
             raise TypeError("options must be a TranslationOptions instance.")
         self.device = resolve_device(device)
         if backend is None or isinstance(backend, str):
-            name = validate_backend(backend or env("BACKEND", DEFAULT_BACKEND))
+            name = resolve_backend(backend, self.device)
             self.model = translation_model(self.source, self.target, model)
-            self.backend: Backend = load_backend(name, self.model, self.device)
+            self.backend: Backend = CachedBackend(load_backend(name, self.model, self.device))
         else:
             self.backend = backend
             self.model = model if model is not None else backend.model_id
@@ -219,8 +220,9 @@ def default_translator(source: str, target: str | None = None) -> Translator:
         A cached :class:`Translator` (a new one if the settings changed since).
     """
     src, tgt = resolve_pair(validate_language(source, "source"), target)
-    backend = validate_backend(env("BACKEND", DEFAULT_BACKEND))
-    return _cached_translator(src, tgt, translation_model(src, tgt), resolve_device(None), backend)
+    device = resolve_device(None)
+    backend = resolve_backend(None, device)
+    return _cached_translator(src, tgt, translation_model(src, tgt), device, backend)
 
 
 @overload

@@ -81,8 +81,11 @@ def generate_batched(
 def load_backend(name: str, model: str, device: str = "cpu") -> Backend:
     """Build the named backend for a model.
 
+    If ``ctranslate2`` is asked for but is not installed, or cannot convert or load the model,
+    the torch backend is used instead, with one logged warning saying why (never an error).
+
     Args:
-        name: ``"torch"`` (or another name in :data:`~bilingual_digest.options.BACKENDS`).
+        name: ``"ctranslate2"`` or ``"torch"`` (see :data:`~bilingual_digest.options.BACKENDS`).
         model: Hub id or local directory.
         device: ``"cpu"`` or a CUDA device.
 
@@ -92,10 +95,26 @@ def load_backend(name: str, model: str, device: str = "cpu") -> Backend:
     Raises:
         ValueError: For an unknown backend name.
         ModelUnavailableError: If the model cannot be loaded.
+        DeviceUnavailableError: If CUDA is asked for and not available.
     """
     name = validate_backend(name)
-    if name == "torch":
-        from .torch import TorchBackend
+    if name == "ctranslate2":
+        from .ctranslate2 import CTranslate2Backend, CTranslate2Unavailable
 
-        return TorchBackend(model, device)
-    raise ValueError(f"The {name!r} backend is not available yet; use backend='torch'.")
+        try:
+            return CTranslate2Backend(model, device)
+        except CTranslate2Unavailable as exc:
+            _warn_once(f"CTranslate2 backend unavailable: {exc}. Using the torch backend (slower).")
+    from .torch import TorchBackend
+
+    return TorchBackend(model, device)
+
+
+_warned: set[str] = set()
+
+
+def _warn_once(message: str) -> None:
+    """Log ``message`` as a warning the first time only (e.g. once, not once per model)."""
+    if message not in _warned:
+        _warned.add(message)
+        logger.warning(message)
