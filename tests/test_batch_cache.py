@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from bilingual_digest import TranslationOptions, Translator
-from bilingual_digest.batch import CachedBackend
+from bilingual_digest.batch import SentenceCache
 from bilingual_digest.options import GenerationOptions
 
 from fakes import UpperBackend
@@ -16,21 +16,21 @@ GREEDY = GenerationOptions(num_beams=1, max_new_tokens=8)
 def test_a_second_run_does_not_call_the_backend(tmp_path: Path) -> None:
     db = tmp_path / "cache" / "sentences.db"
     text = "Premier point. Deuxième point.\nPremier point."
-    first = Translator("fr", "en", backend=CachedBackend(UpperBackend(), db))
+    first = Translator("fr", "en", backend=SentenceCache(UpperBackend(), db))
     expected = first.translate(text)
     assert first.backend.backend.seen == ["Deuxième point.", "Premier point."]  # repeat once
     assert (first.backend.hits, first.backend.misses) == (1, 2)
     first.backend.close()
 
     inner = UpperBackend()
-    second = Translator("fr", "en", backend=CachedBackend(inner, db))  # a new process, say
+    second = Translator("fr", "en", backend=SentenceCache(inner, db))  # a new process, say
     assert second.translate(text) == expected
     assert inner.calls == []
     assert (second.backend.hits, second.backend.misses) == (3, 0)
 
 
 def test_outputs_come_back_in_order_with_their_flags(tmp_path: Path) -> None:
-    cache = CachedBackend(UpperBackend(), tmp_path / "c.db")
+    cache = SentenceCache(UpperBackend(), tmp_path / "c.db")
     cache.generate(["b", "c"], GREEDY)
     out = cache.generate(["a", "b", "a", "c"], GREEDY)
     assert [(o.text, o.num_tokens, o.hit_limit) for o in out] == [
@@ -49,15 +49,15 @@ def test_outputs_come_back_in_order_with_their_flags(tmp_path: Path) -> None:
 
 def test_model_and_options_are_part_of_the_key(tmp_path: Path) -> None:
     db = tmp_path / "c.db"
-    CachedBackend(UpperBackend(), db).generate(["x"], GREEDY)
-    other_model = CachedBackend(UpperBackend(model_id="fake/other"), db)
+    SentenceCache(UpperBackend(), db).generate(["x"], GREEDY)
+    other_model = SentenceCache(UpperBackend(model_id="fake/other"), db)
     other_model.generate(["x"], GREEDY)
-    other_options = CachedBackend(UpperBackend(), db)
+    other_options = SentenceCache(UpperBackend(), db)
     other_options.generate(["x"], GenerationOptions(num_beams=4, max_new_tokens=8))
     assert other_model.backend.calls == [["x"]]
     assert other_options.backend.calls == [["x"]]
     options = TranslationOptions(num_beams=1, max_new_tokens=8).generation()
-    same = CachedBackend(UpperBackend(), db)
+    same = SentenceCache(UpperBackend(), db)
     same.generate(["x"], options)
     assert same.backend.calls == []
 
@@ -66,4 +66,4 @@ def test_a_file_that_is_not_a_cache_is_refused(tmp_path: Path) -> None:
     bad = tmp_path / "notes.txt"
     bad.write_text("this is not sqlite " * 100, encoding="utf-8")
     with pytest.raises(ValueError, match=r"The sentence cache .* can't be used .*--cache"):
-        CachedBackend(UpperBackend(), bad)
+        SentenceCache(UpperBackend(), bad)

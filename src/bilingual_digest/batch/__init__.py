@@ -8,7 +8,7 @@ The pieces are engine-agnostic and shared by every engine (the local loop here, 
   ``process(documents)`` returns one record dict per document.
 - :mod:`.writer`: sinks: :class:`JsonlWriter` (append-only, crash-safe, resumable) and
   :class:`TextTreeWriter` (``--format txt``).
-- :mod:`.sentence_cache`: :class:`CachedBackend`, an SQLite sentence cache (``--cache``).
+- :mod:`.sentence_cache`: :class:`SentenceCache`, an SQLite sentence cache (``--cache``).
 - :mod:`.local`: :func:`run_local`, the in-process engine with progress reporting.
 
 Record format (one JSON object per line of the output, UTF-8)
@@ -40,16 +40,16 @@ from __future__ import annotations
 
 from .local import BatchStats, run_local
 from .readers import Document, ReadOptions, iter_documents
-from .sentence_cache import CachedBackend
+from .sentence_cache import SentenceCache
 from .work import Worker, WorkSpec, error_record
 from .writer import JsonlWriter, TextTreeWriter, scan_jsonl
 
 __all__ = [
     "BatchStats",
-    "CachedBackend",
     "Document",
     "JsonlWriter",
     "ReadOptions",
+    "SentenceCache",
     "TextTreeWriter",
     "WorkSpec",
     "Worker",

@@ -46,19 +46,32 @@ class BatchStats:
         )
 
 
-def pending(docs: Sequence[Document], sink: Sink) -> tuple[list[Document], BatchStats]:
+def pending(docs: Sequence[Document], sink: Sink) -> tuple[list[Document], int]:
     """Split off the documents that already have a record.
 
     Args:
         docs: Every document of the run.
-        sink: Where records go (it knows what is done, and what failed).
+        sink: Where records go (it knows what is done).
 
     Returns:
-        ``(to_do, stats)`` with ``skipped`` and ``skipped_failed`` counted.
+        ``(to_do, skipped_count)``.
     """
     todo = [doc for doc in docs if not sink.is_done(doc)]
-    failed = sum(sink.failed_before(doc) for doc in docs)
-    return todo, BatchStats(skipped=len(docs) - len(todo), skipped_failed=failed)
+    return todo, len(docs) - len(todo)
+
+
+def failed_earlier(docs: Sequence[Document], sink: Sink) -> int:
+    """How many of the documents already have an error record (from an earlier run).
+
+    Args:
+        docs: Every document of the run.
+        sink: Where records go; a sink without ``failed_before`` counts none.
+
+    Returns:
+        The count.
+    """
+    check = getattr(sink, "failed_before", None)
+    return sum(bool(check(doc)) for doc in docs) if check is not None else 0
 
 
 def run_local(
@@ -94,7 +107,8 @@ def run_local(
         raise ValueError(f"docs_per_step must be a positive integer, got {docs_per_step!r}.")
     say = report if report is not None else logger.info
     started = time.monotonic()
-    todo, stats = pending(docs, sink)
+    todo, skipped = pending(docs, sink)
+    stats = BatchStats(skipped=skipped, skipped_failed=failed_earlier(docs, sink))
     if stats.skipped:
         say(f"resuming: {stats.skipped} document(s) already have a record and are skipped")
     bar = None

@@ -1,6 +1,6 @@
 """A persistent sentence cache (SQLite) that makes repeated sentences free across runs.
 
-:class:`CachedBackend` wraps any backend and has the same interface, so a
+:class:`SentenceCache` wraps any backend and has the same interface, so a
 :class:`~bilingual_digest.translation.Translator` uses it unchanged. An output is keyed by
 the model id, the decoding options and the exact input sentence; only the misses reach the
 wrapped backend. Several processes may share one cache file (SQLite locks it).
@@ -33,7 +33,7 @@ CREATE TABLE IF NOT EXISTS sentences (
 """
 
 
-class CachedBackend:
+class SentenceCache:
     """A backend that remembers every output it generated, in an SQLite file.
 
     Args:

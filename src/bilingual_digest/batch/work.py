@@ -39,6 +39,8 @@ class WorkSpec:
         device: ``"cpu"``/``"cuda"``; ``None`` reads ``BILINGUAL_DIGEST_DEVICE``.
         backend: Backend name; ``None`` reads ``BILINGUAL_DIGEST_BACKEND``.
         options: Translation decoding options.
+        summary_options: Summariser decoding options (a
+            :class:`~bilingual_digest.summarization.SummaryOptions`); ``None`` for its defaults.
         cache: SQLite sentence-cache file, or ``None`` for no cache.
     """
 
@@ -51,6 +53,7 @@ class WorkSpec:
     device: str | None = None
     backend: str | None = None
     options: TranslationOptions = field(default_factory=TranslationOptions)
+    summary_options: Any = None
     cache: str | None = None
 
     def __post_init__(self) -> None:
@@ -135,9 +138,9 @@ class Worker:
                 options=self.spec.options,
             )
             if self.spec.cache is not None:
-                from .sentence_cache import CachedBackend
+                from .sentence_cache import SentenceCache
 
-                translator.backend = CachedBackend(translator.backend, self.spec.cache)
+                translator.backend = SentenceCache(translator.backend, self.spec.cache)
                 self._caches.append(translator.backend)
             self._translators[pair] = translator
         return self._translators[pair]
@@ -149,7 +152,10 @@ class Worker:
             from ..summarization import Summarizer
 
             summarizer = Summarizer(
-                model=self.spec.model_summary, device=self.spec.device, backend=self.spec.backend
+                model=self.spec.model_summary,
+                device=self.spec.device,
+                backend=self.spec.backend,
+                options=self.spec.summary_options,
             )
             self._digester = Digester(
                 fr_en=self.translator("fr", "en"),

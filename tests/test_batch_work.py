@@ -1,0 +1,185 @@
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from bilingual_digest import Translator
+from bilingual_digest.backends import Generated
+from bilingual_digest.batch import Document, JsonlWriter, Worker, WorkSpec, run_local
+from bilingual_digest.batch.run import run_batch
+from bilingual_digest.options import GenerationOptions
+
+from fakes import UpperBackend
+
+
+class ExplodingBackend(UpperBackend):
+    """Upper-cases, but fails on any batch holding the word "BOOM"."""
+
+    def generate(self, texts: Sequence[str], options: GenerationOptions) -> list[Generated]:
+        if any("BOOM" in t for t in texts):
+            raise RuntimeError("the model fell over")
+        return super().generate(texts, options)
+
+
+def fake_worker(backend: type[UpperBackend] = UpperBackend, **spec: object) -> Worker:
+    translators = {
+        ("fr", "en"): Translator("fr", "en", backend=backend(model_id="fake/fr-en")),
+        ("en", "fr"): Translator("en", "fr", backend=backend(model_id="fake/en-fr")),
+    }
+    return Worker(WorkSpec(**spec), translators=translators)
+
+
+def doc(doc_id: str, text: str | None, error: str | None = None) -> Document:
+    return Document(doc_id, f"in/{doc_id}", text, error, relpath=doc_id)
+
+
+FR = "Les deux parties vont entamer des discussions. Le retrait sera ordonné."
+EN = "The two parties will begin discussions on an orderly withdrawal."
+
+
+def test_records_carry_the_translation_and_alignment() -> None:
+    worker = fake_worker()
+    fr, en = worker.process([doc("fr.txt", FR + "\n"), doc("en.txt", EN)])
+    assert fr == {
+        "id": "fr.txt",
+        "source": "in/fr.txt",
+        "source_lang": "fr",
+        "target_lang": "en",
+        "translation": FR.upper() + "\n",
+        "segments": [
+            {
+                "index": 0,
+                "paragraph": 0,
+                "start": 0,
+                "end": 46,
+                "source": "Les deux parties vont entamer des discussions.",
+                "translation": "LES DEUX PARTIES VONT ENTAMER DES DISCUSSIONS.",
+                "complete": True,
+            },
+            {
+                "index": 1,
+                "paragraph": 0,
+                "start": 47,
+                "end": 71,
+                "source": "Le retrait sera ordonné.",
+                "translation": "LE RETRAIT SERA ORDONNÉ.",
+                "complete": True,
+            },
+        ],
+        "warnings": [],
+    }
+    assert (en["source_lang"], en["target_lang"], en["translation"]) == ("en", "fr", EN.upper())
+    assert json.loads(json.dumps(fr)) == fr  # plain JSON
+
+
+def test_sentences_are_batched_across_documents() -> None:
+    worker = fake_worker(direction="fr-en")
+    worker.process([doc("a", "Un. Deux."), doc("b", "Trois."), doc("c", "Quatre.")])
+    assert worker.translator("fr", "en").backend.calls == [["Quatre.", "Trois.", "Deux.", "Un."]]
+
+
+def test_a_failing_document_does_not_spoil_the_others() -> None:
+    worker = fake_worker(ExplodingBackend, direction="fr-en")
+    docs = [
+        doc("a", "Bonjour à tous."),
+        doc("b", "Un BOOM terrible."),
+        doc("c", "Au revoir."),
+        doc("d", None, "in/d is empty: there is no text to translate."),
+        doc("e", "Je vois un \x00\x01mot."),
+    ]
+    records = worker.process(docs)
+    assert [r.get("translation") for r in records] == [
+        "BONJOUR À TOUS.",
+        None,
+        "AU REVOIR.",
+        None,
+        "JE VOIS UN MOT.",
+    ]
+    assert records[1] == {
+        "id": "b",
+        "source": "in/b",
+        "error": "Translation failed (RuntimeError: the model fell over).",
+        "warnings": [],
+    }
+    assert records[3]["error"] == "in/d is empty: there is no text to translate."
+    assert records[4]["warnings"] == [
+        "Removed 2 invisible control character(s), 1 of them NUL bytes."
+    ]
+
+
+def test_undetectable_language_is_an_error_record() -> None:
+    (record,) = fake_worker().process([doc("x", "12345 67 !!")])
+    assert record["error"].startswith("Cannot detect the language of a text without words.")
+
+
+def test_spec_is_validated() -> None:
+    with pytest.raises(ValueError, match="Unknown direction 'fr-de': accepted: auto, fr-en, en-fr"):
+        WorkSpec(direction="fr-de")
+    with pytest.raises(TypeError, match="TranslationOptions"):
+        WorkSpec(options={"num_beams": 1})  # type: ignore[arg-type]
+    assert WorkSpec(direction="en-fr").pair() == ("en", "fr") and WorkSpec().pair() is None
+
+
+def test_run_local_writes_each_record_once_and_counts(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    out.write_text('{"id": "a", "error": "old failure"}\n', encoding="utf-8")
+    docs = [doc(name, f"Phrase {name}.") for name in "abcde"] + [doc("f", None, "unreadable")]
+    lines: list[str] = []
+    with JsonlWriter(out) as sink:
+        stats = run_local(
+            docs,
+            fake_worker(direction="fr-en"),
+            sink,
+            docs_per_step=2,
+            report=lines.append,
+            report_every=0.0,
+        )
+    ids = [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()]
+    assert ids == ["a", "b", "c", "d", "e", "f"]
+    assert (stats.done, stats.failed, stats.skipped, stats.skipped_failed) == (4, 1, 1, 1)
+    assert not stats.ok
+    assert stats.summary().startswith("done 4, failed 1, skipped 1 (1 failed earlier), elapsed ")
+    assert lines[0] == "resuming: 1 document(s) already have a record and are skipped"
+    assert lines[-1].startswith("5/5 documents (1 failed), ")
+    with pytest.raises(ValueError, match="docs_per_step must be a positive integer"):
+        run_local(docs, fake_worker(), JsonlWriter(tmp_path / "x.jsonl"), docs_per_step=0)
+
+
+def test_run_batch_txt_mirrors_the_tree_and_resumes(tmp_path: Path) -> None:
+    src = tmp_path / "articles"
+    (src / "deep").mkdir(parents=True)
+    (src / "a.txt").write_text("Bonjour.\n", encoding="utf-8")
+    (src / "deep" / "b.md").write_text("Salut à tous.", encoding="utf-8")
+    (src / "deep" / "empty.txt").write_text("", encoding="utf-8")
+    out = tmp_path / "out"
+    worker = fake_worker(direction="fr-en")
+    stats = run_batch([str(src)], str(out), fmt="txt", worker=worker)
+    assert (stats.done, stats.failed, stats.skipped) == (2, 1, 0)
+    assert (out / "a.txt").read_text(encoding="utf-8") == "BONJOUR.\n"
+    assert (out / "deep" / "b.md").read_text(encoding="utf-8") == "SALUT À TOUS."
+    assert not (out / "deep" / "empty.txt").exists()
+    again = run_batch([str(src)], str(out), fmt="txt", worker=fake_worker(direction="fr-en"))
+    assert (again.done, again.failed, again.skipped) == (0, 1, 2)  # failures are retried
+
+
+def test_run_batch_usage_errors_come_before_any_work(tmp_path: Path) -> None:
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text('{"text": "Un."}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"--format txt writes one file per input file; '.*"):
+        run_batch([str(rows)], str(tmp_path / "out"), fmt="txt", worker=fake_worker())
+    with pytest.raises(ValueError, match="Input not found"):
+        run_batch([str(tmp_path / "nope")], str(tmp_path / "o.jsonl"), worker=fake_worker())
+    assert not (tmp_path / "out").exists() and not (tmp_path / "o.jsonl").exists()
+
+
+def test_run_batch_reads_stdin(tmp_path: Path) -> None:
+    out = tmp_path / "o.jsonl"
+    stats = run_batch(
+        ["-"], str(out), worker=fake_worker(), stdin=io.BytesIO("Bonjour à tous.".encode())
+    )
+    (record,) = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert (stats.done, record["id"], record["translation"]) == (1, "-", "BONJOUR À TOUS.")
