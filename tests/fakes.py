@@ -26,3 +26,32 @@ class UpperBackend:
     @property
     def seen(self) -> list[str]:
         return [t for call in self.calls for t in call]
+
+
+class LeadBackend(UpperBackend):
+    """A "summariser" that keeps the first sentence of its input, cut to ``max_new_tokens`` words.
+
+    Tokens are words plus an end-of-sequence, as for :class:`UpperBackend`; ``config`` is
+    what prompt selection sees (``None``: nothing known about the model).
+    """
+
+    def __init__(
+        self,
+        max_input_tokens: int = 1024,
+        model_id: str = "fake/lead",
+        config: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(max_input_tokens, model_id)
+        self.config = config
+        self.options: list[GenerationOptions] = []
+
+    def generate(self, texts: Sequence[str], options: GenerationOptions) -> list[Generated]:
+        self.calls.append(list(texts))
+        self.options.append(options)
+        limit = options.max_new_tokens or 10**6
+        results = []
+        for text in texts:
+            words = (text.split(". ")[0].rstrip(".") + ".").split()
+            kept = words[:limit]
+            results.append(Generated(" ".join(kept), len(kept) + 1, len(words) > limit))
+        return results

@@ -5,6 +5,7 @@
 'The two parties will begin discussions.'
 """
 
+from .digest import Digest, Digester, digest
 from .errors import (
     BilingualDigestError,
     DeviceUnavailableError,
@@ -14,6 +15,7 @@ from .errors import (
 )
 from .languages import detect_language
 from .options import GenerationOptions, TranslationOptions
+from .summarization import Summarizer, SummaryOptions, summarize
 from .translation import Segment, Translation, Translator, translate
 
 __version__ = "0.1.0"
@@ -21,15 +23,21 @@ __version__ = "0.1.0"
 __all__ = [
     "BilingualDigestError",
     "DeviceUnavailableError",
+    "Digest",
+    "Digester",
     "GenerationOptions",
     "InputError",
     "ModelUnavailableError",
     "Segment",
+    "Summarizer",
+    "SummaryOptions",
     "Translation",
     "TranslationOptions",
     "Translator",
     "UnsupportedLanguageError",
     "__version__",
     "detect_language",
+    "digest",
+    "summarize",
     "translate",
 ]
