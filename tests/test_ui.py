@@ -161,12 +161,12 @@ def test_render_status() -> None:
     assert "Loading the models" in ui.render_status(None)
     ready = ui.render_status({"fr-en": "ready", "en-fr": "ready", "summary": "ready"})
     assert ready == (
-        "✅ **Models ready.** French → English translator, English → French translator, Summariser."
+        "**Models ready:** French → English translator, English → French translator, Summariser."
     )
     error = str(ModelUnavailableError("sshleifer/distilbart-cnn-12-6", "no network"))
     failed = ui.render_status({"fr-en": "ready", "en-fr": "ready", "summary": error})
     assert failed.splitlines() == [
-        "⚠️ **Some models could not be loaded**; the rest of the page still works.",
+        "**Some models could not be loaded**; the rest of the page still works.",
         "- French → English translator: ready",
         "- English → French translator: ready",
         f"- Summariser: {error}",

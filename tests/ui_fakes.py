@@ -37,7 +37,7 @@ class FakeDigest:
             "original": self.original,
             "source_lang": self.source_lang,
             "target_lang": self.target_lang,
-            "translation": self.translation.text,
+            "translation": {"text": self.translation.text},
             "summary_en": self.summary_en,
             "summary_fr": self.summary_fr,
             "attribution": [list(a) for a in self.attribution],
@@ -61,6 +61,14 @@ def fake_translation(text: str, source: str, target: str) -> Translation:
         cursor += len(line) + 1
     parts = text.upper()
     return Translation(parts, tuple(segments), source, target, text, "fake/upper")
+
+
+class _FakeTranslator:
+    def __init__(self, source: str) -> None:
+        self.source, self.target = resolve_pair(source, None)
+
+    def translate(self, text: str) -> Translation:
+        return fake_translation(text, self.source, self.target)
 
 
 class FakeDigester:
@@ -87,6 +95,9 @@ class FakeDigester:
         self.warm_ups = 0
         self.calls: list[tuple[str, str | None, str]] = []
         self.stages: list[tuple[float, str]] = []
+
+    def translator(self, source: str) -> _FakeTranslator:
+        return _FakeTranslator(source)
 
     def warm_up(self) -> dict[str, str]:
         self.warm_ups += 1

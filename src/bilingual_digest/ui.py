@@ -35,6 +35,7 @@ from .report import language_name, write_reports
 
 if TYPE_CHECKING:
     from .digest import Digest, Digester
+    from .translation import Translation
 
 logger = logging.getLogger("bilingual_digest")
 
@@ -284,11 +285,11 @@ def render_status(status: dict[str, str] | None) -> str:
         One line per model: ready, or the error with how to fix it.
     """
     if status is None:
-        return "⏳ **Loading the models in the background…** You can paste an article meanwhile."
+        return "**Loading the models in the background…** You can paste an article meanwhile."
     failed = {k: v for k, v in status.items() if v != "ready"}
     if not failed:
-        return "✅ **Models ready.** " + ", ".join(MODEL_ROLES.get(k, k) for k in status) + "."
-    lines = ["⚠️ **Some models could not be loaded**; the rest of the page still works."]
+        return "**Models ready:** " + ", ".join(MODEL_ROLES.get(k, k) for k in status) + "."
+    lines = ["**Some models could not be loaded**; the rest of the page still works."]
     for key, value in status.items():
         role = MODEL_ROLES.get(key, key)
         lines.append(f"- {role}: {'ready' if value == 'ready' else value}")
@@ -398,6 +399,27 @@ class DigestService:
         self.wait_ready()
         return self.digester.digest(text, source=source, length=length, progress=progress)
 
+    def translate(self, text: str, direction: str = "auto") -> Translation:
+        """Translate one article (no summary).
+
+        Args:
+            text: The article, French or English.
+            direction: ``"auto"``, ``"fr-en"`` or ``"en-fr"``.
+
+        Returns:
+            The :class:`~bilingual_digest.translation.Translation`.
+
+        Raises:
+            InputError: Bad text or direction.
+            UnsupportedLanguageError: If the language can't be detected as French or English.
+            ModelUnavailableError: If the model cannot be loaded.
+        """
+        source = parse_direction(direction)
+        text = self.check(text)
+        src, _ = resolve_pair(source, None, text)
+        self.wait_ready()
+        return self.digester.translator(src).translate(text)
+
     def write_downloads(self, digest: Digest) -> dict[str, Path]:
         """Write the JSON, Markdown and TSV exports of a digest into a fresh folder."""
         if self._output_dir is None:
@@ -469,16 +491,16 @@ def page_outputs(service: DigestService, digest: Digest, detected: bool) -> list
     ]
 
 
-def _translation_dict(digest: Digest) -> dict[str, Any]:
+def _translation_dict(translation: Translation) -> dict[str, Any]:
     return {
-        "source_lang": digest.source_lang,
-        "target_lang": digest.target_lang,
-        "translation": digest.translation.text,
+        "source_lang": translation.source_lang,
+        "target_lang": translation.target_lang,
+        "translation": translation.text,
         "segments": [
             {"index": s.index, "source": s.source, "translation": s.translation}
-            for s in digest.translation.segments
+            for s in translation.segments
         ],
-        "warnings": list(digest.translation.warnings),
+        "warnings": list(translation.warnings),
     }
 
 
@@ -500,7 +522,7 @@ def _api_functions(service: DigestService) -> list[Callable[..., dict[str, Any]]
             text: The article, French or English.
             direction: "auto", "fr-en" or "en-fr".
         """
-        return _translation_dict(service.digest(text, direction, "short"))
+        return _translation_dict(service.translate(text, direction))
 
     def summarize(text: str, length: str = "medium") -> dict[str, Any]:
         """Summarise an article in English and French.
@@ -521,12 +543,13 @@ def _api_functions(service: DigestService) -> list[Callable[..., dict[str, Any]]
 
 
 _CSS_ALIGNED = """
-.bd-aligned { font-size: 1rem; line-height: 1.6; }
+.bd-aligned { font-size: 1rem; line-height: 1.6; overflow-wrap: anywhere; }
 .bd-sums ol { padding-left: 1.6em; margin: 0.4em 0 1.2em; }
 .bd-sum { padding: 0.2em 0.4em; border-radius: 6px; cursor: pointer; margin-bottom: 0.2em; }
 .bd-cite { color: var(--body-text-color-subdued); font-size: 0.85em; white-space: nowrap; }
 .bd-hint { color: var(--body-text-color-subdued); font-size: 0.9em; margin: 0.2em 0 0.6em; }
-.bd-grid { display: grid; grid-template-columns: 2.5em 1fr 1fr; column-gap: 1em; }
+.bd-grid { display: grid; grid-template-columns: 2.5em minmax(0, 1fr) minmax(0, 1fr);
+  column-gap: 1em; }
 .bd-head, .bd-pair { display: contents; }
 .bd-head span { font-weight: 600; border-bottom: 2px solid var(--border-color-primary);
   padding: 0.3em 0.4em; }
@@ -541,7 +564,7 @@ _CSS_ALIGNED = """
 .bd-src:focus-visible, .bd-tgt:focus-visible, .bd-sum:focus-visible {
   outline: 2px solid rgba(59, 130, 246, 0.8); }
 @media (max-width: 640px) {
-  .bd-grid { grid-template-columns: 1.8em 1fr; }
+  .bd-grid { grid-template-columns: 1.8em minmax(0, 1fr); }
   .bd-head span:last-child { display: none; }
   .bd-tgt { grid-column: 2; border-bottom-width: 2px !important; font-style: italic; }
   .bd-src { border-bottom: none !important; }
@@ -667,7 +690,6 @@ def build_demo(
                     label=f"…or upload a file ({', '.join(UPLOAD_SUFFIXES)})",
                     file_types=list(UPLOAD_SUFFIXES),
                     type="filepath",
-                    height=110,
                     elem_id="bd-upload",
                 )
                 direction = gr.Radio(

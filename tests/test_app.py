@@ -1,0 +1,214 @@
+"""The real app, served in-process on a free port with tiny models, called through gradio_client."""
+
+from __future__ import annotations
+
+import importlib
+import ipaddress
+import socket
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from gradio_client import Client
+from gradio_client.exceptions import AppError
+
+from bilingual_digest import ui
+from bilingual_digest.digest import Digester
+from bilingual_digest.options import TranslationOptions
+from bilingual_digest.summarization import Summarizer, SummaryOptions
+from bilingual_digest.translation import Translator
+
+ROOT = Path(__file__).resolve().parent.parent
+FR = (
+    "Le gouvernement a présenté mardi un projet de loi sur l’énergie. Les députés l’examineront "
+    "à l’automne. Le ministre a défendu « une réforme nécessaire » devant la presse."
+)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def tiny_digester(fr_en: Path, en_fr: Path, summary: Path) -> Digester:
+    """A real Digester on the tiny models, greedy and short so that it is fast."""
+    options = TranslationOptions(num_beams=1, max_new_tokens=16)
+    return Digester(
+        fr_en=Translator("fr", model=str(fr_en), backend="torch", options=options),
+        en_fr=Translator("en", model=str(en_fr), backend="torch", options=options),
+        summarizer=Summarizer(
+            model=str(summary),
+            backend="torch",
+            options=SummaryOptions(num_beams=1, max_new_tokens=16),
+        ),
+    )
+
+
+@pytest.fixture(scope="module")
+def served(
+    marian_fr_en: Path, marian_en_fr: Path, bart_summary: Path, tmp_path_factory
+) -> Iterator[tuple[ui.gr.Blocks, Client, tuple[str, int]]]:
+    demo = ui.build_demo(
+        tiny_digester(marian_fr_en, marian_en_fr, bart_summary),
+        max_chars=2000,
+        output_dir=tmp_path_factory.mktemp("downloads"),
+    )
+    port = free_port()
+    with pytest.MonkeyPatch.context() as mp:  # the port from the environment, host by default
+        mp.setenv("BILINGUAL_DIGEST_PORT", str(port))
+        mp.delenv("BILINGUAL_DIGEST_HOST", raising=False)
+        address = ui.launch(demo, block=False, quiet=True)
+    try:
+        client = Client(
+            f"http://127.0.0.1:{port}/",
+            analytics_enabled=False,
+            verbose=False,
+            download_files=False,
+        )
+        yield demo, client, address
+    finally:
+        demo.close()
+
+
+def test_launch_binds_loopback_on_the_configured_port(served) -> None:
+    demo, _, (host, port) = served
+    assert host == "127.0.0.1"
+    assert demo.server_name == "127.0.0.1" and demo.server_port == port
+    assert demo.share is False or demo.share is None
+
+
+def test_models_warm_up_in_the_background_at_launch(served) -> None:
+    demo, _, _ = served
+    assert demo.service.wait_ready(60)
+    assert demo.service.status == {"fr-en": "ready", "en-fr": "ready", "summary": "ready"}
+
+
+def test_api_lists_the_three_named_endpoints(served) -> None:
+    _, client, _ = served
+    info = client.view_api(print_info=False, return_format="dict")
+    assert set(info["named_endpoints"]) == {"/digest", "/translate", "/summarize"}
+    params = {
+        name: [p["parameter_name"] for p in endpoint["parameters"]]
+        for name, endpoint in info["named_endpoints"].items()
+    }
+    assert params == {
+        "/digest": ["text", "direction", "length"],
+        "/translate": ["text", "direction"],
+        "/summarize": ["text", "length"],
+    }
+
+
+def test_digest_endpoint(served) -> None:
+    _, client, _ = served
+    result = client.predict(FR, "auto", "short", api_name="/digest")
+    assert result["original"] == FR
+    assert (result["source_lang"], result["target_lang"]) == ("fr", "en")
+    segments = result["translation"]["segments"]
+    assert [s["source"] for s in segments] == [
+        "Le gouvernement a présenté mardi un projet de loi sur l’énergie.",
+        "Les députés l’examineront à l’automne.",
+        "Le ministre a défendu « une réforme nécessaire » devant la presse.",
+    ]
+    assert result["translation"]["text"].strip() and result["summary_en"].strip()
+    assert result["summary_fr"].strip()
+    assert len(result["attribution"]) == len(result["summary_sentences"])
+    assert all(0 <= i < len(segments) for sources in result["attribution"] for i in sources)
+    assert {"fr-en", "en-fr"} <= set(result["models"])
+
+
+def test_translate_endpoint_keeps_the_sentence_alignment(served) -> None:
+    _, client, _ = served
+    result = client.predict(FR, "fr-en", api_name="/translate")
+    assert (result["source_lang"], result["target_lang"]) == ("fr", "en")
+    assert [s["source"] for s in result["segments"]] == [
+        "Le gouvernement a présenté mardi un projet de loi sur l’énergie.",
+        "Les députés l’examineront à l’automne.",
+        "Le ministre a défendu « une réforme nécessaire » devant la presse.",
+    ]
+    assert all(s["translation"].strip() for s in result["segments"])
+
+
+def test_summarize_endpoint(served) -> None:
+    _, client, _ = served
+    result = client.predict(FR, "medium", api_name="/summarize")
+    assert set(result) == {"source_lang", "summary_en", "summary_fr", "warnings"}
+    assert result["source_lang"] == "fr" and result["summary_en"].strip()
+
+
+@pytest.mark.parametrize(
+    ("args", "api_name", "message"),
+    [
+        (("   ", "auto", "short"), "/digest", "The article is empty"),
+        (("a " * 1001, "auto", "short"), "/digest", "over the limit of 2,000"),
+        ((FR, "fr-de"), "/translate", "Unknown direction 'fr-de'"),
+        ((FR, "huge"), "/summarize", "Unknown summary length 'huge'"),
+        (("Der Bundestag hat heute ein neues Gesetz beschlossen.", "auto"), "/translate",
+         "looks like German"),
+    ],
+)  # fmt: skip
+def test_errors_come_back_as_clear_messages(served, args, api_name, message) -> None:
+    _, client, _ = served
+    with pytest.raises(AppError, match=message) as info:
+        client.predict(*args, api_name=api_name)
+    assert "Traceback" not in str(info.value)
+
+
+def test_nothing_but_loopback_is_contacted(
+    marian_fr_en: Path, marian_en_fr: Path, bart_summary: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Launch, load the models, digest through the client: every connection stays local."""
+    contacted: list[object] = []
+    real_connect, real_getaddrinfo = socket.socket.connect, socket.getaddrinfo
+
+    def is_local(host: object) -> bool:
+        if not isinstance(host, str):
+            return True  # a Unix socket path
+        if host == "localhost":
+            return True
+        try:
+            return ipaddress.ip_address(host.split("%")[0]).is_loopback
+        except ValueError:
+            return False
+
+    def connect(sock: socket.socket, address: object) -> None:
+        host = address[0] if isinstance(address, tuple) else address
+        if not is_local(host):
+            contacted.append(address)
+            raise OSError(f"test: blocked connection to {address!r}")
+        real_connect(sock, address)
+
+    def getaddrinfo(host: object, *args: object, **kwargs: object) -> object:
+        if host is not None and not is_local(host):
+            contacted.append(host)
+            raise socket.gaierror(f"test: blocked lookup of {host!r}")
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    demo = ui.build_demo(tiny_digester(marian_fr_en, marian_en_fr, bart_summary))
+    _, port = ui.launch(demo, port=free_port(), block=False, quiet=True)
+    try:
+        client = Client(f"http://127.0.0.1:{port}/", analytics_enabled=False, verbose=False)
+        result = client.predict(FR, "auto", "short", api_name="/digest")
+        assert demo.service.status == {"fr-en": "ready", "en-fr": "ready", "summary": "ready"}
+    finally:
+        demo.close()
+    assert result["summary_fr"].strip()
+    assert contacted == []
+
+
+def test_app_module_builds_the_demo_without_loading_models(
+    tiny_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.syspath_prepend(str(ROOT))
+    sys.modules.pop("app", None)
+    app = importlib.import_module("app")
+    try:
+        assert isinstance(app.demo, ui.gr.Blocks)
+        service = app.demo.service
+        assert service.status is None and not service.ready
+        assert repr(service.digester) == "Digester(loaded=[])"
+    finally:
+        sys.modules.pop("app", None)

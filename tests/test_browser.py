@@ -1,0 +1,139 @@
+"""The page in a real headless Chromium (Debian's ``chromium``, driven by Playwright).
+
+Screenshots go to ``test-artifacts/`` (git-ignored).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bilingual_digest import ui
+from test_app import FR, free_port, tiny_digester
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+TIMEOUT_MS = 60_000
+
+if not CHROMIUM.exists():
+    pytest.skip(
+        "Debian's chromium is not installed at /usr/bin/chromium (apt-get install chromium); "
+        ".ci/run installs it",
+        allow_module_level=True,
+    )
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="module")
+def page_url(marian_fr_en: Path, marian_en_fr: Path, bart_summary: Path) -> Iterator[str]:
+    demo = ui.build_demo(tiny_digester(marian_fr_en, marian_en_fr, bart_summary), max_chars=5000)
+    _, port = ui.launch(demo, port=free_port(), block=False, quiet=True)
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        demo.close()
+
+
+@pytest.fixture(scope="module")
+def browser(page_url: str) -> Iterator[object]:
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser, page_url: str) -> Iterator[object]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(page_url)
+    page.locator("#bd-status").get_by_text("Models ready").wait_for()
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def value(page, elem_id: str) -> str:
+    return page.locator(f"#{elem_id} textarea").input_value()
+
+
+def test_digest_fills_the_three_columns_and_the_aligned_view(page) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator("#bd-input textarea").fill(FR)
+    page.locator("#bd-detected").get_by_text("Detected language").wait_for()
+    assert "French" in page.locator("#bd-detected").inner_text()
+    page.locator("#bd-digest").click()
+    page.locator("#bd-aligned .bd-pair").first.wait_for()
+
+    assert value(page, "bd-original") == FR  # accents, apostrophes and « » intact
+    for column in ("bd-translation", "bd-summary-en", "bd-summary-fr"):
+        assert value(page, column).strip(), column
+    assert "Translation (English)" in page.locator("#bd-translation").inner_text()
+    pairs = page.locator("#bd-aligned .bd-pair")
+    assert pairs.count() == 3
+    sources = page.locator("#bd-aligned .bd-src").all_inner_texts()
+    assert sources[1] == "Les députés l’examineront à l’automne."
+    assert page.locator("#bd-dl-json").is_visible() and page.locator("#bd-dl-tsv").is_visible()
+
+    # Hovering a source sentence highlights its translation.
+    page.locator('#bd-aligned .bd-src[data-seg="1"]').hover()
+    assert page.locator('#bd-aligned .bd-tgt[data-seg="1"]').get_attribute("class").split() == [
+        "bd-tgt",
+        "bd-hl",
+    ]
+    # Clicking a summary sentence pins the source sentences it draws on, in both languages.
+    summary = page.locator("#bd-aligned .bd-sum").first
+    cited = [int(i) for i in summary.get_attribute("data-src").split()]
+    summary.click()
+    page.mouse.move(0, 0)
+    lit = page.locator("#bd-aligned .bd-hl")
+    assert sorted(
+        (int(e.get_attribute("data-seg")), e.get_attribute("lang")) for e in lit.all()
+    ) == sorted((i, lang) for i in cited for lang in ("fr", "en"))
+    page.screenshot(path=str(ARTIFACTS / "digest-desktop.png"), full_page=True)
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.locator("#bd-aligned").scroll_into_view_if_needed()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 400  # no sideways scrolling on a phone-sized window
+    page.screenshot(path=str(ARTIFACTS / "digest-narrow.png"))
+
+
+def test_too_long_text_gets_a_clear_message(page) -> None:
+    page.locator("#bd-input textarea").fill("Bonjour à tous. " * 400)
+    page.locator("#bd-digest").click()
+    message = page.get_by_text("over the limit of 5,000").first
+    message.wait_for()
+    assert "6,400 characters" in message.inner_text()
+    assert page.get_by_text("Traceback").count() == 0
+
+
+def test_upload_of_another_file_type_is_refused(page, tmp_path: Path) -> None:
+    pdf = tmp_path / "rapport.pdf"
+    pdf.write_bytes(b"%PDF-1.4 not text")
+    page.locator("#bd-upload input[type=file]").set_input_files(str(pdf))
+    # Refused by the page itself (file_types); the server-side check is in test_ui.py.
+    page.get_by_text("Invalid file type: rapport.pdf. Only .txt, .md allowed.").wait_for()
+    assert value(page, "bd-input") == ""
+    text = tmp_path / "article.txt"
+    text.write_text("Une rentrée chargée à l’Assemblée.", encoding="utf-8")
+    page.locator("#bd-upload input[type=file]").set_input_files(str(text))
+    page.wait_for_function("document.querySelector('#bd-input textarea').value.includes('rentrée')")
+    assert value(page, "bd-input") == "Une rentrée chargée à l’Assemblée."
