@@ -13,6 +13,7 @@ from bilingual_digest import (
     UnsupportedLanguageError,
     translate,
 )
+from bilingual_digest.backends import Generated
 from bilingual_digest.errors import DeviceUnavailableError
 from bilingual_digest.segment import non_blank_offsets
 
@@ -103,7 +104,10 @@ def test_hit_limit_is_reported(marian_fr_en: Path) -> None:
     result = translator.translate("Les deux parties vont entamer des discussions.")
     # The random tiny model never stops by itself: the cut is said, not hidden.
     assert result.segments[0].complete is False
+    assert result.segments[0].retried is True
     assert result.warnings == (
+        "Sentence 1: the model repeated itself; it was translated again with repetition guards "
+        "and the retry did no better, so the first output was kept.",
         "Sentence 1 reached the limit of 24 generated tokens: its translation may be cut short.",
     )
 
@@ -208,3 +212,49 @@ def test_cuda_only_when_available(marian_fr_en: Path) -> None:
         pytest.skip("a GPU is present")
     with pytest.raises(DeviceUnavailableError, match="CUDA is not available"):
         Translator("fr", model=str(marian_fr_en), device="cuda", backend="torch")
+
+
+class LoopingBackend(UpperBackend):
+    """Tags sentences "[en]", loops on "boucle" unless guarded, and turns 25 into 26."""
+
+    def generate(self, texts, options):
+        self.calls.append(list(texts))
+        guarded = bool(options.no_repeat_ngram_size)
+        outputs = []
+        for text in texts:
+            if "boucle" in text and not guarded:
+                out = "no, " * 30 + "no"
+            else:
+                out = "[en] " + text.replace("25", "26")
+            outputs.append(Generated(out, len(out.split()) + 1))
+        return outputs
+
+
+def test_looping_sentence_is_retried_with_guards_and_the_better_output_kept() -> None:
+    backend = LoopingBackend()
+    translator = Translator("fr", backend=backend)
+    result = translator.translate("Une phrase normale. Une boucle ici.")
+    assert [s.translation for s in result.segments] == [
+        "[en] Une phrase normale.",
+        "[en] Une boucle ici.",
+    ]
+    assert [s.retried for s in result.segments] == [False, True]
+    assert backend.calls[-1] == ["Une boucle ici."]  # only the looping sentence again
+    assert result.warnings == (
+        "Sentence 2: the model repeated itself; it was translated again with repetition guards "
+        "and the better output was kept.",
+    )
+
+
+def test_findings_are_attached_to_segments_and_warnings() -> None:
+    translator = Translator("fr", backend=LoopingBackend())
+    result = translator.translate("Le sommet a lieu le 25 avril à Niamey. Rien à signaler.")
+    first = result.segments[0]
+    assert [(f.kind, f.text, f.segment) for f in first.findings] == [
+        ("number_missing", "25 avril", 0),
+        ("number_added", "26 avril", 0),
+    ]
+    assert result.segments[1].findings == ()
+    assert result.warnings == tuple(f"Sentence 1: {f.message}" for f in first.findings)
+    quiet = Translator("fr", backend=LoopingBackend(), options=TranslationOptions(checks=False))
+    assert quiet.translate("Le 25 avril.").warnings == ()

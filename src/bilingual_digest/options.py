@@ -122,16 +122,25 @@ class TranslationOptions:
         max_new_tokens: Most tokens generated for one sentence; OPUS-MT's default is 512.
             A sentence whose translation reaches this limit is reported in the warnings.
         batch_size: Sentences translated together (sorted by length first).
+        checks: Run the faithfulness checks (numbers, names, untranslated, length, loops)
+            on every sentence and report findings.
+        retry_degenerate: Translate a sentence again, with repetition guards, when its
+            output loops or reaches the token limit; the better output is kept.
     """
 
     num_beams: int = 4
     max_new_tokens: int = 512
     batch_size: int = 16
+    checks: bool = True
+    retry_degenerate: bool = True
 
     def __post_init__(self) -> None:
         _check_int(self, "num_beams", self.num_beams)
         _check_int(self, "max_new_tokens", self.max_new_tokens)
         _check_int(self, "batch_size", self.batch_size)
+        for name in ("checks", "retry_degenerate"):
+            if not isinstance(getattr(self, name), bool):
+                raise ValueError(f"TranslationOptions.{name} must be True or False.")
 
     def generation(self) -> GenerationOptions:
         """The decoding part of these options, for a backend."""

@@ -5,11 +5,12 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import overload
 
-from .backends import Backend, generate_batched, load_backend
+from .backends import Backend, Generated, generate_batched, load_backend
 from .backends.cache import CachedBackend
+from .checks import Finding, check_repetition, check_segment, repetition_score
 from .languages import resolve_pair, validate_language
 from .options import (
     TranslationOptions,
@@ -37,6 +38,8 @@ class Segment:
         source: The source sentence, ``original[start:end]``.
         translation: Its translation.
         complete: False when the translation reached the token limit and may be cut short.
+        findings: What the faithfulness checks found (numbers, names, loops …).
+        retried: True when the first output looped and the sentence was translated again.
     """
 
     index: int
@@ -46,6 +49,8 @@ class Segment:
     source: str
     translation: str
     complete: bool = True
+    findings: tuple[Finding, ...] = ()
+    retried: bool = False
 
 
 @dataclass(frozen=True)
@@ -159,21 +164,63 @@ class Translator:
             check_text(text, what="text" if len(texts) == 1 else f"text at index {i}")
         per_text = [self.pieces(text) for text in texts]
         flat = [p.text for pieces in per_text for p in pieces]
-        outputs = iter(
-            generate_batched(self.backend, flat, self.options.generation(), self.options.batch_size)
+        outputs = generate_batched(
+            self.backend, flat, self.options.generation(), self.options.batch_size
         )
-        return [
-            self._assemble(text, pieces, outputs)
-            for text, pieces in zip(texts, per_text, strict=True)
-        ]
+        retried = self._retry_degenerate(flat, outputs)
+        results, first = [], 0
+        for text, pieces in zip(texts, per_text, strict=True):
+            span = range(first, first + len(pieces))
+            results.append(self._assemble(text, pieces, outputs[first : span.stop], retried, first))
+            first = span.stop
+        return results
 
-    def _assemble(self, text: str, pieces: list[Piece], outputs: object) -> Translation:
+    def _retry_degenerate(self, sources: list[str], outputs: list[Generated]) -> dict[int, bool]:
+        """Translate looping outputs again with repetition guards; keep the better one.
+
+        Returns:
+            For each retried position, whether the retry's output was kept.
+        """
+        if not self.options.retry_degenerate:
+            return {}
+        bad = [i for i, out in enumerate(outputs) if out.hit_limit or check_repetition(out.text)]
+        if not bad:
+            return {}
+        guarded = replace(self.options.generation(), no_repeat_ngram_size=3, repetition_penalty=1.3)
+        again = generate_batched(
+            self.backend, [sources[i] for i in bad], guarded, self.options.batch_size
+        )
+        kept = {}
+        for i, new in zip(bad, again, strict=True):
+            old = outputs[i]
+            kept[i] = (new.hit_limit, repetition_score(new.text)) < (
+                old.hit_limit,
+                repetition_score(old.text),
+            )
+            if kept[i]:
+                outputs[i] = new
+        logger.info("Retried %d looping sentence(s) with repetition guards", len(bad))
+        return kept
+
+    def _assemble(
+        self,
+        text: str,
+        pieces: list[Piece],
+        outputs: list[Generated],
+        retried: dict[int, bool],
+        offset: int,
+    ) -> Translation:
         segments, parts, warnings, cursor = [], [], [], 0
-        for index, piece in enumerate(pieces):
-            out = next(outputs)  # type: ignore[call-overload]
+        for index, (piece, out) in enumerate(zip(pieces, outputs, strict=True)):
             parts.append(text[cursor : piece.start])  # the whitespace and line breaks between
             parts.append(out.text)
             cursor = piece.end
+            findings = (
+                tuple(check_segment(piece.text, out.text, self.source, self.target, segment=index))
+                if self.options.checks
+                else ()
+            )
+            was_retried = offset + index in retried
             segments.append(
                 Segment(
                     index,
@@ -183,8 +230,21 @@ class Translator:
                     piece.text,
                     out.text,
                     not out.hit_limit,
+                    findings,
+                    was_retried,
                 )
             )
+            if was_retried:
+                outcome = (
+                    "the better output was kept"
+                    if retried[offset + index]
+                    else "the retry did no better, so the first output was kept"
+                )
+                warnings.append(
+                    f"Sentence {index + 1}: the model repeated itself; it was translated again "
+                    f"with repetition guards and {outcome}."
+                )
+            warnings.extend(f"Sentence {index + 1}: {f.message}" for f in findings)
             if out.hit_limit:
                 warnings.append(
                     f"Sentence {index + 1} reached the limit of {self.options.max_new_tokens} "
