@@ -212,3 +212,21 @@ def test_app_module_builds_the_demo_without_loading_models(
         assert repr(service.digester) == "Digester(loaded=[])"
     finally:
         sys.modules.pop("app", None)
+
+
+def test_cli_serve_passes_host_port_and_limits(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bilingual_digest.cli import main
+
+    calls: dict[str, object] = {}
+    monkeypatch.setattr(ui, "build_demo", lambda **kwargs: calls.setdefault("build", kwargs))
+    monkeypatch.setattr(
+        ui, "launch", lambda demo, host, port: calls.setdefault("launch", (demo, host, port))
+    )
+    argv = ["serve", "--host", "0.0.0.0", "--port", "8123", "--max-chars", "500"]
+    assert main(argv) == 0
+    assert calls["build"] == {"max_chars": 500, "concurrency_limit": 1}
+    assert calls["launch"] == (calls["build"], "0.0.0.0", 8123)
+    calls.clear()
+    assert main(["serve"]) == 0
+    assert calls["launch"] == (calls["build"], None, None)  # launch() reads the env / defaults
+    assert main(["serve", "--port", "http"]) == 2

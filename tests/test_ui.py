@@ -357,3 +357,15 @@ def test_exports(fake: FakeDigester, tmp_path: Path) -> None:
         "tsv": "x.tsv",
     }
     assert paths["markdown"].read_text(encoding="utf-8") == markdown
+
+
+def test_ui_turns_off_analytics_and_telemetry_before_importing_gradio() -> None:
+    code = (
+        "import os\n"
+        "for name in ('GRADIO_ANALYTICS_ENABLED', 'HF_HUB_DISABLE_TELEMETRY'):\n"
+        "    os.environ.pop(name, None)\n"
+        "import bilingual_digest.ui\n"
+        "print(os.environ['GRADIO_ANALYTICS_ENABLED'], os.environ['HF_HUB_DISABLE_TELEMETRY'])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "1"]

@@ -173,7 +173,30 @@ def build_parser() -> argparse.ArgumentParser:
     add_model_arguments(p)
     p.set_defaults(run=_cmd_translate)
     _add_batch_parser(sub)
+    _add_serve_parser(sub)
     return parser
+
+
+def _add_serve_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "serve",
+        help="serve the web app (default http://127.0.0.1:7860, this machine only)",
+        description="Serve the web app. It binds 127.0.0.1 (this machine only) unless told "
+        "otherwise; 0.0.0.0 lets anyone who can reach the machine use it, with no login.",
+    )
+    p.add_argument("--host", default=None, help="address to bind (env BILINGUAL_DIGEST_HOST)")
+    p.add_argument("--port", type=int, default=None, help="port (env BILINGUAL_DIGEST_PORT)")
+    p.add_argument("--max-chars", type=int, default=None, help="largest article, in chars")
+    p.add_argument("--concurrency", type=int, default=1, help="digests run at once (default 1)")
+    p.set_defaults(run=_cmd_serve)
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from .ui import build_demo, launch
+
+    demo = build_demo(max_chars=args.max_chars, concurrency_limit=args.concurrency)
+    launch(demo, host=args.host, port=args.port)
+    return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
