@@ -5,44 +5,12 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
 
+from bilingual_digest.digest import Digest
 from bilingual_digest.languages import resolve_pair
 from bilingual_digest.translation import Segment, Translation
 
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
-
-
-@dataclass(frozen=True)
-class FakeDigest:
-    """The fields of ``bilingual_digest.digest.Digest`` the app uses."""
-
-    original: str
-    source_lang: str
-    target_lang: str
-    translation: Translation
-    summary_en: str
-    summary_fr: str
-    attribution: tuple[tuple[int, ...], ...]
-    warnings: tuple[str, ...] = ()
-    timings: dict[str, float] = field(default_factory=dict)
-    models: dict[str, str] = field(default_factory=dict)
-
-    def summary_sentences(self) -> tuple[str, ...]:
-        return tuple(s.strip() for s in _SENTENCE.findall(self.summary_en) if s.strip())
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "original": self.original,
-            "source_lang": self.source_lang,
-            "target_lang": self.target_lang,
-            "translation": {"text": self.translation.text},
-            "summary_en": self.summary_en,
-            "summary_fr": self.summary_fr,
-            "attribution": [list(a) for a in self.attribution],
-            "warnings": list(self.warnings),
-        }
 
 
 def fake_translation(text: str, source: str, target: str) -> Translation:
@@ -111,7 +79,7 @@ class FakeDigester:
         source: str | None = None,
         length: str = "medium",
         progress: Callable[[float, str], object] | None = None,
-    ) -> FakeDigest:
+    ) -> Digest:
         self.calls.append((text, source, length))
         if self.error is not None:
             raise self.error
@@ -125,7 +93,7 @@ class FakeDigester:
         # Summary: the last then the first sentence, so the attribution is not the identity.
         picked = (len(segs) - 1, 0) if len(segs) > 1 else (0,)
         summary_en = " ".join(english[i].capitalize() for i in picked)
-        return FakeDigest(
+        return Digest(
             original=text,
             source_lang=src,
             target_lang=tgt,
@@ -134,5 +102,6 @@ class FakeDigester:
             summary_fr=summary_en.upper(),
             attribution=tuple((i,) for i in picked),
             warnings=self.warnings,
-            models={"translation": "fake/upper", "summary": "fake/pick"},
+            timings={},
+            models={"fr-en": "fake/upper", "summary": "fake/pick"},
         )
