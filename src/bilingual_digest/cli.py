@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from .errors import BilingualDigestError
 
@@ -86,7 +88,9 @@ def _add_batch_parser(sub: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="file, folder, or - for stdin")
-    p.add_argument("-o", "--output", required=True, help="JSONL file (or folder for txt)")
+    p.add_argument(
+        "-o", "--output", required=True, help="JSONL file (folder for txt and --engine ray)"
+    )
     p.add_argument("--format", choices=["jsonl", "txt"], default="jsonl", help="output format")
     p.add_argument(
         "--resume",
@@ -104,6 +108,14 @@ def _add_batch_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--max-chars", type=int, default=None, help="largest document, in chars")
     p.add_argument("--max-new-tokens", type=int, default=512, help="most tokens per sentence")
     p.add_argument("--docs-per-step", type=int, default=8, help="documents batched together")
+    p.add_argument(
+        "--engine",
+        choices=["local", "ray"],
+        default="local",
+        help="local: this process (default); ray: a pool of Ray actors, OUTPUT a shard folder",
+    )
+    p.add_argument("--address", default=None, help="Ray cluster to join (default: start one)")
+    p.add_argument("--workers", type=int, default=None, help="Ray actors (default: all CPUs)")
     for pair in ("fr-en", "en-fr"):
         p.add_argument(f"--model-{pair}", default=None, help=f"{pair} model (hub id or dir)")
     p.add_argument("--model-summary", default=None, help="summariser (hub id or dir)")
@@ -111,12 +123,28 @@ def _add_batch_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=_cmd_batch)
 
 
+def _batch_engine(args: argparse.Namespace) -> Callable[..., Any]:
+    """``run_batch`` for ``--engine local``; ``run_ray_batch`` (workers, address) for ray."""
+    from .batch.run import run_batch
+
+    if args.engine == "local":
+        if args.workers is not None or args.address is not None:
+            raise ValueError("--workers and --address apply to --engine ray only.")
+        return run_batch
+    from .batch.ray_engine import ray_missing, run_ray_batch
+
+    hint = ray_missing()
+    if hint is not None:
+        raise ValueError(hint)
+    return functools.partial(run_ray_batch, workers=args.workers, address=args.address)
+
+
 def _cmd_batch(args: argparse.Namespace) -> int:
     from .batch.readers import ReadOptions
-    from .batch.run import run_batch
     from .batch.work import WorkSpec
     from .options import TranslationOptions, max_chars
 
+    run_batch = _batch_engine(args)
     read_options = ReadOptions(
         max_chars=args.max_chars if args.max_chars is not None else max_chars(),
         text_field=args.text_field,

@@ -1,0 +1,232 @@
+"""The batch script on Ray: same records as the local engine, resume, a killed actor, the CLI.
+
+One local Ray instance (2 CPUs) serves the whole module; actors load the tiny models named by
+the ``BILINGUAL_DIGEST_*`` variables, which the engine forwards to them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bilingual_digest.batch.local import run_local
+from bilingual_digest.batch.ray_engine import (
+    INSTALL_HINT,
+    RayWorker,
+    ShardedJsonlSink,
+    ray_missing,
+    ray_session,
+    run_ray,
+)
+from bilingual_digest.batch.readers import Document, iter_documents
+from bilingual_digest.batch.work import WorkSpec
+from bilingual_digest.batch.writer import JsonlWriter
+from bilingual_digest.cli import main
+from bilingual_digest.options import TranslationOptions
+
+from tiny_models import english_lines, french_lines
+
+ray_mark = pytest.mark.ray
+SPEC = WorkSpec(options=TranslationOptions(num_beams=1, max_new_tokens=12))
+
+
+def _write_folder(root: Path) -> Path:
+    """20 documents: 11 French, 8 English (two of them two paragraphs long), 1 empty."""
+    folder = root / "articles"
+    (folder / "fr").mkdir(parents=True)
+    (folder / "en").mkdir()
+    for i, line in enumerate(french_lines()[:11]):
+        (folder / "fr" / f"{i:02d}.txt").write_text(line + "\n", encoding="utf-8")
+    english = english_lines()
+    for i in range(8):
+        text = english[i] if i < 6 else f"{english[i]}\n\n{english[i + 10]}"
+        (folder / "en" / f"{i:02d}.md").write_text(text, encoding="utf-8")
+    (folder / "en" / "empty.txt").write_text("  \n", encoding="utf-8")
+    return folder
+
+
+def _records(path: Path) -> list[dict[str, Any]]:
+    """Every record under a JSONL file or a folder of shards, sorted by id."""
+    files = sorted(path.glob("part-*.jsonl")) if path.is_dir() else [path]
+    lines = [line for f in files for line in f.read_text(encoding="utf-8").splitlines()]
+    return sorted((json.loads(line) for line in lines), key=lambda r: r["id"])
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _write_folder(tmp_path_factory.mktemp("ray-input"))
+
+
+@pytest.fixture(scope="module")
+def docs(folder: Path) -> list[Document]:
+    return list(iter_documents([str(folder)]))
+
+
+@pytest.fixture(scope="module")
+def local_records(
+    tmp_path_factory: pytest.TempPathFactory,
+    docs: list[Document],
+    marian_fr_en: Path,
+    marian_en_fr: Path,
+) -> list[dict[str, Any]]:
+    """The local engine's output for the folder: what every Ray run must reproduce."""
+    out = tmp_path_factory.mktemp("ray-local") / "local.jsonl"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("BILINGUAL_DIGEST_MODEL_FR_EN", str(marian_fr_en))
+        mp.setenv("BILINGUAL_DIGEST_MODEL_EN_FR", str(marian_en_fr))
+        mp.setenv("BILINGUAL_DIGEST_BACKEND", "torch")
+        worker = SPEC.build()
+        with JsonlWriter(out, resume=False) as sink:
+            stats = run_local(docs, worker, sink)
+        worker.close()
+    assert (stats.done, stats.failed) == (19, 1)
+    return _records(out)
+
+
+@pytest.fixture(scope="module")
+def ray_instance() -> Iterator[Any]:
+    """One local Ray instance (2 CPUs, no dashboard) for the module; shut down after it."""
+    pytest.importorskip("ray.data")
+    with ray_session(num_cpus=2) as ray:
+        yield ray
+    assert not ray.is_initialized()
+
+
+@ray_mark
+def test_ray_records_equal_the_local_engines(
+    ray_instance: Any, tiny_env: dict[str, str], docs, local_records, tmp_path: Path
+) -> None:
+    out = tmp_path / "shards"
+    stats = run_ray(docs, SPEC, out, workers=2, docs_per_step=4)
+    assert (stats.done, stats.failed, stats.skipped) == (19, 1, 0)
+    assert [p.name for p in sorted(out.iterdir())] == ["part-00000.jsonl"]
+    records = _records(out)
+    assert len(records) == 20
+    for ray_record, local_record in zip(records, local_records, strict=True):
+        assert ray_record == local_record
+    assert records[0]["source_lang"] == "en" and records[0]["segments"]
+    empty = next(r for r in records if r["id"] == "en/empty.txt")
+    assert "empty" in empty["error"]
+
+
+def _dying_actor(marker: Path) -> type[RayWorker]:
+    """A RayWorker whose first batch, in whichever actor gets it, kills that actor's process.
+
+    Defined in a function so that Ray ships the class by value to its workers.
+    """
+
+    class DyingOnce(RayWorker):
+        def __call__(self, batch: Any) -> dict[str, list[str]]:
+            try:
+                fd = os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+            except FileExistsError:
+                return RayWorker.__call__(self, batch)
+            os.write(fd, str(os.getpid()).encode())
+            os.close(fd)
+            os.kill(os.getpid(), signal.SIGKILL)
+            raise AssertionError("unreachable")
+
+    return DyingOnce
+
+
+@ray_mark
+def test_an_actor_killed_mid_run_loses_no_document(
+    ray_instance: Any, tiny_env: dict[str, str], docs, local_records, tmp_path: Path
+) -> None:
+    marker = tmp_path / "killed.pid"
+    out = tmp_path / "shards"
+    stats = run_ray(docs, SPEC, out, workers=2, docs_per_step=4, actor=_dying_actor(marker))
+    assert int(marker.read_text()) != os.getpid()  # an actor process was SIGKILLed mid-run
+    assert (stats.done, stats.failed) == (19, 1)
+    assert _records(out) == local_records  # every document exactly once, the same records
+
+
+@ray_mark
+def test_resume_skips_ids_in_earlier_shards_through_the_cli(
+    ray_instance: Any,
+    tiny_env: dict[str, str],
+    folder: Path,
+    local_records,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    out = tmp_path / "shards"
+    out.mkdir()
+    earlier = [r for r in local_records if r["id"].startswith("en/")]  # the error record too
+    assert len(earlier) == 9 and sum("error" in r for r in earlier) == 1
+    lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in earlier)
+    (out / "part-00000.jsonl").write_text(lines + '{"id": "torn', encoding="utf-8")
+    argv = ["batch", str(folder), "-o", str(out), "--engine", "ray", "--workers", "2"]
+    argv += ["--beams", "1", "--max-new-tokens", "12", "--docs-per-step", "4"]
+    assert main(argv) == 1  # the empty document failed (in the earlier run)
+    assert "done 11, failed 0, skipped 9 (1 failed earlier)" in capsys.readouterr().err
+    assert (out / "part-00000.jsonl").read_text(encoding="utf-8") == lines  # torn line cut
+    new = _records(out / "part-00001.jsonl")
+    assert [r["id"] for r in new] == [r["id"] for r in local_records if r not in earlier]
+    assert _records(out) == local_records
+
+
+def test_shard_sink_resumes_across_shards_and_numbers_the_next(tmp_path: Path) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / "part-00000.jsonl").write_text('{"id": "a"}\n{"id": "b", "error": "x"}\n')
+    (folder / "part-00003.jsonl").write_text('{"id": "c"}\n{"id": "d"')
+    (folder / "notes.jsonl").write_text('{"id": "e"}\n')  # not a shard: ignored
+    sink = ShardedJsonlSink(folder)
+    assert sink.ids == {"a", "b", "c"} and sink.failed == {"b"}
+    assert sink.failed_before(Document(id="b", source="b"))
+    assert not sink.is_done(Document(id="d", source="d"))  # torn, so not done
+    assert (folder / "part-00003.jsonl").read_text() == '{"id": "c"}\n'
+    assert sink.path.name == "part-00004.jsonl" and not sink.path.exists()  # made lazily
+    sink.write({"id": "d", "translation": "D"})
+    sink.close()
+    assert (folder / "part-00004.jsonl").read_text() == '{"id": "d", "translation": "D"}\n'
+
+    fresh = ShardedJsonlSink(folder, resume=False)
+    assert fresh.ids == set() and fresh.path.name == "part-00000.jsonl"
+    assert sorted(p.name for p in folder.iterdir()) == ["notes.jsonl"]
+
+
+def test_shard_sink_refuses_a_file(tmp_path: Path) -> None:
+    path = tmp_path / "out.jsonl"
+    path.write_text("")
+    with pytest.raises(NotADirectoryError, match="into a folder"):
+        ShardedJsonlSink(path)
+
+
+def test_without_ray_the_cli_says_how_to_install_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "ray", None)
+    assert ray_missing() == INSTALL_HINT
+    (tmp_path / "a.txt").write_text("Bonjour.")
+    code = main(["batch", str(tmp_path / "a.txt"), "-o", str(tmp_path / "out"), "--engine", "ray"])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "pip install 'bilingual-digest[ray]'" in err and "pip install '.[ray]'" in err
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--engine", "ray", "--format", "txt"], "not --format txt"),
+        (["--workers", "2"], "--workers and --address apply to --engine ray only"),
+        (["--engine", "ray", "--workers", "0"], "workers must be a positive integer"),
+    ],
+)
+def test_cli_usage_errors(
+    extra: list[str], message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("ray.data")
+    (tmp_path / "a.txt").write_text("Bonjour.")
+    code = main(["batch", str(tmp_path / "a.txt"), "-o", str(tmp_path / "out"), *extra])
+    assert code == 2
+    assert message in capsys.readouterr().err
