@@ -473,10 +473,8 @@ def digest(text: str, source: str | None = None, length: str = "medium") -> Dige
         The :class:`Digest`.
 
     Raises:
-        TypeError: If ``text`` is not a ``str``.
-        InputError: If ``text`` is empty or over the size limit.
-        ValueError: If ``length`` is not a preset.
-        UnsupportedLanguageError: If the language is unknown or can't be detected.
-        ModelUnavailableError: If a model cannot be loaded.
+        BilingualDigestError: The errors of :meth:`Digester.digest` (``TypeError`` for a
+            non-``str``, ``InputError`` / ``ValueError`` for bad input, unsupported languages,
+            models that can't be loaded).
     """
     return default_digester().digest(text, source, length)
