@@ -21,6 +21,7 @@ from bilingual_digest.batch.ray_engine import (
     INSTALL_HINT,
     RayWorker,
     ShardedJsonlSink,
+    _doc_to_json,
     ray_missing,
     ray_session,
     run_ray,
@@ -230,3 +231,19 @@ def test_cli_usage_errors(
     code = main(["batch", str(tmp_path / "a.txt"), "-o", str(tmp_path / "out"), *extra])
     assert code == 2
     assert message in capsys.readouterr().err
+
+
+def test_ray_worker_returns_json_records_or_the_fatal_error(
+    tiny_env: dict[str, str], docs: list[Document], local_records, tmp_path: Path
+) -> None:
+    """The actor's callable, called directly (no Ray): records as JSON, or why it must stop."""
+    batch = {"doc": [_doc_to_json(doc) for doc in docs[:3]]}
+    out = RayWorker(SPEC)(batch)
+    assert out["fatal"] == ["", "", ""]
+    assert [json.loads(raw) for raw in out["record"]] == local_records[:3]
+
+    missing = str(tmp_path / "no-such-model")
+    out = RayWorker(WorkSpec(direction="en-fr", model_en_fr=missing))(batch)
+    assert out["record"] == ["", "", ""]
+    assert len(set(out["fatal"])) == 1 and "Cannot load model" in out["fatal"][0]
+    assert missing in out["fatal"][0]
