@@ -15,7 +15,7 @@ from typing import Any
 
 from ..errors import BilingualDigestError
 from ..languages import resolve_pair
-from ..options import TranslationOptions
+from ..options import TranslationOptions, validate_backend, validate_device
 from ..sanitize import clean_text
 from .readers import Document
 
@@ -62,6 +62,10 @@ class WorkSpec:
             raise ValueError(f"Unknown direction {self.direction!r}: accepted: {accepted}.")
         if not isinstance(self.options, TranslationOptions):
             raise TypeError("WorkSpec.options must be a TranslationOptions instance.")
+        if self.backend is not None:
+            validate_backend(self.backend)
+        if self.device is not None:
+            validate_device(self.device)
 
     def pair(self) -> tuple[str, str] | None:
         """The fixed ``(source, target)`` pair, or ``None`` when the direction is detected."""
