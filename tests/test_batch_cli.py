@@ -201,3 +201,21 @@ def test_kill_and_resume_loses_nothing_and_repeats_nothing(
     assert sorted(r["id"] for r in final) == ids  # every document exactly once
     translated = {r.getMessage().split()[-1] for r in caplog.records if "translated" in r.msg}
     assert translated == set(ids) - before  # none done before the kill is translated again
+
+
+def test_summarize_adds_english_and_french_summaries(
+    tiny_env: dict[str, str], tmp_path: Path
+) -> None:
+    (tmp_path / "fr.txt").write_text(FR + " " + FR, encoding="utf-8")
+    (tmp_path / "en.txt").write_text(EN, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    argv = ["batch", str(tmp_path / "fr.txt"), str(tmp_path / "en.txt"), "-o", str(out)]
+    assert main([*argv, "--summarize", "--summary-max-new-tokens", "8", *FAST]) == 0
+    got = {r["id"]: r for r in records(out)}
+    assert list(got) == ["fr.txt", "en.txt"]
+    check_translated(got["fr.txt"], FR + " " + FR)
+    check_translated(got["en.txt"], EN)
+    for record in got.values():
+        assert isinstance(record["summary_en"], str) and record["summary_en"].strip()
+        assert isinstance(record["summary_fr"], str) and record["summary_fr"].strip()
+    assert got["en.txt"]["summary_en"].split() == EN.split()  # under 3 sentences: itself

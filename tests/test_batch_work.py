@@ -183,3 +183,41 @@ def test_run_batch_reads_stdin(tmp_path: Path) -> None:
     )
     (record,) = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert (stats.done, record["id"], record["translation"]) == (1, "-", "BONJOUR À TOUS.")
+
+
+class FakeDigester:
+    """Records its calls; the "summary" is the first sentence, upper-cased for English."""
+
+    def __init__(self, worker: Worker) -> None:
+        self.worker = worker
+        self.calls: list[tuple[list[str], str | None, str]] = []
+
+    def digest_many(self, texts: list[str], source: str | None = None, length: str = "medium"):
+        from types import SimpleNamespace
+
+        self.calls.append((list(texts), source, length))
+        target = "en" if source == "fr" else "fr"
+        translations = self.worker.translator(source, target).translate_many(texts)
+        return [
+            SimpleNamespace(
+                translation=t,
+                summary_en=f"EN {t.segments[0].source}",
+                summary_fr=f"FR {t.segments[0].source}",
+                warnings=("summary note",),
+            )
+            for t in translations
+        ]
+
+
+def test_summarize_adds_both_summaries_per_language_group() -> None:
+    worker = fake_worker(summarize=True, length="short")
+    worker._digester = digester = FakeDigester(worker)
+    fr, en, bad = worker.process([doc("fr", FR), doc("en", EN), doc("bad", None, "unreadable")])
+    assert digester.calls == [([FR], "fr", "short"), ([EN], "en", "short")]
+    assert (fr["summary_en"], fr["summary_fr"]) == (
+        "EN Les deux parties vont entamer des discussions.",
+        "FR Les deux parties vont entamer des discussions.",
+    )
+    assert fr["translation"] == FR.upper() and fr["warnings"] == ["summary note"]
+    assert en["summary_en"].startswith("EN The two parties") and en["target_lang"] == "fr"
+    assert "summary_en" not in bad and bad["error"] == "unreadable"

@@ -119,6 +119,9 @@ def _add_batch_parser(sub: argparse._SubParsersAction) -> None:
     for pair in ("fr-en", "en-fr"):
         p.add_argument(f"--model-{pair}", default=None, help=f"{pair} model (hub id or dir)")
     p.add_argument("--model-summary", default=None, help="summariser (hub id or dir)")
+    p.add_argument(
+        "--summary-max-new-tokens", type=int, default=None, help="most tokens per summary"
+    )
     add_model_arguments(p)
     p.set_defaults(run=_cmd_batch)
 
@@ -143,6 +146,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     from .batch.readers import ReadOptions
     from .batch.work import WorkSpec
     from .options import TranslationOptions, max_chars
+    from .summarization import SummaryOptions
 
     run_batch = _batch_engine(args)
     read_options = ReadOptions(
@@ -163,6 +167,9 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         backend=args.backend,
         options=TranslationOptions(
             num_beams=args.beams, max_new_tokens=args.max_new_tokens, batch_size=args.batch_size
+        ),
+        summary_options=SummaryOptions(
+            num_beams=args.beams, max_new_tokens=args.summary_max_new_tokens
         ),
         cache=args.cache,
     )
