@@ -55,3 +55,15 @@ class LeadBackend(UpperBackend):
             kept = words[:limit]
             results.append(Generated(" ".join(kept), len(kept) + 1, len(words) > limit))
         return results
+
+
+class TagBackend(UpperBackend):
+    """A "translator" that tags its output, so the digest's two translations can be told apart."""
+
+    def __init__(self, tag: str) -> None:
+        super().__init__(model_id=f"fake/{tag}")
+        self.tag = tag
+
+    def generate(self, texts: Sequence[str], options: GenerationOptions) -> list[Generated]:
+        self.calls.append(list(texts))
+        return [Generated(f"[{self.tag}] {t}", self.count_tokens(t)) for t in texts]

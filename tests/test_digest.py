@@ -24,22 +24,10 @@ from bilingual_digest.digest import attribute, content_words
 from bilingual_digest.languages import resolve_pair
 from bilingual_digest.options import GenerationOptions, translation_model
 
-from fakes import LeadBackend, UpperBackend
+from fakes import LeadBackend, TagBackend, UpperBackend
 from tiny_models import english_lines
 
 ENGLISH = " ".join(english_lines()[:4])  # four sentences, the first about the ambassador
-
-
-class TagBackend(UpperBackend):
-    """A "translator" that tags its output, so the digest's two translations can be told apart."""
-
-    def __init__(self, tag: str) -> None:
-        super().__init__(model_id=f"fake/{tag}")
-        self.tag = tag
-
-    def generate(self, texts: Sequence[str], options: GenerationOptions) -> list[Generated]:
-        self.calls.append(list(texts))
-        return [Generated(f"[{self.tag}] {t}", self.count_tokens(t)) for t in texts]
 
 
 class FixedBackend(LeadBackend):

@@ -26,7 +26,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .languages import SUMMARY_LANGUAGE, resolve_pair
+from .checks import check_summary_numbers
+from .errors import InputError, UnsupportedLanguageError
+from .languages import LANGUAGES, SUMMARY_LANGUAGE, detect_language, resolve_pair
 from .options import (
     check_text,
     env,
@@ -35,7 +37,8 @@ from .options import (
     summary_model,
     translation_model,
 )
-from .segment import sentences
+from .sanitize import clean_text
+from .segment import paragraphs, sentences
 from .summarization import Summarizer, default_summarizer, validate_length
 from .translation import Translation, Translator, default_translator
 
@@ -343,10 +346,21 @@ class Digester:
         self, texts: list[str], source: str | None, length: str, progress: Progress | None
     ) -> list[Digest]:
         limit = max_chars()
+        cleaned = []
         for i, text in enumerate(texts):
-            check_text(text, what="text" if len(texts) == 1 else f"text at index {i}", limit=limit)
+            what = "text" if len(texts) == 1 else f"text at index {i}"
+            check_text(text, what=what, limit=limit)
+            clean = clean_text(text)
+            if not clean.text.strip():
+                raise InputError(f"The {what} has no visible characters once cleaned.")
+            cleaned.append(clean)
         length = validate_length(length)
-        jobs = [_Job(text, *resolve_pair(source, None, text)) for text in texts]
+        jobs = []
+        for clean in cleaned:
+            job = _Job(clean.text, *resolve_pair(source, None, clean.text))
+            job.warnings.extend(clean.notes)
+            job.warnings.extend(mixed_language_notes(job.text, job.source))
+            jobs.append(job)
         french = [job for job in jobs if job.source == "fr"]
         stages = ["Translating the article to English"] if french else []
         stages += ["Summarising in English", "Translating to French"]
@@ -430,10 +444,65 @@ def _finish(job: _Job, total: float) -> Digest:
         summary_en=job.summary_en,
         summary_fr=job.summary_fr,
         attribution=attribution,
-        warnings=(*job.warnings, *_unsupported(summary, attribution)),
+        warnings=(
+            *job.warnings,
+            *_unsupported(summary, attribution),
+            *_summary_number_warnings(job),
+        ),
         timings={**job.timings, "total": total},
         models=dict(sorted(job.models.items(), key=lambda item: order[item[0]])),
     )
+
+
+def _summary_number_warnings(job: _Job) -> list[str]:
+    if not job.summary_en:
+        return []
+    findings = check_summary_numbers(job.summary_en, job.text, SUMMARY_LANGUAGE, job.source)
+    return [f"Summary: {finding.message}" for finding in findings]
+
+
+_MIN_LETTERS_TO_JUDGE = 60
+
+
+def mixed_language_notes(text: str, source: str) -> list[str]:
+    """Say which paragraphs read as the other language than the article's.
+
+    The translator works in one direction per article, so a paragraph already in the target
+    language is passed through the model as if it were in the source language (OPUS-MT
+    mostly copies it). Paragraphs too short to judge (under 60 letters) are not checked.
+
+    Args:
+        text: The article.
+        source: Its language.
+
+    Returns:
+        A note naming the paragraphs (1-based) in the other language, or nothing.
+    """
+    other = [
+        number
+        for number, (start, end) in enumerate(paragraphs(text), start=1)
+        if sum(ch.isalpha() for ch in text[start:end]) >= _MIN_LETTERS_TO_JUDGE
+        and _language_or_none(text[start:end]) not in (None, source)
+    ]
+    if not other:
+        return []
+    listed = ", ".join(map(str, other))
+    return [
+        f"Paragraph(s) {listed} look {LANGUAGES[_other(source)]}, not {LANGUAGES[source]}: they "
+        f"were passed through the {source}→{_other(source)} model as they are (usually copied "
+        "through). Digest them separately to get them translated the other way."
+    ]
+
+
+def _other(source: str) -> str:
+    return "en" if source == "fr" else "fr"
+
+
+def _language_or_none(text: str) -> str | None:
+    try:
+        return detect_language(text)
+    except UnsupportedLanguageError:
+        return None
 
 
 def _settings() -> tuple[str | None, ...]:

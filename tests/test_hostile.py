@@ -1,0 +1,140 @@
+"""Hostile and odd input through digest(): each case has a defined answer, never a traceback."""
+
+from __future__ import annotations
+
+import pytest
+
+from bilingual_digest import Digester, InputError, Summarizer, Translator, UnsupportedLanguageError
+from bilingual_digest.segment import non_blank_offsets
+
+from fakes import LeadBackend, TagBackend
+
+FR = "Les deux parties vont entamer des discussions sur un retrait ordonné et sûr des forces."
+
+
+@pytest.fixture
+def digester() -> Digester:
+    return Digester(
+        Translator("fr", "en", backend=TagBackend("en")),
+        Translator("en", "fr", backend=TagBackend("fr")),
+        Summarizer(backend=LeadBackend()),
+    )
+
+
+def covered(digest) -> list[int]:
+    return [i for s in digest.translation.segments for i in range(s.start, s.end)]
+
+
+def assert_every_character_translated_once(digest) -> None:
+    text = digest.original
+    offsets = [i for i in covered(digest) if not text[i].isspace()]
+    assert offsets == non_blank_offsets(text)
+
+
+@pytest.mark.parametrize("text", ["", " ", "\n\n\t  \n"])
+def test_empty_and_whitespace(digester: Digester, text: str) -> None:
+    with pytest.raises(InputError, match="is empty"):
+        digester.digest(text)
+
+
+def test_one_character_needs_the_language(digester: Digester) -> None:
+    with pytest.raises(UnsupportedLanguageError, match='source="fr"'):
+        digester.digest("x")
+    result = digester.digest("x", source="fr")
+    assert result.translation.text == "[en] x"
+    assert result.summary_en == "[en] x"  # too short to summarise: the text itself
+    assert any("too short to summarise" in w for w in result.warnings)
+
+
+def test_digits_only(digester: Digester) -> None:
+    with pytest.raises(UnsupportedLanguageError, match="without words"):
+        digester.digest("1234567890 42")
+    assert digester.digest("1234567890 42", source="en").translation.text == "[fr] 1234567890 42"
+
+
+def test_neither_language(digester: Digester) -> None:
+    german = "Die beiden Parteien werden Gespräche über einen geordneten Rückzug aufnehmen."
+    with pytest.raises(UnsupportedLanguageError, match="looks like German"):
+        digester.digest(german)
+
+
+def test_over_the_cap_is_refused_with_the_cap_stated(
+    digester: Digester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = (FR + " ") * (200_000 // (len(FR) + 1) + 1)
+    assert len(text) > 200_000
+    with pytest.raises(InputError, match=r"over the limit of 100,000\. .*MAX_CHARS"):
+        digester.digest(text)
+    monkeypatch.setenv("BILINGUAL_DIGEST_MAX_CHARS", "250000")
+    result = digester.digest(text)
+    assert len(result.translation.segments) == text.count(".")
+    assert_every_character_translated_once(result)
+
+
+def test_one_5000_word_sentence_without_punctuation(digester: Digester) -> None:
+    text = " ".join(["retrait ordonné des forces américaines du pays"] * 715)
+    assert len(text.split()) >= 5000
+    result = digester.digest(text, source="fr")
+    pieces = result.translation.segments
+    assert len(pieces) > 1
+    assert all(len(p.source.split()) + 1 <= 511 for p in pieces)
+    assert_every_character_translated_once(result)
+    assert result.translation.text == " ".join(f"[en] {p.source}" for p in pieces)
+
+
+def test_nul_bytes_and_control_characters_are_stripped_with_a_note(digester: Digester) -> None:
+    result = digester.digest("Les deux\x00 parties\x07 vont entamer des discussions.\x1b", "fr")
+    assert result.original == "Les deux parties vont entamer des discussions."
+    assert result.warnings[0] == "Removed 3 invisible control character(s), 1 of them NUL bytes."
+
+
+def test_only_control_characters(digester: Digester) -> None:
+    with pytest.raises(InputError, match="no visible characters"):
+        digester.digest("\x00\x01\x02")
+
+
+def test_html_markup_is_reduced_to_text(digester: Digester) -> None:
+    page = f"<html><body><h1>Le retrait</h1><p>{FR}</p><script>x()</script></body></html>"
+    result = digester.digest(page)
+    assert result.original == f"Le retrait\n{FR}"
+    assert "HTML markup" in result.warnings[0]
+    assert "x()" not in result.translation.text
+
+
+def test_markdown_emoji_and_rtl_pass_through_intact(digester: Digester) -> None:
+    text = f"# Titre 🎉\n\n*{FR}* 👍🏽\n\n> Il a dit « مرحبا » et « שלום ». Fin ✅."
+    result = digester.digest(text, source="fr")
+    assert result.original == text
+    assert_every_character_translated_once(result)
+    assert "🎉" in result.translation.text and "مرحبا" in result.translation.text
+    assert result.translation.text.count("\n") == text.count("\n")
+
+
+def test_mixed_french_and_english_paragraphs_get_a_note(digester: Digester) -> None:
+    english = "The United States will keep working with its partners in the region to fight terror."
+    result = digester.digest(f"{FR}\n{english}\n{FR}", source="fr")
+    assert (
+        "Paragraph(s) 2 look English, not French: they were passed through the fr→en model as "
+        "they are (usually copied through). Digest them separately to get them translated the "
+        "other way."
+    ) in result.warnings
+
+
+def test_summary_numbers_not_in_the_article_are_flagged(digester: Digester) -> None:
+    class Inventing(LeadBackend):
+        def generate(self, texts, options):
+            from bilingual_digest.backends import Generated
+
+            return [Generated("Talks begin on 3 May with 500 soldiers.", 9) for _ in texts]
+
+    digester = Digester(
+        Translator("fr", "en", backend=TagBackend("en")),
+        Translator("en", "fr", backend=TagBackend("fr")),
+        Summarizer(backend=Inventing()),
+    )
+    article = " ".join([FR, "Le retrait commence le 25 avril.", "Mille soldats partiront.", FR])
+    result = digester.digest(article, source="fr")
+    assert [w for w in result.warnings if "in the summary does not appear" in w] == [
+        'Summary: The date "3 May" in the summary does not appear in the article.',
+        'Summary: The number "500" in the summary does not appear in the article.',
+    ]
