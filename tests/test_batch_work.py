@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 from collections.abc import Sequence
@@ -41,37 +42,55 @@ FR = "Les deux parties vont entamer des discussions. Le retrait sera ordonné."
 EN = "The two parties will begin discussions on an orderly withdrawal."
 
 
+def plain(value: object) -> object:
+    return json.loads(json.dumps(value))
+
+
+CORE = ("index", "paragraph", "start", "end", "source", "translation", "complete")
+
+
 def test_records_carry_the_translation_and_alignment() -> None:
     worker = fake_worker()
     fr, en = worker.process([doc("fr.txt", FR + "\n"), doc("en.txt", EN)])
-    assert fr == {
-        "id": "fr.txt",
-        "source": "in/fr.txt",
-        "source_lang": "fr",
-        "target_lang": "en",
-        "translation": FR.upper() + "\n",
-        "segments": [
-            {
-                "index": 0,
-                "paragraph": 0,
-                "start": 0,
-                "end": 46,
-                "source": "Les deux parties vont entamer des discussions.",
-                "translation": "LES DEUX PARTIES VONT ENTAMER DES DISCUSSIONS.",
-                "complete": True,
-            },
-            {
-                "index": 1,
-                "paragraph": 0,
-                "start": 47,
-                "end": 71,
-                "source": "Le retrait sera ordonné.",
-                "translation": "LE RETRAIT SERA ORDONNÉ.",
-                "complete": True,
-            },
-        ],
-        "warnings": [],
-    }
+    expected = worker.translator("fr", "en").translate(FR + "\n")
+    assert list(fr) == [
+        "id",
+        "source",
+        "source_lang",
+        "target_lang",
+        "translation",
+        "segments",
+        "warnings",
+    ]
+    assert (fr["id"], fr["source"], fr["source_lang"], fr["target_lang"]) == (
+        "fr.txt",
+        "in/fr.txt",
+        "fr",
+        "en",
+    )
+    assert fr["translation"] == FR.upper() + "\n"
+    assert [{k: s[k] for k in CORE} for s in fr["segments"]] == [
+        {
+            "index": 0,
+            "paragraph": 0,
+            "start": 0,
+            "end": 46,
+            "source": "Les deux parties vont entamer des discussions.",
+            "translation": "LES DEUX PARTIES VONT ENTAMER DES DISCUSSIONS.",
+            "complete": True,
+        },
+        {
+            "index": 1,
+            "paragraph": 0,
+            "start": 47,
+            "end": 71,
+            "source": "Le retrait sera ordonné.",
+            "translation": "LE RETRAIT SERA ORDONNÉ.",
+            "complete": True,
+        },
+    ]
+    assert fr["segments"] == [plain(dataclasses.asdict(s)) for s in expected.segments]
+    assert fr["warnings"] == list(expected.warnings)  # the translator's notes, passed on
     assert (en["source_lang"], en["target_lang"], en["translation"]) == ("en", "fr", EN.upper())
     assert json.loads(json.dumps(fr)) == fr  # plain JSON
 
@@ -106,9 +125,9 @@ def test_a_failing_document_does_not_spoil_the_others() -> None:
         "warnings": [],
     }
     assert records[3]["error"] == "in/d is empty: there is no text to translate."
-    assert records[4]["warnings"] == [
+    assert records[4]["warnings"][0] == (
         "Removed 2 invisible control character(s), 1 of them NUL bytes."
-    ]
+    )
 
 
 def test_undetectable_language_is_an_error_record() -> None:
@@ -221,3 +240,11 @@ def test_summarize_adds_both_summaries_per_language_group() -> None:
     assert fr["translation"] == FR.upper() and fr["warnings"] == ["summary note"]
     assert en["summary_en"].startswith("EN The two parties") and en["target_lang"] == "fr"
     assert "summary_en" not in bad and bad["error"] == "unreadable"
+
+
+def test_progress_bar_counts_documents(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    docs = [doc(name, f"Phrase {name}.") for name in "abc"]
+    with JsonlWriter(tmp_path / "o.jsonl") as sink:
+        stats = run_local(docs, fake_worker(direction="fr-en"), sink, progress_bar=True)
+    assert stats.done == 3
+    assert "3/3" in capsys.readouterr().err

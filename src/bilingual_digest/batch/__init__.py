@@ -21,10 +21,13 @@ A translated document::
      "source_lang": "fr", "target_lang": "en",
      "translation": "...",                 # paragraphs and line breaks kept
      "segments": [{"index": 0, "paragraph": 0, "start": 0, "end": 57,
-                   "source": "...", "translation": "...", "complete": true}, ...],
+                   "source": "...", "translation": "...", "complete": true,
+                   "findings": [], "retried": false}, ...],
      "warnings": ["..."],                  # plain-language notes (may be empty)
      "summary_en": "...", "summary_fr": "..."}   # only with --summarize
 
+``segments`` holds every field of :class:`~bilingual_digest.translation.Segment` (``findings``
+are the faithfulness checks' findings: ``kind``, ``text``, ``segment``, ``message``);
 ``start``/``end`` are character offsets into the document's decoded text. A document that
 failed has ``error`` (a plain-language reason, naming the line for JSONL/CSV rows) instead of
 the translation fields::
