@@ -42,6 +42,7 @@ logger = logging.getLogger("bilingual_digest")
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7860
 DEFAULT_CONCURRENCY = 1
+DEFAULT_QUEUE_SIZE = 32
 UPLOAD_SUFFIXES = (".txt", ".md")
 DIRECTIONS: tuple[tuple[str, str], ...] = (
     ("Detect", "auto"),
@@ -630,6 +631,7 @@ def build_demo(
     examples_dir: str | os.PathLike[str] | None = None,
     concurrency_limit: int = DEFAULT_CONCURRENCY,
     output_dir: str | os.PathLike[str] | None = None,
+    queue_size: int = DEFAULT_QUEUE_SIZE,
 ) -> gr.Blocks:
     """Build the web app (nothing is loaded or started here).
 
@@ -643,17 +645,19 @@ def build_demo(
         concurrency_limit: Digests run at the same time (CPU inference: 1 is best); others
             wait in the queue.
         output_dir: Where download files are written; ``None`` for a temporary folder.
+        queue_size: Requests waiting at most; beyond it a request is answered at once that
+            the server is busy.
 
     Returns:
         The ``gr.Blocks`` app; ``demo.service`` is its :class:`DigestService`.
 
     Raises:
-        ValueError: If ``concurrency_limit`` or ``max_chars`` is not a positive integer.
+        ValueError: If ``concurrency_limit``, ``queue_size`` or ``max_chars`` is not a
+            positive integer.
     """
-    if isinstance(concurrency_limit, bool) or not isinstance(concurrency_limit, int):
-        raise ValueError(f"concurrency_limit must be a positive int, got {concurrency_limit!r}.")
-    if concurrency_limit < 1:
-        raise ValueError(f"concurrency_limit must be a positive int, got {concurrency_limit!r}.")
+    for name, value in (("concurrency_limit", concurrency_limit), ("queue_size", queue_size)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be a positive int, got {value!r}.")
     service = DigestService(digester, max_chars=max_chars, output_dir=output_dir)
     examples = seed_examples(examples_dir)
     work = {"concurrency_limit": concurrency_limit, "concurrency_id": "models"}
@@ -776,7 +780,7 @@ def build_demo(
         for fn in _api_functions(service):
             gr.api(_guarded(fn), api_name=fn.__name__, **work)
 
-    demo.queue(max_size=32, default_concurrency_limit=concurrency_limit)
+    demo.queue(max_size=queue_size, default_concurrency_limit=concurrency_limit)
     demo.service = service  # type: ignore[attr-defined]
     return demo
 

@@ -1,0 +1,128 @@
+"""The running app under load: concurrent digests, a full queue, cancelled requests."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from gradio_client import Client
+from gradio_client.utils import QueueError
+
+from bilingual_digest import summarization, translation, ui
+from bilingual_digest.digest import Digester
+from ui_fakes import FakeDigester
+
+TEXTS = [
+    f"Le conseil numéro {i} se réunit à Niamey. Les deux parties discutent du retrait. "
+    f"Une délégation arrivera la semaine prochaine."
+    for i in range(8)
+]
+
+
+def serve(demo) -> tuple[Client, int]:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    ui.launch(demo, port=port, block=False, quiet=True)
+    client = Client(f"http://127.0.0.1:{port}/", analytics_enabled=False, verbose=False)
+    return client, port
+
+
+class GatedDigester(FakeDigester):
+    """Holds a digest of any text containing "lent" until released."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = threading.Event()
+        self.started = threading.Event()
+
+    def digest(self, text, source=None, length="medium", progress=None):
+        if "lent" in text:
+            self.started.set()
+            self.release.wait(30)
+        return super().digest(text, source, length, progress)
+
+
+@pytest.fixture
+def gated() -> Iterator[tuple[GatedDigester, Client]]:
+    digester = GatedDigester()
+    demo = ui.build_demo(digester, concurrency_limit=1, queue_size=2)
+    client, _ = serve(demo)
+    try:
+        yield digester, client
+    finally:
+        digester.release.set()
+        demo.close()
+
+
+def test_eight_concurrent_digests_complete_and_models_load_once(
+    tiny_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    translation._cached_translator.cache_clear()
+    summarization._cached_summarizer.cache_clear()
+    loads: Counter[str] = Counter()
+    for module in (translation, summarization):
+        real = module.load_backend
+
+        def counting(name, model, device="cpu", _real=real):
+            loads[model] += 1
+            return _real(name, model, device)
+
+        monkeypatch.setattr(module, "load_backend", counting)
+    demo = ui.build_demo(Digester(), concurrency_limit=2)
+    client, _ = serve(demo)
+    try:
+        assert demo.service.wait_ready(120)
+        with ThreadPoolExecutor(8) as pool:
+            jobs = [
+                pool.submit(client.predict, text, "auto", "short", api_name="/digest")
+                for text in TEXTS
+            ]
+            results = [job.result(timeout=600) for job in jobs]
+    finally:
+        demo.close()
+    for text, result in zip(TEXTS, results, strict=True):
+        assert result["original"] == text
+        assert result["source_lang"] == "fr"
+        assert [s["source"] for s in result["translation"]["segments"]] == [
+            s.strip() + "." for s in text.rstrip(".").split(".")
+        ]
+        assert result["summary_en"] and result["summary_fr"]
+    models = {tiny_env[f"BILINGUAL_DIGEST_MODEL_{k}"] for k in ("FR_EN", "EN_FR", "SUMMARY")}
+    assert dict(loads) == dict.fromkeys(models, 1)
+
+
+def test_beyond_the_queue_limit_is_answered_busy_at_once(gated) -> None:
+    digester, client = gated
+    running = client.submit("Un texte lent. Deux. Trois.", "fr-en", "short", api_name="/digest")
+    assert digester.started.wait(10)
+    queued = [
+        client.submit(f"Texte {i}. Deux. Trois.", "fr-en", "short", api_name="/digest")
+        for i in range(2)
+    ]
+    with pytest.raises(QueueError, match="Queue is full"):
+        client.submit("Un de trop. Deux. Trois.", "fr-en", "short", api_name="/digest").result(
+            timeout=10
+        )
+    digester.release.set()
+    assert running.result(timeout=30)["original"] == "Un texte lent. Deux. Trois."
+    assert [job.result(timeout=30)["original"] for job in queued] == [
+        "Texte 0. Deux. Trois.",
+        "Texte 1. Deux. Trois.",
+    ]
+
+
+def test_a_cancelled_request_frees_its_worker(gated) -> None:
+    digester, client = gated
+    stuck = client.submit("Un texte lent. Deux. Trois.", "fr-en", "short", api_name="/digest")
+    assert digester.started.wait(10)
+    waiting = client.submit("Le suivant. Deux. Trois.", "fr-en", "short", api_name="/digest")
+    assert stuck.cancel()
+    # The only worker slot is free again: the next request completes while the cancelled
+    # one is still held.
+    assert waiting.result(timeout=10)["original"] == "Le suivant. Deux. Trois."
+    assert not digester.release.is_set()
