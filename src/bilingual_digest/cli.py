@@ -18,16 +18,26 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def _read_input(path: str) -> str:
-    if path == "-":
-        return sys.stdin.read()
-    return Path(path).read_text(encoding="utf-8-sig")
+    from .options import max_chars
+    from .sanitize import decode_bytes
+
+    data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+    what = "Standard input" if path == "-" else f"File {path!r}"
+    text, warnings = decode_bytes(data, what=what, max_chars=max_chars())
+    for warning in warnings:
+        logger.warning("%s", warning)
+    return text
 
 
 def _cmd_translate(args: argparse.Namespace) -> int:
     from .options import TranslationOptions
+    from .sanitize import clean_text
     from .translation import Translator
 
-    text = _read_input(args.input)
+    clean = clean_text(_read_input(args.input))
+    for note in clean.notes:
+        logger.warning("%s", note)
+    text = clean.text
     source, target = _direction(args.direction, text)
     options = TranslationOptions(num_beams=args.beams, batch_size=args.batch_size)
     translator = Translator(
@@ -255,5 +265,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args))
     except (BilingualDigestError, ValueError, TypeError, OSError) as exc:
-        print(f"bilingual-digest: error: {exc}", file=sys.stderr)
+        message = str(exc).replace(
+            'e.g. source="fr" or source="en"', "with --direction fr-en or en-fr"
+        )
+        print(f"bilingual-digest: error: {message}", file=sys.stderr)
         return EXIT_FAILED if isinstance(exc, (BilingualDigestError, OSError)) else EXIT_USAGE

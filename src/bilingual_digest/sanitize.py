@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+from .errors import InputError
+
 # C0 and C1 controls except tab and line feed, plus DEL; zero-width and BOM characters
 # are kept out too because they split words invisibly.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\u200b]")
@@ -26,6 +28,8 @@ _BLOCK_TAGS = {
     "article", "section", "header", "footer", "blockquote", "title", "ul", "ol", "table",
 }  # fmt: skip
 _SKIP_TAGS = {"script", "style", "head", "noscript", "template"}
+_BINARY_SNIFF = 8192
+_ALLOWED_CONTROLS = set("\t\n\r\f\v")
 
 
 @dataclass(frozen=True)
@@ -105,3 +109,59 @@ def clean_text(text: str) -> CleanText:
         detail = f", {nul} of them NUL bytes" if nul else ""
         notes.append(f"Removed {removed} invisible control character(s){detail}.")
     return CleanText(text, tuple(notes))
+
+
+def decode_bytes(data: bytes, *, what: str, max_chars: int) -> tuple[str, list[str]]:
+    """Decode a file's bytes as text: UTF-8 (with or without BOM), else Windows-1252.
+
+    Shared by every door that reads files (batch script, web upload, command line), so a
+    file gets the same answer everywhere.
+
+    Args:
+        data: The raw bytes.
+        what: How to name the file in messages (e.g. its name).
+        max_chars: Largest accepted text, in characters.
+
+    Returns:
+        ``(text, warnings)``; a warning says when the file was not UTF-8.
+
+    Raises:
+        InputError: For binary data, undecodable bytes, an empty file or one over the limit;
+            the message names the file and what is accepted.
+    """
+    if len(data) > 4 * max_chars:  # even 4-byte UTF-8 can't fit: don't decode it at all
+        raise InputError(too_long_message(what, f"{len(data):,} bytes", max_chars))
+    if b"\x00" in data[:_BINARY_SNIFF]:
+        raise InputError(f"{what} looks like a binary file (it holds NUL bytes), not text.")
+    warnings: list[str] = []
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            raise InputError(
+                f"{what} is not valid UTF-8 (byte {exc.start}) nor Windows-1252/Latin-1 text; "
+                "convert it to UTF-8."
+            ) from None
+        warnings.append(
+            f"{what} is not valid UTF-8 (byte {exc.start}); it was decoded as "
+            "Windows-1252/Latin-1: check accented letters."
+        )
+    sniff = text[:_BINARY_SNIFF]
+    controls = sum(ch not in _ALLOWED_CONTROLS and ch < " " for ch in sniff)
+    if controls > max(2, len(sniff) // 100):
+        raise InputError(f"{what} looks like a binary file (many control characters), not text.")
+    if not text.strip():
+        raise InputError(f"{what} is empty: there is no text to translate.")
+    if len(text) > max_chars:
+        raise InputError(too_long_message(what, f"{len(text):,} characters", max_chars))
+    return text, warnings
+
+
+def too_long_message(what: str, size: str, max_chars: int) -> str:
+    """The message for a text over the size limit, naming the limit and how to raise it."""
+    return (
+        f"{what} has {size}, over the limit of {max_chars:,} characters; split it or raise "
+        "the limit (BILINGUAL_DIGEST_MAX_CHARS, or --max-chars for the batch script)."
+    )

@@ -32,6 +32,7 @@ from .languages import other_language, resolve_pair
 from .options import check_text, env
 from .options import max_chars as default_max_chars
 from .report import language_name, write_reports
+from .sanitize import decode_bytes
 
 if TYPE_CHECKING:
     from .digest import Digest, Digester
@@ -94,7 +95,7 @@ def parse_length(length: object) -> str:
     return norm  # type: ignore[return-value]
 
 
-def read_upload(path: str | os.PathLike[str] | None, max_chars: int) -> str:
+def read_upload(path: str | os.PathLike[str] | None, max_chars: int) -> tuple[str, list[str]]:
     """Read an uploaded article.
 
     Args:
@@ -102,13 +103,14 @@ def read_upload(path: str | os.PathLike[str] | None, max_chars: int) -> str:
         max_chars: Largest accepted text, in characters.
 
     Returns:
-        The file's text (UTF-8, a byte-order mark removed); ``""`` for ``None``.
+        ``(text, warnings)``: the file's text (UTF-8, a byte-order mark removed, or
+        Windows-1252 with a warning); ``("", [])`` for ``None``.
 
     Raises:
-        InputError: If the file is not ``.txt``/``.md``, too large, or not UTF-8 text.
+        InputError: If the file is not ``.txt``/``.md``, too large, binary, or not text.
     """
     if path is None:
-        return ""
+        return "", []
     path = Path(path)
     if path.suffix.lower() not in UPLOAD_SUFFIXES:
         raise InputError(
@@ -116,18 +118,11 @@ def read_upload(path: str | os.PathLike[str] | None, max_chars: int) -> str:
             f"({', '.join(UPLOAD_SUFFIXES)}). Open other documents, copy the text and paste it."
         )
     size = path.stat().st_size
-    if size > 4 * max_chars:  # UTF-8 takes at most 4 bytes a character
+    if size > 4 * max_chars:  # checked before reading: UTF-8 takes at most 4 bytes a character
         raise InputError(
             f"{path.name!r} is {size:,} bytes, over the limit of {max_chars:,} characters."
         )
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{path.name!r} is not UTF-8 text (byte {exc.start} is invalid). "
-            "Save it as UTF-8 and upload it again."
-        ) from None
-    return check_text(text, what=f"file {path.name!r}", limit=max_chars)
+    return decode_bytes(path.read_bytes(), what=f"File {path.name!r}", max_chars=max_chars)
 
 
 def seed_examples(directory: str | os.PathLike[str] | None) -> list[tuple[str, str]]:
@@ -746,7 +741,12 @@ def build_demo(
 
         @_guarded
         def on_upload(path: str | None) -> str:
-            return read_upload(path, service.max_chars) if path else gr.skip()
+            if not path:
+                return gr.skip()
+            text, warnings = read_upload(path, service.max_chars)
+            for warning in warnings:
+                gr.Warning(warning)
+            return text
 
         @_guarded
         def on_digest(

@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from ..errors import InputError
+from ..sanitize import decode_bytes, too_long_message
+
 logger = logging.getLogger("bilingual_digest")
 
 TEXT_SUFFIXES = (".txt", ".md")
@@ -23,9 +26,6 @@ JSONL_SUFFIXES = (".jsonl", ".ndjson")
 CSV_SUFFIXES = (".csv",)
 STDIN = "-"
 STDIN_FORMATS = ("text", "jsonl", "csv")
-
-_BINARY_SNIFF = 8192
-_ALLOWED_CONTROLS = set("\t\n\r\f\v")
 
 
 @dataclass(frozen=True)
@@ -126,7 +126,7 @@ def check_inputs(inputs: Iterable[str]) -> list[tuple[str, str]]:
 
 
 def decode(data: bytes, *, what: str, max_chars: int) -> tuple[str | None, str | None, list[str]]:
-    """Decode one document's bytes: UTF-8 (with or without BOM), else Windows-1252.
+    """Decode one document's bytes (see :func:`~bilingual_digest.sanitize.decode_bytes`).
 
     Args:
         data: The raw bytes.
@@ -136,44 +136,11 @@ def decode(data: bytes, *, what: str, max_chars: int) -> tuple[str | None, str |
     Returns:
         ``(text, error, warnings)``: ``text`` is ``None`` exactly when ``error`` is set.
     """
-    if len(data) > 4 * max_chars:  # even 4-byte UTF-8 can't fit: don't decode it at all
-        return None, _too_long(what, f"{len(data):,} bytes", max_chars), []
-    if b"\x00" in data[:_BINARY_SNIFF]:
-        return None, f"{what} looks like a binary file (it holds NUL bytes), not text.", []
-    warnings: list[str] = []
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError:
-            return (
-                None,
-                (
-                    f"{what} is not valid UTF-8 (byte {exc.start}) nor Windows-1252/Latin-1 text; "
-                    "convert it to UTF-8."
-                ),
-                [],
-            )
-        warnings.append(
-            f"{what} is not valid UTF-8 (byte {exc.start}); it was decoded as "
-            "Windows-1252/Latin-1: check accented letters."
-        )
-    controls = sum(ch not in _ALLOWED_CONTROLS and ch < " " for ch in text[:_BINARY_SNIFF])
-    if controls > max(2, len(text[:_BINARY_SNIFF]) // 100):
-        return None, f"{what} looks like a binary file (many control characters), not text.", []
-    if not text.strip():
-        return None, f"{what} is empty: there is no text to translate.", []
-    if len(text) > max_chars:
-        return None, _too_long(what, f"{len(text):,} characters", max_chars), []
+        text, warnings = decode_bytes(data, what=what, max_chars=max_chars)
+    except InputError as exc:
+        return None, str(exc), []
     return text, None, warnings
-
-
-def _too_long(what: str, size: str, max_chars: int) -> str:
-    return (
-        f"{what} has {size}, over the limit of {max_chars:,} characters; split it or raise "
-        "the limit with --max-chars (or BILINGUAL_DIGEST_MAX_CHARS)."
-    )
 
 
 def iter_documents(
@@ -298,7 +265,9 @@ def _row_document(
         return Document(doc_id, where, error=f"{label} is empty: there is no text to translate.")
     if len(text) > opts.max_chars:
         return Document(
-            doc_id, where, error=_too_long(label, f"{len(text):,} characters", opts.max_chars)
+            doc_id,
+            where,
+            error=too_long_message(label, f"{len(text):,} characters", opts.max_chars),
         )
     return Document(doc_id, where, text, None, warnings)
 
