@@ -138,3 +138,62 @@ def test_summary_numbers_not_in_the_article_are_flagged(digester: Digester) -> N
         'Summary: The date "3 May" in the summary does not appear in the article.',
         'Summary: The number "500" in the summary does not appear in the article.',
     ]
+
+
+# --- the same inputs through the web API (the real app, served in-process) -------------------
+
+
+@pytest.fixture(scope="module")
+def api():
+    import socket
+
+    from gradio_client import Client
+
+    from bilingual_digest import ui
+
+    digester = Digester(
+        Translator("fr", "en", backend=TagBackend("en")),
+        Translator("en", "fr", backend=TagBackend("fr")),
+        Summarizer(backend=LeadBackend()),
+    )
+    demo = ui.build_demo(digester, max_chars=50_000)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    ui.launch(demo, port=port, block=False, quiet=True)
+    try:
+        yield Client(f"http://127.0.0.1:{port}/", analytics_enabled=False, verbose=False)
+    finally:
+        demo.close()
+
+
+@pytest.mark.parametrize(
+    ("text", "direction", "message"),
+    [
+        ("", "auto", "The article is empty"),
+        ("x", "auto", 'Pass the language explicitly, e.g. source="fr"'),
+        ("0123456789", "auto", "Cannot detect the language of a text without words"),
+        ("Die Parteien werden Gespräche über einen Rückzug aufnehmen.", "auto", "German"),
+        (FR * 600, "auto", "over the limit of 50,000"),
+        ("\x00\x01\x02", "fr-en", "no visible characters"),
+    ],
+)
+def test_web_api_refuses_with_a_message(api, text: str, direction: str, message: str) -> None:
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError, match=message) as info:
+        api.predict(text, direction, "short", api_name="/digest")
+    assert "Traceback" not in str(info.value)
+
+
+def test_web_api_processes_odd_input_with_notes(api) -> None:
+    long_sentence = " ".join(["retrait ordonné des forces"] * 1250)
+    result = api.predict(long_sentence, "fr-en", "short", api_name="/digest")
+    assert " ".join(s["source"] for s in result["translation"]["segments"]) == long_sentence
+    odd = f"<p>{FR}</p><p>Bravo 🎉 « مرحبا »\x00.</p>"
+    result = api.predict(odd, "auto", "short", api_name="/digest")
+    assert result["original"] == f"{FR}\nBravo 🎉 « مرحبا »."
+    assert result["warnings"][:2] == [
+        "The text contained HTML markup: only its visible text was translated.",
+        "Removed 1 invisible control character(s), 1 of them NUL bytes.",
+    ]
