@@ -230,3 +230,14 @@ def test_cli_serve_passes_host_port_and_limits(monkeypatch: pytest.MonkeyPatch) 
     assert main(["serve"]) == 0
     assert calls["launch"] == (calls["build"], None, None)  # launch() reads the env / defaults
     assert main(["serve", "--port", "http"]) == 2
+
+
+def test_the_server_accepts_no_file_uploads(served) -> None:
+    import httpx
+
+    _, client, (_, port) = served
+    response = httpx.post(
+        f"http://127.0.0.1:{port}/gradio_api/upload",
+        files={"files": ("article.txt", "Un article.".encode(), "text/plain")},
+    )
+    assert response.status_code == 413

@@ -125,15 +125,32 @@ def test_too_long_text_gets_a_clear_message(page) -> None:
     assert page.get_by_text("Traceback").count() == 0
 
 
-def test_upload_of_another_file_type_is_refused(page, tmp_path: Path) -> None:
+def test_opening_files_reads_them_in_the_browser(page, tmp_path: Path) -> None:
+    opener = page.locator("#bd-upload input[type=file]")
+    message = page.locator("#bd-upload .bd-upload-msg")
     pdf = tmp_path / "rapport.pdf"
     pdf.write_bytes(b"%PDF-1.4 not text")
-    page.locator("#bd-upload input[type=file]").set_input_files(str(pdf))
-    # Refused by the page itself (file_types); the server-side check is in test_ui.py.
-    page.get_by_text("Invalid file type: rapport.pdf. Only .txt, .md allowed.").wait_for()
+    opener.set_input_files(str(pdf))
+    page.wait_for_function("document.querySelector('#bd-upload .bd-upload-msg').textContent")
+    assert message.inner_text() == (
+        'Cannot open "rapport.pdf": only plain-text files (.txt, .md) are accepted. '
+        "Open other documents, copy the text and paste it."
+    )
     assert value(page, "bd-input") == ""
-    text = tmp_path / "article.txt"
-    text.write_text("Une rentrée chargée à l’Assemblée.", encoding="utf-8")
-    page.locator("#bd-upload input[type=file]").set_input_files(str(text))
+    latin = tmp_path / "ancien.txt"
+    latin.write_bytes("Une rentrée chargée à l’Assemblée.".encode("cp1252"))
+    opener.set_input_files(str(latin))
     page.wait_for_function("document.querySelector('#bd-input textarea').value.includes('rentrée')")
     assert value(page, "bd-input") == "Une rentrée chargée à l’Assemblée."
+    assert "read as Windows-1252/Latin-1" in message.inner_text()
+    text = tmp_path / "article.md"
+    text.write_text("\ufeff# Rentrée\n\nLes députés reviennent.", encoding="utf-8")
+    opener.set_input_files(str(text))
+    page.wait_for_function("document.querySelector('#bd-input textarea').value.includes('#')")
+    assert value(page, "bd-input") == "# Rentrée\n\nLes députés reviennent."
+    assert message.inner_text() == 'Opened "article.md" (34 characters).'
+    page.locator("#bd-digest").click()  # the opened text is what the server digests
+    page.wait_for_function(
+        "document.querySelector('#bd-original textarea')?.value.includes('Rentrée')",
+        timeout=TIMEOUT_MS,
+    )

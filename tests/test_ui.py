@@ -57,52 +57,11 @@ def test_parse_length() -> None:
 # --------------------------------------------------------------------------- uploads
 
 
-def test_read_upload_txt_and_md_keep_accents(tmp_path: Path) -> None:
-    txt = tmp_path / "article.txt"
-    txt.write_text("\ufeffÉté « chaud » à Montréal — œuvre, naïf.", encoding="utf-8")
-    md = tmp_path / "note.MD"
-    md.write_text("# Titre\n\nUn café.", encoding="utf-8")
-    assert ui.read_upload(str(txt), 1000) == ("Été « chaud » à Montréal — œuvre, naïf.", [])
-    assert ui.read_upload(md, 1000) == ("# Titre\n\nUn café.", [])
-    assert ui.read_upload(None, 1000) == ("", [])
-
-
-def test_read_upload_rejects_other_types(tmp_path: Path) -> None:
-    pdf = tmp_path / "report.pdf"
-    pdf.write_bytes(b"%PDF-1.4")
-    with pytest.raises(InputError, match=r"'report.pdf': only plain-text files are accepted"):
-        ui.read_upload(pdf, 1000)
-
-
-def test_read_upload_rejects_large_binary_and_empty_files(tmp_path: Path) -> None:
-    big = tmp_path / "big.txt"
-    big.write_text("a" * 101, encoding="utf-8")
-    with pytest.raises(InputError, match=r"101 characters, over the limit of 100"):
-        ui.read_upload(big, 100)
-    huge = tmp_path / "huge.txt"
-    huge.write_bytes(b"a" * 401)
-    with pytest.raises(InputError, match=r"401 bytes, over the limit of 100 characters"):
-        ui.read_upload(huge, 100)
-    binary = tmp_path / "image.txt"
-    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
-    with pytest.raises(InputError, match=r"File 'image.txt' looks like a binary file"):
-        ui.read_upload(binary, 100)
-    empty = tmp_path / "empty.md"
-    empty.write_text("  \n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"File 'empty.md' is empty"):
-        ui.read_upload(empty, 100)
-
-
-def test_read_upload_decodes_windows_1252_with_a_warning(tmp_path: Path) -> None:
-    latin = tmp_path / "latin.txt"
-    latin.write_bytes("Été « chaud » — 25 €".encode("cp1252"))
-    assert ui.read_upload(latin, 100) == (
-        "Été « chaud » — 25 €",
-        [
-            "File 'latin.txt' is not valid UTF-8 (byte 0); it was decoded as "
-            "Windows-1252/Latin-1: check accented letters."
-        ],
-    )
+def test_file_opener_reads_in_the_browser_with_the_limit() -> None:
+    html = ui.render_opener(12_345)
+    assert 'data-max-chars="12345"' in html
+    assert 'accept=".txt,.md,text/plain,text/markdown"' in html
+    assert "only its text is sent" in html
 
 
 def test_seed_examples(tmp_path: Path) -> None:

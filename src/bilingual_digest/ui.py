@@ -32,7 +32,6 @@ from .languages import other_language, resolve_pair
 from .options import check_text, env
 from .options import max_chars as default_max_chars
 from .report import language_name, write_reports
-from .sanitize import decode_bytes
 
 if TYPE_CHECKING:
     from .digest import Digest, Digester
@@ -93,36 +92,6 @@ def parse_length(length: object) -> str:
         accepted = ", ".join(map(repr, LENGTHS))
         raise InputError(f"Unknown summary length {length!r}: accepted values are {accepted}.")
     return norm  # type: ignore[return-value]
-
-
-def read_upload(path: str | os.PathLike[str] | None, max_chars: int) -> tuple[str, list[str]]:
-    """Read an uploaded article.
-
-    Args:
-        path: The uploaded file's path (``None`` when the upload was cleared).
-        max_chars: Largest accepted text, in characters.
-
-    Returns:
-        ``(text, warnings)``: the file's text (UTF-8, a byte-order mark removed, or
-        Windows-1252 with a warning); ``("", [])`` for ``None``.
-
-    Raises:
-        InputError: If the file is not ``.txt``/``.md``, too large, binary, or not text.
-    """
-    if path is None:
-        return "", []
-    path = Path(path)
-    if path.suffix.lower() not in UPLOAD_SUFFIXES:
-        raise InputError(
-            f"Cannot read {path.name!r}: only plain-text files are accepted "
-            f"({', '.join(UPLOAD_SUFFIXES)}). Open other documents, copy the text and paste it."
-        )
-    size = path.stat().st_size
-    if size > 4 * max_chars:  # checked before reading: UTF-8 takes at most 4 bytes a character
-        raise InputError(
-            f"{path.name!r} is {size:,} bytes, over the limit of {max_chars:,} characters."
-        )
-    return decode_bytes(path.read_bytes(), what=f"File {path.name!r}", max_chars=max_chars)
 
 
 def seed_examples(directory: str | os.PathLike[str] | None) -> list[tuple[str, str]]:
@@ -567,6 +536,82 @@ _CSS_ALIGNED = """
 }
 """
 
+def render_opener(max_chars: int) -> str:
+    """The file opener: a ``.txt``/``.md`` file is read by the browser into the text box.
+
+    The file never travels to the server as a file (so it is never written to disk under
+    its name); only its text does, through the same checks as pasted text.
+    """
+    accept = ",".join((*UPLOAD_SUFFIXES, "text/plain", "text/markdown"))
+    return (
+        f'<label class="bd-upload" data-max-chars="{max_chars}">'
+        f'<span class="bd-upload-title">…or open a file ({", ".join(UPLOAD_SUFFIXES)})</span>'
+        '<span class="bd-upload-hint">Drop it here or click to choose. It is read in your '
+        "browser; only its text is sent.</span>"
+        f'<input type="file" accept="{accept}"></label>'
+        '<p class="bd-upload-msg" role="status" aria-live="polite"></p>'
+    )
+
+
+_CSS_OPENER = """
+.bd-upload { display: flex; flex-direction: column; gap: 0.3em; padding: 1em;
+  border: 2px dashed #cbd5e1; border-radius: 8px; cursor: pointer; text-align: center; }
+.bd-upload:hover, .bd-upload.bd-drag { border-color: #f97316; background: #fff7ed; }
+.bd-upload-title { font-weight: 600; }
+.bd-upload-hint { font-size: 0.85rem; color: #64748b; }
+.bd-upload input { font-size: 0.85rem; max-width: 100%; }
+.bd-upload-msg { font-size: 0.9rem; margin: 0.4em 0 0; overflow-wrap: anywhere; }
+.bd-upload-msg.bd-bad { color: #b91c1c; font-weight: 600; }
+"""
+
+_JS_OPENER = """
+const zone = element.querySelector('.bd-upload');
+const input = element.querySelector('input[type=file]');
+const msg = element.querySelector('.bd-upload-msg');
+const limit = Number(zone.dataset.maxChars);
+const n = (x) => x.toLocaleString('en');
+const say = (text, bad) => { msg.textContent = text; msg.classList.toggle('bd-bad', bad); };
+const open = async (file) => {
+  if (!file) return;
+  const name = file.name;
+  if (!/[.](txt|md)$/i.test(name)) {
+    return say(`Cannot open "${name}": only plain-text files (.txt, .md) are accepted. ` +
+      'Open other documents, copy the text and paste it.', true);
+  }
+  if (file.size > 4 * limit) {
+    return say(`"${name}" is ${n(file.size)} bytes, over the limit of ${n(limit)} characters.`,
+      true);
+  }
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  if (bytes.includes(0)) return say(`"${name}" looks like a binary file, not text.`, true);
+  let text, note = '';
+  try {
+    text = new TextDecoder('utf-8', {fatal: true}).decode(bytes);
+  } catch (e) {
+    text = new TextDecoder('windows-1252').decode(bytes);
+    note = ' It is not valid UTF-8, so it was read as Windows-1252/Latin-1: check accents.';
+  }
+  text = text.replace(/^\uFEFF/, '');
+  if (!text.trim()) return say(`"${name}" is empty: there is no text to translate.`, true);
+  if (text.length > limit) {
+    return say(`"${name}" has ${n(text.length)} characters, over the limit of ${n(limit)}.`,
+      true);
+  }
+  const area = document.querySelector('#bd-input textarea');
+  area.value = text;
+  area.dispatchEvent(new Event('input', {bubbles: true}));
+  say(`Opened "${name}" (${n(text.length)} characters).${note}`, note !== '');
+};
+input.addEventListener('change', () => { open(input.files[0]); input.value = ''; });
+zone.addEventListener('dragover', (ev) => { ev.preventDefault(); zone.classList.add('bd-drag'); });
+zone.addEventListener('dragleave', () => zone.classList.remove('bd-drag'));
+zone.addEventListener('drop', (ev) => {
+  ev.preventDefault();
+  zone.classList.remove('bd-drag');
+  open(ev.dataTransfer.files[0]);
+});
+"""
+
 _JS_ALIGNED = """
 let pinned = null;
 const clear = () => element.querySelectorAll('.bd-hl, .bd-active')
@@ -685,10 +730,10 @@ def build_demo(
                         label="Sample articles",
                     )
             with gr.Column(scale=1, min_width=260):
-                upload = gr.File(
-                    label=f"…or upload a file ({', '.join(UPLOAD_SUFFIXES)})",
-                    file_types=list(UPLOAD_SUFFIXES),
-                    type="filepath",
+                gr.HTML(
+                    render_opener(service.max_chars),
+                    css_template=_CSS_OPENER,
+                    js_on_load=_JS_OPENER,
                     elem_id="bd-upload",
                 )
                 direction = gr.Radio(
@@ -740,14 +785,6 @@ def build_demo(
             return [render_status(service.status if done else None), gr.Timer(active=not done)]
 
         @_guarded
-        def on_upload(path: str | None) -> str:
-            if not path:
-                return gr.skip()
-            text, warnings = read_upload(path, service.max_chars)
-            for warning in warnings:
-                gr.Warning(warning)
-            return text
-
         @_guarded
         def on_digest(
             text: str,
@@ -763,7 +800,6 @@ def build_demo(
 
         demo.load(refresh_status, outputs=[status, timer], **light)
         timer.tick(refresh_status, outputs=[status, timer], **light)
-        upload.upload(on_upload, inputs=upload, outputs=text, **light)
         for trigger in (text.change, direction.change):
             trigger(
                 service.detect, inputs=[text, direction], outputs=detected,
@@ -815,16 +851,13 @@ def launch(
     service: DigestService | None = getattr(demo, "service", None)
     if service is not None:
         service.start_warm_up()
-        max_file_size = 4 * service.max_chars + 1024
-    else:
-        max_file_size = None
     demo.launch(
         server_name=host,
         server_port=port,
         share=False,
         prevent_thread_lock=not block,
         quiet=quiet,
-        max_file_size=max_file_size,
+        max_file_size=1,  # the page uploads no files (they are read in the browser)
         css=PAGE_CSS,
         footer_links=["api"],
     )
