@@ -258,3 +258,14 @@ def test_findings_are_attached_to_segments_and_warnings() -> None:
     assert result.warnings == tuple(f"Sentence 1: {f.message}" for f in first.findings)
     quiet = Translator("fr", backend=LoopingBackend(), options=TranslationOptions(checks=False))
     assert quiet.translate("Le 25 avril.").warnings == ()
+
+
+def test_safetensors_weights_are_preferred(tmp_path: Path, marian_fr_en: Path) -> None:
+    """A directory with safetensors and a (here booby-trapped) pickle loads the safetensors."""
+    both = tmp_path / "both"
+    both.mkdir()
+    for item in marian_fr_en.iterdir():
+        (both / item.name).write_bytes(item.read_bytes())
+    (both / "pytorch_model.bin").write_bytes(b"not a pickle: loading this would fail")
+    translator = Translator("fr", model=str(both), backend="torch", options=GREEDY)
+    assert translator.translate("Les deux parties.").segments[0].translation
