@@ -245,8 +245,14 @@ class RayWorker:
 
 
 def _worker_env() -> dict[str, str]:
-    """The driver's settings that actors must see (models, backend, offline mode)."""
-    return {k: v for k, v in os.environ.items() if k.startswith(_FORWARDED_ENV)}
+    """The driver's settings that actors must see (models, backend, offline mode).
+
+    Each actor reserves one CPU, so its models use one thread unless
+    ``BILINGUAL_DIGEST_THREADS`` says otherwise (all cores per actor would oversubscribe).
+    """
+    env = {k: v for k, v in os.environ.items() if k.startswith(_FORWARDED_ENV)}
+    env.setdefault("BILINGUAL_DIGEST_THREADS", "1")
+    return env
 
 
 def run_ray(
@@ -331,7 +337,6 @@ def _records(
     dataset = ray.data.from_items(
         [{"doc": _doc_to_json(doc)} for doc in todo], override_num_blocks=blocks
     )
-    env = _worker_env()
     results = dataset.map_batches(
         actor,
         fn_constructor_args=(spec,),
@@ -339,7 +344,7 @@ def _records(
         batch_format="numpy",
         compute=ray.data.ActorPoolStrategy(size=size),
         num_cpus=1,
-        runtime_env={"env_vars": env} if env else None,
+        runtime_env={"env_vars": _worker_env()},
     )
     for batch in results.iter_batches(batch_size=None, batch_format="numpy"):
         for raw, fatal in zip(batch["record"], batch["fatal"], strict=True):
