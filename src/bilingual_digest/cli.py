@@ -81,6 +81,7 @@ examples:
   bilingual-digest batch table.csv --text-column article -o out.jsonl --cache sentences.db
   cat article.txt | bilingual-digest batch - -o out.jsonl
   bilingual-digest batch articles/ --format txt -o translated/   # mirrored folder tree
+  bilingual-digest batch articles/ -o shards/ --engine ray --workers 4   # on Ray (extra)
 
 Run the same command again to resume: documents that already have a record are skipped.
 Exit status: 0 all documents succeeded, 1 some failed (see their "error" records),
