@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from bilingual_digest.batch import ray_engine
 from bilingual_digest.batch.local import run_local
 from bilingual_digest.batch.ray_engine import (
     INSTALL_HINT,
@@ -105,8 +106,12 @@ def test_ray_records_equal_the_local_engines(
     ray_instance: Any, tiny_env: dict[str, str], docs, local_records, tmp_path: Path
 ) -> None:
     out = tmp_path / "shards"
-    stats = run_ray(docs, SPEC, out, workers=2, docs_per_step=4)
+    lines: list[str] = []
+    stats = run_ray(
+        docs, SPEC, out, workers=2, docs_per_step=4, report=lines.append, report_every=0
+    )
     assert (stats.done, stats.failed, stats.skipped) == (19, 1, 0)
+    assert lines[-1].startswith("20/20 documents (1 failed), ")
     assert [p.name for p in sorted(out.iterdir())] == ["part-00000.jsonl"]
     records = _records(out)
     assert len(records) == 20
@@ -247,3 +252,22 @@ def test_ray_worker_returns_json_records_or_the_fatal_error(
     assert out["record"] == ["", "", ""]
     assert len(set(out["fatal"])) == 1 and "Cannot load model" in out["fatal"][0]
     assert missing in out["fatal"][0]
+
+
+def test_nothing_to_do_starts_no_ray(
+    monkeypatch: pytest.MonkeyPatch, docs: list[Document], local_records, tmp_path: Path
+) -> None:
+    out = tmp_path / "shards"
+    out.mkdir()
+    lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in local_records)
+    (out / "part-00000.jsonl").write_text(lines, encoding="utf-8")
+
+    def no_ray(*args: object, **kwargs: object) -> None:
+        raise AssertionError("Ray was started with nothing to do")
+
+    monkeypatch.setattr(ray_engine, "ray_session", no_ray)
+    said: list[str] = []
+    stats = run_ray(docs, SPEC, out, report=said.append)
+    assert (stats.done, stats.failed, stats.skipped, stats.skipped_failed) == (0, 0, 20, 1)
+    assert said == ["resuming: 20 document(s) already have a record and are skipped"]
+    assert sorted(p.name for p in out.iterdir()) == ["part-00000.jsonl"]  # no empty shard
