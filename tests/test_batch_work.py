@@ -248,3 +248,23 @@ def test_progress_bar_counts_documents(tmp_path: Path, capsys: pytest.CaptureFix
         stats = run_local(docs, fake_worker(direction="fr-en"), sink, progress_bar=True)
     assert stats.done == 3
     assert "3/3" in capsys.readouterr().err
+
+
+def test_summarize_honours_the_batch_size_limit_not_the_environment(
+    bart_summary: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Documents are size-checked when read (--max-chars); the digest does not re-cap them."""
+    from bilingual_digest.summarization import SummaryOptions
+
+    monkeypatch.setenv("BILINGUAL_DIGEST_MAX_CHARS", "40")
+    monkeypatch.setenv("BILINGUAL_DIGEST_BACKEND", "torch")
+    worker = fake_worker(
+        summarize=True,
+        model_summary=str(bart_summary),
+        summary_options=SummaryOptions(num_beams=1, max_new_tokens=8),
+    )
+    text = f"{FR} Une délégation arrivera la semaine prochaine."
+    assert len(text) > 40
+    (record,) = worker.process([doc("long", text)])
+    assert "error" not in record
+    assert record["summary_en"] and record["summary_fr"]

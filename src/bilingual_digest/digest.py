@@ -225,6 +225,11 @@ class Digester:
         fr_en: The French→English translator; ``None`` for the default one (lazily loaded).
         en_fr: The English→French translator; ``None`` for the default one.
         summarizer: The summariser; ``None`` for the default one.
+        max_chars: Largest accepted article; ``None`` reads ``BILINGUAL_DIGEST_MAX_CHARS`` at
+            each call (the batch script passes its own ``--max-chars``).
+
+    Raises:
+        ValueError: If ``max_chars`` is not a positive integer.
     """
 
     def __init__(
@@ -232,7 +237,13 @@ class Digester:
         fr_en: Translator | None = None,
         en_fr: Translator | None = None,
         summarizer: Summarizer | None = None,
+        max_chars: int | None = None,
     ) -> None:
+        if max_chars is not None and (
+            isinstance(max_chars, bool) or not isinstance(max_chars, int) or max_chars < 1
+        ):
+            raise ValueError(f"max_chars must be a positive integer or None, got {max_chars!r}.")
+        self.max_chars = max_chars
         self._models: dict[str, Translator | Summarizer | None] = {
             "fr-en": fr_en,
             "en-fr": en_fr,
@@ -345,7 +356,7 @@ class Digester:
     def _run(
         self, texts: list[str], source: str | None, length: str, progress: Progress | None
     ) -> list[Digest]:
-        limit = max_chars()
+        limit = max_chars() if self.max_chars is None else self.max_chars
         cleaned = []
         for i, text in enumerate(texts):
             what = "text" if len(texts) == 1 else f"text at index {i}"

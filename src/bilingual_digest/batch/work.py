@@ -9,6 +9,7 @@ is given together.
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -165,6 +166,7 @@ class Worker:
                 fr_en=self.translator("fr", "en"),
                 en_fr=self.translator("en", "fr"),
                 summarizer=summarizer,
+                max_chars=sys.maxsize,  # documents were size-checked when read (--max-chars)
             )
         return self._digester
 
