@@ -20,9 +20,11 @@ from bilingual_digest.batch import ray_engine
 from bilingual_digest.batch.local import run_local
 from bilingual_digest.batch.ray_engine import (
     INSTALL_HINT,
+    RayEngineError,
     RayWorker,
     ShardedJsonlSink,
     _doc_to_json,
+    check_address,
     ray_missing,
     ray_session,
     run_ray,
@@ -271,3 +273,11 @@ def test_nothing_to_do_starts_no_ray(
     assert (stats.done, stats.failed, stats.skipped, stats.skipped_failed) == (0, 0, 20, 1)
     assert said == ["resuming: 20 document(s) already have a record and are skipped"]
     assert sorted(p.name for p in out.iterdir()) == ["part-00000.jsonl"]  # no empty shard
+
+
+def test_a_cluster_address_that_cannot_work_fails_fast() -> None:
+    with pytest.raises(RayEngineError, match=r"Cannot reach the Ray cluster at '127.0.0.1:1' \("):
+        check_address("127.0.0.1:1", timeout=5)
+    with pytest.raises(RayEngineError, match="is not auto, HOST:PORT or ray://HOST:PORT"):
+        check_address("headnode")
+    check_address("auto")  # Ray resolves it (and says when there is none)

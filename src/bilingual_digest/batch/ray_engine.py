@@ -29,6 +29,7 @@ import logging
 import math
 import os
 import re
+import socket
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -79,6 +80,33 @@ def _import_ray() -> Any:
     return ray
 
 
+def check_address(address: str, *, timeout: float = 10.0) -> None:
+    """Fail fast on a cluster address that can't work (Ray itself retries for minutes).
+
+    Args:
+        address: ``"auto"`` (the cluster this machine belongs to; Ray checks it),
+            ``"HOST:PORT"`` or ``"ray://HOST:PORT"``.
+        timeout: Seconds to wait for the TCP connection.
+
+    Raises:
+        RayEngineError: If the address is malformed or nothing answers there.
+    """
+    if address == "auto":
+        return
+    host, sep, port = address.split("://", 1)[-1].rpartition(":")
+    if not (sep and host and port.isdigit()):
+        raise RayEngineError(
+            f"Ray cluster address {address!r} is not auto, HOST:PORT or ray://HOST:PORT."
+        )
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=timeout).close()
+    except OSError as exc:
+        raise RayEngineError(
+            f"Cannot reach the Ray cluster at {address!r} ({exc}): start it there with "
+            "`ray start --head`, or check the address."
+        ) from exc
+
+
 @contextmanager
 def ray_session(address: str | None = None, *, num_cpus: int | None = None) -> Iterator[Any]:
     """Use Ray: the instance already started in this process, a cluster, or a new local one.
@@ -96,7 +124,8 @@ def ray_session(address: str | None = None, *, num_cpus: int | None = None) -> I
         The ``ray`` module.
 
     Raises:
-        RayEngineError: If Ray is not installed or the cluster can't be reached.
+        RayEngineError: If Ray is not installed or the cluster can't be reached (see
+            :func:`check_address`).
     """
     ray = _import_ray()
     if ray.is_initialized():
@@ -110,6 +139,8 @@ def ray_session(address: str | None = None, *, num_cpus: int | None = None) -> I
     }
     if address is None:
         kwargs["num_cpus"] = num_cpus
+    else:
+        check_address(address)
     try:
         ray.init(address=address, **kwargs)
     except (ConnectionError, RuntimeError, ValueError) as exc:
