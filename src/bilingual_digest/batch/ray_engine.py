@@ -364,7 +364,8 @@ def _records(
     context.enable_progress_bars = False
     context.print_on_execution_start = False
     logging.getLogger("ray.data").setLevel(logging.WARNING)
-    blocks = min(len(todo), MAX_BLOCKS, math.ceil(len(todo) / docs_per_step))
+    # At least one block per actor, else small runs leave actors idle.
+    blocks = min(len(todo), MAX_BLOCKS, max(size, math.ceil(len(todo) / docs_per_step)))
     dataset = ray.data.from_items(
         [{"doc": _doc_to_json(doc)} for doc in todo], override_num_blocks=blocks
     )
