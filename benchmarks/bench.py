@@ -345,6 +345,17 @@ def summarise_results(engines: dict[str, dict[str, Any]], runs: int) -> dict[str
         "torch_backend_vs_naive": _ratio(warm["translate-naive"], warm["translate-torch"]),
     }
     digest = {"default_vs_naive": _ratio(warm["digest-naive"], warm["digest-default"])}
+    best = {name: min(e["runs_s"]) for name, e in engines.items()}
+    best_of_runs = {
+        "translate.default_vs_naive": _ratio(best["translate-naive"], best["translate-default"]),
+        "translate.default_vs_raw_ctranslate2": _ratio(
+            best["translate-raw"], best["translate-default"]
+        ),
+        "translate.torch_backend_vs_naive": _ratio(
+            best["translate-naive"], best["translate-torch"]
+        ),
+        "digest.default_vs_naive": _ratio(best["digest-naive"], best["digest-default"]),
+    }
     cpu = {name: e["warm_cpu_s"] for name, e in engines.items()}
     by_cpu_time = {
         "translate.default_vs_naive": _ratio(cpu["translate-naive"], cpu["translate-default"]),
@@ -373,6 +384,7 @@ def summarise_results(engines: dict[str, dict[str, Any]], runs: int) -> dict[str
         "translate": translate,
         "digest": digest,
         "peak_rss_mb": rss,
+        "best_of_runs": best_of_runs,
         "by_cpu_time": by_cpu_time,
         "targets_met": targets,
         "settings": {
@@ -435,6 +447,7 @@ def markdown(results: dict[str, Any]) -> str:
         f"| translation: default vs raw CTranslate2 | {t['default_vs_raw_ctranslate2']:.2f}× "
         f"| ≥ 0.9× {'✓' if met['translate.default_vs_raw_ctranslate2 >= 0.9'] else '✗'} |",
         f"| translation: torch backend vs naive | {t['torch_backend_vs_naive']:.2f}× | |",
+        *(f"| (fastest runs) {k} | {v:.2f}× | |" for k, v in results["best_of_runs"].items()),
         *(f"| (by CPU time) {k} | {v:.2f}× | |" for k, v in results["by_cpu_time"].items()),
         f"| digest: default vs naive | {d['default_vs_naive']:.2f}× | ≥ 5× "
         f"{'✓' if met['digest.default_vs_naive >= 5'] else '✗'} |",
@@ -461,8 +474,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="timed warm runs per engine (>= 3)")
     parser.add_argument("--engine", help=argparse.SUPPRESS)
     parser.add_argument("--only", nargs="*", help="run only these engines (no results written)")
+    parser.add_argument(
+        "--report", action="store_true", help="rewrite the reports from results.json's figures"
+    )
     args = parser.parse_args(argv)
     env = {**os.environ, "BILINGUAL_DIGEST_CACHE_DIR": str(MODELS / "cache"), "HF_HUB_OFFLINE": "1"}
+    if args.report:
+        old = json.loads((HERE / "results.json").read_text(encoding="utf-8"))
+        results = summarise_results(old["engines"], old["settings"]["timed_runs"])
+        results["machine"].update(
+            load_before=old["machine"]["load_before"], load_after=old["machine"]["load_after"]
+        )
+        _write(results)
+        return 0
     if args.engine == "prepare":
         os.environ.update(env)
         prepare()
@@ -481,10 +505,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.only:
         return 0
     results = summarise_results(engines, args.runs)
-    (HERE / "results.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
-    (HERE / "results.md").write_text(markdown(results), encoding="utf-8")
+    _write(results)
     print(markdown(results))
     return 0
+
+
+def _write(results: dict[str, Any]) -> None:
+    (HERE / "results.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    (HERE / "results.md").write_text(markdown(results), encoding="utf-8")
 
 
 if __name__ == "__main__":
