@@ -344,7 +344,15 @@ def run_ray(
         if todo:
             local_cpus = None if address is not None else max(workers or 0, os.cpu_count() or 1)
             with ray_session(address, num_cpus=local_cpus) as ray:
-                size = workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
+                cpus = int(ray.cluster_resources().get("CPU", 0))
+                size = workers or max(1, cpus)
+                if size > cpus:
+                    logger.warning(
+                        "%d workers asked for, but the Ray cluster has %d CPUs: the run waits "
+                        "until it has one CPU per worker (or give fewer --workers).",
+                        size,
+                        cpus,
+                    )
                 records = _records(ray, todo, spec, size, docs_per_step, actor)
                 _drain(records, todo, sink, stats, progress_bar, say, report_every, started)
         stats.elapsed = time.monotonic() - started
