@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from .readers import Document
-from .work import Worker
+from .work import Record, Worker
 from .writer import Sink
 
 logger = logging.getLogger("bilingual_digest")
@@ -111,33 +111,64 @@ def run_local(
     stats = BatchStats(skipped=skipped, skipped_failed=failed_earlier(docs, sink))
     if stats.skipped:
         say(f"resuming: {stats.skipped} document(s) already have a record and are skipped")
+
+    def results() -> Iterator[tuple[Document, Record]]:
+        for first in range(0, len(todo), docs_per_step):
+            step = todo[first : first + docs_per_step]
+            yield from zip(step, worker.process(step), strict=True)
+
+    try:
+        write_records(results(), sink, stats, len(todo), progress_bar, say, report_every, started)
+    finally:
+        stats.elapsed = time.monotonic() - started
+    return stats
+
+
+def write_records(
+    results: Iterable[tuple[Document, Record]],
+    sink: Sink,
+    stats: BatchStats,
+    total: int,
+    progress_bar: bool,
+    say: Callable[[str], None],
+    report_every: float,
+    started: float,
+) -> None:
+    """Write each record as it arrives, count it, and report progress (every engine's loop).
+
+    Args:
+        results: ``(document, record)`` pairs, in any order.
+        sink: Where records go.
+        stats: Counters to update.
+        total: Documents expected, for the bar and the ETA.
+        progress_bar: Show a tqdm bar on stderr (else periodic lines through ``say``).
+        say: Receives progress lines.
+        report_every: Seconds between progress lines.
+        started: ``time.monotonic()`` at the start of the run.
+    """
     bar = None
     if progress_bar:
         from tqdm import tqdm
 
-        bar = tqdm(total=len(todo), unit="doc", dynamic_ncols=True)
+        bar = tqdm(total=total, unit="doc", dynamic_ncols=True)
     last_report = started
     try:
-        for first in range(0, len(todo), docs_per_step):
-            step = todo[first : first + docs_per_step]
-            for doc, record in zip(step, worker.process(step), strict=True):
-                sink.write(record, doc)
-                if "error" in record:
-                    stats.failed += 1
-                    logger.info("failed %s: %s", doc.id, record["error"])
-                else:
-                    stats.done += 1
-                    logger.info("translated %s", doc.id)
+        for doc, record in results:
+            sink.write(record, doc)
+            if "error" in record:
+                stats.failed += 1
+                logger.info("failed %s: %s", doc.id, record["error"])
+            else:
+                stats.done += 1
+                logger.info("translated %s", doc.id)
             if bar is not None:
-                bar.update(len(step))
+                bar.update(1)
             elif time.monotonic() - last_report >= report_every:
                 last_report = time.monotonic()
-                say(_progress_line(stats, len(todo), last_report - started))
+                say(_progress_line(stats, total, last_report - started))
     finally:
         if bar is not None:
             bar.close()
-        stats.elapsed = time.monotonic() - started
-    return stats
 
 
 def _progress_line(stats: BatchStats, total: int, elapsed: float) -> str:

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from ..errors import BilingualDigestError
-from .local import BatchStats, _progress_line, failed_earlier, pending
+from .local import BatchStats, failed_earlier, pending, write_records
 from .readers import Document, ReadOptions, iter_documents
 from .work import WorkSpec
 from .writer import JsonlWriter
@@ -353,8 +353,14 @@ def run_ray(
                         size,
                         cpus,
                     )
-                records = _records(ray, todo, spec, size, docs_per_step, actor)
-                _drain(records, todo, sink, stats, progress_bar, say, report_every, started)
+                by_id = {doc.id: doc for doc in todo}
+                results = (
+                    (by_id[record["id"]], record)
+                    for record in _records(ray, todo, spec, size, docs_per_step, actor)
+                )
+                write_records(
+                    results, sink, stats, len(todo), progress_bar, say, report_every, started
+                )
         stats.elapsed = time.monotonic() - started
     return stats
 
@@ -391,43 +397,6 @@ def _records(
             if fatal:
                 raise RayEngineError(str(fatal))
             yield json.loads(raw)
-
-
-def _drain(
-    records: Iterator[dict[str, Any]],
-    todo: Sequence[Document],
-    sink: ShardedJsonlSink,
-    stats: BatchStats,
-    progress_bar: bool,
-    say: Callable[[str], None],
-    report_every: float,
-    started: float,
-) -> None:
-    """Write records as they arrive, counting them and reporting progress."""
-    by_id = {doc.id: doc for doc in todo}
-    bar = None
-    if progress_bar:
-        from tqdm import tqdm
-
-        bar = tqdm(total=len(todo), unit="doc", dynamic_ncols=True)
-    last_report = started
-    try:
-        for record in records:
-            sink.write(record, by_id[record["id"]])
-            if "error" in record:
-                stats.failed += 1
-                logger.info("failed %s: %s", record["id"], record["error"])
-            else:
-                stats.done += 1
-                logger.info("translated %s", record["id"])
-            if bar is not None:
-                bar.update(1)
-            elif time.monotonic() - last_report >= report_every:
-                last_report = time.monotonic()
-                say(_progress_line(stats, len(todo), last_report - started))
-    finally:
-        if bar is not None:
-            bar.close()
 
 
 def run_ray_batch(
