@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from gradio_client import Client
-from gradio_client.utils import QueueError
+from gradio_client.utils import QueueError, Status
 
 from bilingual_digest import summarization, translation, ui
 from bilingual_digest.digest import Digester
@@ -104,6 +105,10 @@ def test_beyond_the_queue_limit_is_answered_busy_at_once(gated) -> None:
         client.submit(f"Texte {i}. Deux. Trois.", "fr-en", "short", api_name="/digest")
         for i in range(2)
     ]
+    deadline = time.monotonic() + 20
+    while not all(job.status().code == Status.IN_QUEUE for job in queued):
+        assert time.monotonic() < deadline, "the two requests never reached the queue"
+        time.sleep(0.05)
     with pytest.raises(QueueError, match="Queue is full"):
         client.submit("Un de trop. Deux. Trois.", "fr-en", "short", api_name="/digest").result(
             timeout=10
