@@ -67,10 +67,10 @@ def model_revision(model: str) -> str:
                 stat = path.stat()
                 digest.update(f"{name}:{stat.st_size}:{stat.st_mtime_ns};".encode())
         return digest.hexdigest()[:12]
-    from transformers.utils import cached_file
+    from huggingface_hub import hf_hub_download  # not transformers: it would import torch
 
     try:
-        config = Path(cached_file(model, "config.json"))
+        config = Path(hf_hub_download(model, "config.json"))
     except Exception as exc:  # OSError, huggingface_hub errors
         raise ModelUnavailableError(model, f"its config.json cannot be had ({exc})") from exc
     parent = config.parent

@@ -1,0 +1,414 @@
+"""Tokenizers for the CTranslate2 backend that import neither transformers nor torch.
+
+transformers' tokenizer classes pull in ``torch`` (about 280 MB of memory) through its config
+module, although the CTranslate2 backend never runs torch. For the two families the project
+serves, this module reproduces transformers 5's tokenizers exactly, from the same files:
+
+- :class:`MarianSentencePieceTokenizer` (OPUS-MT): ``source.spm`` + ``vocab.json`` with
+  :mod:`sentencepiece`, like ``MarianTokenizer``: added/special tokens kept whole, language
+  codes (``>>fr<<``) split off, pieces missing from the vocabulary mapped to ``<unk>``,
+  ``</s>`` appended. transformers 5 applies no Moses punctuation normalisation, and decodes
+  with the *source* sentencepiece model when the vocabulary is shared; so does this class.
+- :class:`ByteLevelBPETokenizer` (BART, DistilBART): the byte-level BPE pipeline that
+  ``BartTokenizer`` (an alias of ``RobertaTokenizer``) builds, with :mod:`tokenizers`:
+  ``<s> … </s>`` added, special tokens skipped when decoding, no clean-up of spaces.
+
+Any other family, or a checkpoint whose tokenizer settings these classes don't cover, gets
+:class:`TransformersTokenizer`, an adapter over ``AutoTokenizer`` with the same interface.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+from .model_files import model_file, read_json
+
+_FLAGS = ("lstrip", "rstrip", "single_word")
+_MARIAN_CLASSES = {None, "MarianTokenizer"}
+_BART_CLASSES = {
+    None,
+    "BartTokenizer",
+    "BartTokenizerFast",
+    "RobertaTokenizer",
+    "RobertaTokenizerFast",
+}
+_BART_SPECIALS = (  # RobertaTokenizer's arguments and defaults, in its order
+    ("bos_token", "<s>"),
+    ("eos_token", "</s>"),
+    ("sep_token", "</s>"),
+    ("cls_token", "<s>"),
+    ("unk_token", "<unk>"),
+    ("pad_token", "<pad>"),
+    ("mask_token", "<mask>"),
+)
+
+
+class Tokenizer(Protocol):
+    """What the CTranslate2 backend needs from a tokenizer.
+
+    Attributes:
+        model_max_length: The tokenizer's input limit, or ``None`` when it states none.
+    """
+
+    model_max_length: int | None
+
+    def encode_batch(self, texts: Sequence[str]) -> list[list[int]]:
+        """Model input ids of each text, special tokens included."""
+        ...
+
+    def convert_ids_to_tokens(self, ids: Sequence[int]) -> list[str]:
+        """The token string of each id."""
+        ...
+
+    def convert_tokens_to_ids(self, tokens: Sequence[str]) -> list[int]:
+        """The id of each token string (the unknown token's id for strings not in the vocab)."""
+        ...
+
+    def batch_decode(self, rows: Sequence[Sequence[int]]) -> list[str]:
+        """The text of each row of ids, special tokens skipped."""
+        ...
+
+
+def load_tokenizer(model: str, config: Mapping[str, Any] | None) -> Tokenizer:
+    """The lightest exact tokenizer for a checkpoint.
+
+    Args:
+        model: Hub id or local directory.
+        config: Its parsed ``config.json`` (``None`` if it couldn't be read).
+
+    Returns:
+        A :class:`MarianSentencePieceTokenizer` or :class:`ByteLevelBPETokenizer` when the
+        checkpoint is one of those families with their usual files, else a
+        :class:`TransformersTokenizer`.
+
+    Raises:
+        ModelUnavailableError: If the transformers tokenizer is needed and cannot be loaded.
+    """
+    model_type = (config or {}).get("model_type")
+    settings = read_json(model, "tokenizer_config.json") or {}
+    light: Tokenizer | None = None
+    if model_type == "marian":
+        light = MarianSentencePieceTokenizer.from_checkpoint(model, settings)
+    elif model_type == "bart":
+        light = ByteLevelBPETokenizer.from_checkpoint(model, settings)
+    return light if light is not None else TransformersTokenizer(model)
+
+
+def _max_length(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _added_tokens(settings: Mapping[str, Any]) -> dict[int, dict[str, Any]] | None:
+    """``tokenizer_config.json``'s added tokens by id; ``None`` if one strips or is one word."""
+    added: dict[int, dict[str, Any]] = {}
+    for index, token in (settings.get("added_tokens_decoder") or {}).items():
+        if not isinstance(token, Mapping) or any(token.get(flag) for flag in _FLAGS):
+            return None
+        added[int(index)] = dict(token)
+    return added
+
+
+def _extra_specials(settings: Mapping[str, Any]) -> list[str] | None:
+    """Extra special tokens as plain strings (``None`` when given in a form not handled here)."""
+    extra: list[str] = []
+    for name in ("additional_special_tokens", "extra_special_tokens"):
+        value = settings.get(name) or []
+        if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
+            return None
+        extra.extend(value)
+    return extra
+
+
+class MarianSentencePieceTokenizer:
+    """transformers 5's ``MarianTokenizer`` for a shared vocabulary, with sentencepiece only.
+
+    Args:
+        source_spm: The source-language sentencepiece model (``source.spm``).
+        vocab: The model's vocabulary (``vocab.json``: token → id).
+        specials: The special tokens ``(eos, unk, pad, *extra)``; all must be in ``vocab``.
+        added: Added tokens by id (kept whole when encoding), special tokens included.
+        model_max_length: The tokenizer's input limit.
+        clean_up: Whether decoding cleans up spaces before punctuation.
+    """
+
+    def __init__(
+        self,
+        source_spm: Path,
+        vocab: Mapping[str, int],
+        specials: Sequence[str],
+        added: Mapping[int, str],
+        model_max_length: int | None = 512,
+        clean_up: bool = False,
+    ) -> None:
+        import sentencepiece
+
+        self.spm = sentencepiece.SentencePieceProcessor()
+        self.spm.Load(str(source_spm))
+        self.vocab = dict(vocab)
+        self.decoder = {index: token for token, index in self.vocab.items()}
+        self.added_decoder = dict(added)
+        self.added = {token: index for index, token in self.added_decoder.items()}
+        self.unk_token, self.unk_id = specials[1], self.vocab[specials[1]]
+        self.eos_id = self.convert_tokens_to_ids([specials[0]])[0]
+        self.special_tokens = set(specials)
+        self.special_ids = set(self.convert_tokens_to_ids(list(specials)))
+        self.model_max_length = model_max_length
+        self.clean_up = clean_up
+        longest_first = sorted(self.added, key=len, reverse=True)
+        self._split = re.compile("(" + "|".join(map(re.escape, longest_first)) + ")")
+
+    @classmethod
+    def from_checkpoint(
+        cls, model: str, settings: Mapping[str, Any]
+    ) -> MarianSentencePieceTokenizer | None:
+        """Build it from a checkpoint's files, or ``None`` if its tokenizer isn't covered.
+
+        Args:
+            model: Hub id or local directory.
+            settings: Its parsed ``tokenizer_config.json`` (empty if it has none).
+        """
+        if settings.get("tokenizer_class") not in _MARIAN_CLASSES or settings.get(
+            "separate_vocabs"
+        ):
+            return None
+        source, vocab = model_file(model, "source.spm"), read_json(model, "vocab.json")
+        added_settings, extra = _added_tokens(settings), _extra_specials(settings)
+        if source is None or vocab is None or added_settings is None or extra is None:
+            return None
+        names = [
+            str(settings.get(name) or default)
+            for name, default in (
+                ("eos_token", "</s>"),
+                ("unk_token", "<unk>"),
+                ("pad_token", "<pad>"),
+            )
+        ]
+        specials = [*names, *extra]
+        if not all(token in vocab for token in specials):
+            return None
+        added = {index: str(token["content"]) for index, token in added_settings.items()}
+        added.update({vocab[token]: token for token in specials if token not in added.values()})
+        return cls(
+            source,
+            vocab,
+            specials,
+            added,
+            _max_length(settings.get("model_max_length", 512)),
+            bool(settings.get("clean_up_tokenization_spaces", False)),
+        )
+
+    def _tokens(self, text: str) -> list[str]:
+        tokens: list[str] = []
+        for chunk in self._split.split(text):
+            if chunk in self.added:
+                tokens.append(chunk)
+            elif chunk:
+                if chunk.startswith(">>") and (end := chunk.find("<<")) != -1:
+                    tokens.append(chunk[: end + 2])  # a language code, e.g. >>fra<<
+                    chunk = chunk[end + 2 :]
+                tokens.extend(self.spm.encode(chunk, out_type=str))
+        return tokens
+
+    def encode_batch(self, texts: Sequence[str]) -> list[list[int]]:
+        """Model input ids of each text, ``</s>`` appended."""
+        return [[*self.convert_tokens_to_ids(self._tokens(text)), self.eos_id] for text in texts]
+
+    def convert_ids_to_tokens(self, ids: Sequence[int]) -> list[str]:
+        """The token string of each id (sentencepiece's piece for ids the vocab lacks)."""
+        return [self._token(int(index)) for index in ids]
+
+    def _token(self, index: int) -> str:
+        if index in self.added_decoder:
+            return self.added_decoder[index]
+        if index in self.decoder:
+            return self.decoder[index]
+        return self.spm.IdToPiece(index) or self.unk_token
+
+    def convert_tokens_to_ids(self, tokens: Sequence[str]) -> list[int]:
+        """The id of each token string, ``<unk>``'s for pieces not in ``vocab.json``."""
+        return [
+            self.added[t] if t in self.added else self.vocab.get(t, self.unk_id) for t in tokens
+        ]
+
+    def batch_decode(self, rows: Sequence[Sequence[int]]) -> list[str]:
+        """The text of each row, special tokens (``<unk>`` included) skipped."""
+        return [self._decode(row) for row in rows]
+
+    def _decode(self, row: Sequence[int]) -> str:
+        tokens = [self._token(int(i)) for i in row if int(i) not in self.special_ids]
+        text, pieces = "", []
+        for token in tokens:
+            if token in self.special_tokens:
+                text += self.spm.decode_pieces(pieces) + token + " "
+                pieces = []
+            else:
+                pieces.append(token)
+        text += self.spm.decode_pieces(pieces)
+        text = text.replace("▁", " ").strip()
+        return _clean_up(text) if self.clean_up else text
+
+
+class ByteLevelBPETokenizer:
+    """transformers 5's ``BartTokenizer`` (``RobertaTokenizer``), with the tokenizers library.
+
+    Args:
+        backend: A ready ``tokenizers.Tokenizer``.
+        model_max_length: The tokenizer's input limit, or ``None``.
+    """
+
+    def __init__(self, backend: Any, model_max_length: int | None = None) -> None:
+        self.backend = backend
+        self.model_max_length = model_max_length
+        self.unk_id: int | None = None
+
+    @classmethod
+    def from_checkpoint(
+        cls, model: str, settings: Mapping[str, Any]
+    ) -> ByteLevelBPETokenizer | None:
+        """Build it like ``RobertaTokenizer``, or ``None`` if the checkpoint's isn't covered.
+
+        The vocabulary and merges come from ``tokenizer.json`` when the checkpoint has one
+        (as transformers does), else from ``vocab.json`` + ``merges.txt``.
+
+        Args:
+            model: Hub id or local directory.
+            settings: Its parsed ``tokenizer_config.json`` (empty if it has none).
+        """
+        from tokenizers import AddedToken, Tokenizer, decoders, pre_tokenizers, processors
+        from tokenizers.models import BPE
+
+        added_settings = _added_tokens(settings)
+        if settings.get("tokenizer_class") not in _BART_CLASSES or added_settings is None:
+            return None
+        vocab_merges = _bpe_files(model)
+        if vocab_merges is None:
+            return None
+        vocab, merges = vocab_merges
+        prefix = bool(settings.get("add_prefix_space", False))
+        backend = Tokenizer(
+            BPE(
+                vocab=vocab,
+                merges=merges,
+                dropout=None,
+                continuing_subword_prefix="",
+                end_of_word_suffix="",
+                fuse_unk=False,
+            )
+        )
+        backend.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=prefix)
+        backend.decoder = decoders.ByteLevel()
+        specials = {name: str(settings.get(name) or default) for name, default in _BART_SPECIALS}
+        tokens = [
+            AddedToken(
+                str(t["content"]),
+                special=bool(t.get("special")),
+                normalized=bool(t.get("normalized")),
+            )
+            for _, t in sorted(added_settings.items())
+        ]
+        present = {str(t) for t in tokens}
+        for token in dict.fromkeys(specials.values()):
+            if token not in present:
+                tokens.append(AddedToken(token, special=True, normalized=False))
+        backend.add_tokens(tokens)
+        sep, cls_token = specials["sep_token"], specials["cls_token"]
+        sep_id, cls_id = backend.token_to_id(sep), backend.token_to_id(cls_token)
+        if sep_id is None or cls_id is None:
+            return None
+        backend.post_processor = processors.RobertaProcessing(
+            (sep, sep_id), (cls_token, cls_id), bool(settings.get("trim_offsets", True)), prefix
+        )
+        tokenizer = cls(backend, _max_length(settings.get("model_max_length")))
+        tokenizer.unk_id = backend.token_to_id(specials["unk_token"])
+        return tokenizer
+
+    def encode_batch(self, texts: Sequence[str]) -> list[list[int]]:
+        """Model input ids of each text, ``<s> … </s>`` included."""
+        return [encoding.ids for encoding in self.backend.encode_batch(list(texts))]
+
+    def convert_ids_to_tokens(self, ids: Sequence[int]) -> list[str]:
+        """The token string (byte-level alphabet) of each id."""
+        return [self.backend.id_to_token(int(index)) for index in ids]
+
+    def convert_tokens_to_ids(self, tokens: Sequence[str]) -> list[int]:
+        """The id of each token string, ``<unk>``'s for strings not in the vocabulary."""
+        ids = [self.backend.token_to_id(token) for token in tokens]
+        return [self.unk_id if index is None else index for index in ids]  # type: ignore[misc]
+
+    def batch_decode(self, rows: Sequence[Sequence[int]]) -> list[str]:
+        """The text of each row, special tokens skipped (BPE output is not cleaned up)."""
+        return self.backend.decode_batch([list(row) for row in rows], skip_special_tokens=True)
+
+
+def _bpe_files(model: str) -> tuple[dict[str, int], list[tuple[str, str]]] | None:
+    """A byte-level BPE's vocabulary and merges, from ``tokenizer.json`` or the two files."""
+    serialized = read_json(model, "tokenizer.json")
+    if serialized is not None:
+        spec = serialized.get("model") or {}
+        if spec.get("type") != "BPE" or not isinstance(spec.get("vocab"), dict):
+            return None
+        merges = [
+            tuple(m.split(" ", 1)) if isinstance(m, str) else tuple(m)
+            for m in spec.get("merges") or []
+        ]
+        return spec["vocab"], merges  # type: ignore[return-value]
+    vocab, merges_file = model_file(model, "vocab.json"), model_file(model, "merges.txt")
+    if vocab is None or merges_file is None:
+        return None
+    from tokenizers.models import BPE
+
+    return BPE.read_file(str(vocab), str(merges_file))
+
+
+def _clean_up(text: str) -> str:
+    """transformers' ``clean_up_tokenization`` (spaces before punctuation and contractions)."""
+    for before, after in (
+        (" .", "."),
+        (" ?", "?"),
+        (" !", "!"),
+        (" ,", ","),
+        (" ' ", "'"),
+        (" n't", "n't"),
+        (" 'm", "'m"),
+        (" 's", "'s"),
+        (" 've", "'ve"),
+        (" 're", "'re"),
+    ):
+        text = text.replace(before, after)
+    return text
+
+
+class TransformersTokenizer:
+    """The fallback: transformers' ``AutoTokenizer`` behind the :class:`Tokenizer` interface.
+
+    Args:
+        model: Hub id or local directory.
+
+    Raises:
+        ModelUnavailableError: If the tokenizer cannot be loaded.
+    """
+
+    def __init__(self, model: str) -> None:
+        from ..models import load_tokenizer as load_transformers_tokenizer
+
+        self.tokenizer = load_transformers_tokenizer(model)
+        self.model_max_length = _max_length(getattr(self.tokenizer, "model_max_length", None))
+
+    def encode_batch(self, texts: Sequence[str]) -> list[list[int]]:
+        """Model input ids of each text, special tokens included."""
+        return self.tokenizer(list(texts)).input_ids
+
+    def convert_ids_to_tokens(self, ids: Sequence[int]) -> list[str]:
+        """The token string of each id."""
+        return self.tokenizer.convert_ids_to_tokens(list(ids))
+
+    def convert_tokens_to_ids(self, tokens: Sequence[str]) -> list[int]:
+        """The id of each token string."""
+        return self.tokenizer.convert_tokens_to_ids(list(tokens))
+
+    def batch_decode(self, rows: Sequence[Sequence[int]]) -> list[str]:
+        """The text of each row, special tokens skipped."""
+        return self.tokenizer.batch_decode([list(row) for row in rows], skip_special_tokens=True)
