@@ -119,13 +119,24 @@ def test_render_aligned_pairs_attribution_and_escaping(fake: FakeDigester) -> No
     assert "<b>" not in page and "${" not in page
 
 
-def test_render_aligned_flags_incomplete_segments(fake: FakeDigester) -> None:
+def test_render_aligned_flags_incomplete_segments_and_findings(fake: FakeDigester) -> None:
+    from dataclasses import replace
+
+    from bilingual_digest.checks import Finding
+
     digest = fake.digest("Une phrase.", source="fr")
-    segment = digest.translation.segments[0]
-    cut = type(segment)(**{**segment.__dict__, "complete": False})
-    translation = type(digest.translation)(**{**digest.translation.__dict__, "segments": (cut,)})
-    page = ui.render_aligned(type(digest)(**{**digest.__dict__, "translation": translation}))
-    assert "may be cut short" in page
+    finding = Finding("number_missing", "25 avril", 0, 'The date "25 avril" is <missing>.')
+    flagged = replace(
+        digest.translation.segments[0], complete=False, retried=True, findings=(finding,)
+    )
+    translation = replace(digest.translation, segments=(flagged,))
+    page = ui.render_aligned(replace(digest, translation=translation))
+    assert (
+        ' <span class="bd-flag" title="reached the length limit">may be cut short</span>'
+        ' <span class="bd-flag" title="the model repeated itself; translated again">retried</span>'
+        ' <span class="bd-flag" title="The date &quot;25 avril&quot; is &lt;missing&gt;.">'
+        "number missing: 25 avril</span>"
+    ) in page
 
 
 def test_render_status() -> None:

@@ -35,7 +35,7 @@ from .report import language_name, write_reports
 
 if TYPE_CHECKING:
     from .digest import Digest, Digester
-    from .translation import Translation
+    from .translation import Segment, Translation
 
 logger = logging.getLogger("bilingual_digest")
 
@@ -209,11 +209,7 @@ def render_aligned(digest: Digest) -> str:
     for seg in digest.translation.segments:
         new_para = " bd-para" if paragraph is not None and seg.paragraph != paragraph else ""
         paragraph = seg.paragraph
-        flag = (
-            ""
-            if seg.complete
-            else ' <span class="bd-flag" title="reached the length limit">may be cut short</span>'
-        )
+        flag = "".join(_flags(seg))
         parts.append(
             f'<div class="bd-pair{new_para}" role="row">'
             f'<span class="bd-num" role="cell">{seg.index + 1}</span>'
@@ -224,6 +220,15 @@ def render_aligned(digest: Digest) -> str:
         )
     parts.append("</div></div>")
     return "".join(parts)
+
+
+def _flags(seg: Segment) -> list[str]:
+    """Small red notes after a translation: cut short, retried, and each check's finding."""
+    flags = [] if seg.complete else [("reached the length limit", "may be cut short")]
+    if seg.retried:
+        flags.append(("the model repeated itself; translated again", "retried"))
+    flags += [(f.message, f"{f.kind.replace('_', ' ')}: {f.text}") for f in seg.findings]
+    return [f' <span class="bd-flag" title="{_esc(t)}">{_esc(label)}</span>' for t, label in flags]
 
 
 def render_notices(digest: Digest) -> str:
@@ -536,6 +541,7 @@ _CSS_ALIGNED = """
 }
 """
 
+
 def render_opener(max_chars: int) -> str:
     """The file opener: a ``.txt``/``.md`` file is read by the browser into the text box.
 
@@ -591,7 +597,7 @@ const open = async (file) => {
     text = new TextDecoder('windows-1252').decode(bytes);
     note = ' It is not valid UTF-8, so it was read as Windows-1252/Latin-1: check accents.';
   }
-  text = text.replace(/^\uFEFF/, '');
+  text = text.replace(/^\ufeff/, '');
   if (!text.trim()) return say(`"${name}" is empty: there is no text to translate.`, true);
   if (text.length > limit) {
     return say(`"${name}" has ${n(text.length)} characters, over the limit of ${n(limit)}.`,
