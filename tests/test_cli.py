@@ -91,3 +91,23 @@ def test_stdin(run, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(FR.encode())))
     code, out, _ = run("-")
     assert code == 0 and out.strip()
+
+
+def test_download_prepares_every_configured_model(tiny_env, capsys) -> None:
+    assert main(["download", "--backend", "torch"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines() == [
+        f"ready: {tiny_env['BILINGUAL_DIGEST_MODEL_FR_EN']}",
+        f"ready: {tiny_env['BILINGUAL_DIGEST_MODEL_EN_FR']}",
+        f"ready: {tiny_env['BILINGUAL_DIGEST_MODEL_SUMMARY']}",
+    ]
+
+
+def test_download_offline_names_the_model_and_the_fix(capsys, tmp_path: Path) -> None:
+    assert main(["download", "--backend", "torch", "--model", "Helsinki-NLP/opus-mt-fr-en"]) == 1
+    err = capsys.readouterr().err
+    assert "Cannot load model 'Helsinki-NLP/opus-mt-fr-en'" in err
+    assert "not in the local Hugging Face cache" in err
+    code = main(["download", "--model", "Helsinki-NLP/opus-mt-fr-en", "--to", str(tmp_path)])
+    assert code == 1
+    assert "the download failed" in capsys.readouterr().err

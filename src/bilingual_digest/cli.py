@@ -220,7 +220,71 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_cmd_translate)
     _add_batch_parser(sub)
     _add_serve_parser(sub)
+    _add_download_parser(sub)
     return parser
+
+
+_DOWNLOAD_FILES = ["*.json", "*.spm", "*.model", "*.txt"]  # configs, vocabularies, merges
+
+
+def _add_download_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "download",
+        help="fetch (and prepare) the models once, for offline use afterwards",
+        description="Load every configured model once (both translators and the summariser, "
+        "or those named with --model): hub models are downloaded into the Hugging Face cache "
+        "and converted for the default CTranslate2 backend, so later runs start fast and "
+        "work offline. With --to, the hub files are also saved as plain folders to copy to "
+        "a machine without network (then point BILINGUAL_DIGEST_MODEL_* at them).",
+        epilog="examples:\n  bilingual-digest download\n"
+        "  bilingual-digest download --to ./models   # then copy ./models elsewhere",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--model", action="append", default=None, help="hub id or folder (repeatable)")
+    p.add_argument("--to", default=None, metavar="DIR", help="also save hub models under DIR")
+    p.add_argument("--device", default=None, help="cpu (default) or cuda")
+    p.add_argument("--backend", default=None, help="ctranslate2 (default on CPU) or torch")
+    p.set_defaults(run=_cmd_download)
+
+
+def _cmd_download(args: argparse.Namespace) -> int:
+    from .backends import load_backend
+    from .models import is_local
+    from .options import resolve_backend, resolve_device, summary_model, translation_model
+
+    device = resolve_device(args.device)
+    backend = resolve_backend(args.backend, device)
+    models = args.model or [
+        translation_model("fr", "en"),
+        translation_model("en", "fr"),
+        summary_model(),
+    ]
+    for model in models:
+        if args.to and not is_local(model):
+            model = _save_hub_model(model, Path(args.to))
+        load_backend(backend, model, device)
+        print(f"ready: {model}")
+    return EXIT_OK
+
+
+def _save_hub_model(model: str, to: Path) -> str:
+    """Download a hub model's files (safetensors weights when it has them) into a folder."""
+    from huggingface_hub import HfApi, snapshot_download
+
+    from .errors import ModelUnavailableError
+
+    folder = to / model.replace("/", "--")
+    try:
+        files = HfApi().list_repo_files(model)
+        weights = (
+            ["*.safetensors"]
+            if any(f.endswith(".safetensors") for f in files)
+            else ["pytorch_model.bin"]
+        )
+        snapshot_download(model, local_dir=folder, allow_patterns=_DOWNLOAD_FILES + weights)
+    except Exception as exc:  # the hub client's errors: no network, unknown repo …
+        raise ModelUnavailableError(model, f"the download failed ({exc})") from exc
+    return str(folder)
 
 
 def _add_serve_parser(sub: argparse._SubParsersAction) -> None:
