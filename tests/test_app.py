@@ -235,9 +235,9 @@ def test_cli_serve_passes_host_port_and_limits(monkeypatch: pytest.MonkeyPatch) 
 def test_the_server_accepts_no_file_uploads(served) -> None:
     import httpx
 
-    _, client, (_, port) = served
+    _, _, (_, port) = served
     response = httpx.post(
         f"http://127.0.0.1:{port}/gradio_api/upload",
-        files={"files": ("article.txt", "Un article.".encode(), "text/plain")},
+        files={"files": ("article.txt", b"Un article.", "text/plain")},
     )
     assert response.status_code == 413
