@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
+import threading
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlparse
 
 from .errors import DeviceUnavailableError, ModelUnavailableError
 
@@ -41,14 +45,74 @@ def _reason(model: str, exc: BaseException) -> str:
         return f"the directory {path} is corrupt or incomplete ({first})"
     if model.startswith((".", "/", "~")) or os.sep in model.strip("/").replace("/", "", 1):
         return f"there is no directory {model}"
-    offline = os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on"}
     text = str(exc).lower()
-    if offline or "connect" in text or "offline" in text or "cached" in text:
-        return (
-            "it is not in the local Hugging Face cache and the hub cannot be reached "
-            "(offline, or no network)"
-        )
+    if hub_offline() or "connect" in text or "offline" in text or "cached" in text:
+        return _NOT_REACHABLE
     return "no such model on the Hugging Face hub, or it is private"
+
+
+_NOT_REACHABLE = (
+    "it is not in the local Hugging Face cache and the hub cannot be reached "
+    "(offline, or no network)"
+)
+_PROBE_TIMEOUT_S = 3.0
+_PROBE_TTL_S = 30.0
+_probe_lock = threading.Lock()
+_probe: dict[str, tuple[float, bool]] = {}
+
+
+def hub_offline() -> bool:
+    """Whether ``HF_HUB_OFFLINE`` asks for no network at all."""
+    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _hub_reachable() -> bool:
+    """One TCP connection to the hub (cached 30 s): can models be downloaded right now?"""
+    from huggingface_hub import constants
+
+    endpoint = urlparse(constants.ENDPOINT)
+    host = endpoint.hostname or "huggingface.co"
+    port = endpoint.port or (80 if endpoint.scheme == "http" else 443)
+    with _probe_lock:
+        seen = _probe.get(host)
+        if seen is not None and time.monotonic() - seen[0] < _PROBE_TTL_S:
+            return seen[1]
+        try:
+            socket.create_connection((host, port), timeout=_PROBE_TIMEOUT_S).close()
+            reachable = True
+        except OSError:
+            reachable = False
+        _probe[host] = (time.monotonic(), reachable)
+        return reachable
+
+
+def check_available(model: str) -> None:
+    """Fail fast, with the fix, when a hub model is neither cached nor downloadable.
+
+    Without this, a machine with no network spends minutes in the hub client's retries
+    before saying anything. Local directories and cached models are not checked here (their
+    loading says what is wrong with them), and nothing is probed when ``HF_HUB_OFFLINE``
+    is set.
+
+    Args:
+        model: Hub id or local directory.
+
+    Raises:
+        ModelUnavailableError: If the model is a hub id that is not in the Hugging Face cache
+            and the hub cannot be reached.
+    """
+    if is_local(model) or hub_offline():
+        return
+    from huggingface_hub import try_to_load_from_cache
+
+    try:
+        cached = try_to_load_from_cache(model, "config.json")
+    except ValueError:  # not a valid repo id: from_pretrained will say so
+        return
+    if isinstance(cached, str):
+        return
+    if not _hub_reachable():
+        raise ModelUnavailableError(model, _NOT_REACHABLE)
 
 
 def check_device(device: str) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
+from ..models import check_available
 from ..options import GenerationOptions, validate_backend
 
 logger = logging.getLogger("bilingual_digest")
@@ -98,6 +99,7 @@ def load_backend(name: str, model: str, device: str = "cpu") -> Backend:
         DeviceUnavailableError: If CUDA is asked for and not available.
     """
     name = validate_backend(name)
+    check_available(model)
     if name == "ctranslate2":
         from .ctranslate2 import CTranslate2Backend, CTranslate2Unavailable
 
