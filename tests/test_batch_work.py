@@ -136,7 +136,9 @@ def test_undetectable_language_is_an_error_record() -> None:
 
 
 def test_spec_is_validated() -> None:
-    with pytest.raises(ValueError, match="Unknown direction 'fr-de': accepted: auto, fr-en, en-fr"):
+    with pytest.raises(
+        ValueError, match="Unknown direction 'fr-de': accepted values are 'auto', 'fr-en', 'en-fr'"
+    ):
         WorkSpec(direction="fr-de")
     with pytest.raises(TypeError, match="TranslationOptions"):
         WorkSpec(options={"num_beams": 1})  # type: ignore[arg-type]

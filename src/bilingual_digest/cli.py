@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import BilingualDigestError
+from .languages import DIRECTIONS
 
 logger = logging.getLogger("bilingual_digest")
 
@@ -51,19 +52,17 @@ def _cmd_translate(args: argparse.Namespace) -> int:
 
 
 def _direction(direction: str, text: str) -> tuple[str, str]:
-    from .languages import resolve_pair
+    from .languages import parse_direction, resolve_pair
 
-    if direction == "auto":
-        return resolve_pair(None, None, text)
-    source, target = direction.split("-")
-    return resolve_pair(source, target)
+    pair = parse_direction(direction)
+    return resolve_pair(None, None, text) if pair is None else resolve_pair(*pair)
 
 
 def add_model_arguments(parser: argparse.ArgumentParser) -> None:
     """Options shared by every subcommand that runs models."""
     parser.add_argument(
         "--direction",
-        choices=["auto", "fr-en", "en-fr"],
+        choices=DIRECTIONS,
         default="auto",
         help="translation direction (default: detect the language)",
     )

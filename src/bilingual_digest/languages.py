@@ -6,7 +6,7 @@ import functools
 import re
 from typing import TYPE_CHECKING
 
-from .errors import UnsupportedLanguageError
+from .errors import InputError, UnsupportedLanguageError
 
 if TYPE_CHECKING:
     from lingua import LanguageDetector
@@ -16,6 +16,9 @@ LANGUAGES: dict[str, str] = {"fr": "French", "en": "English"}
 
 SUPPORTED_PAIRS: tuple[tuple[str, str], ...] = (("fr", "en"), ("en", "fr"))
 """(source, target) pairs that can be translated."""
+
+DIRECTIONS: tuple[str, ...] = ("auto", "fr-en", "en-fr")
+"""Direction choices offered by the web page, the command line and the batch script."""
 
 DEFAULT_TRANSLATION_MODELS: dict[tuple[str, str], str] = {
     ("fr", "en"): "Helsinki-NLP/opus-mt-fr-en",
@@ -82,6 +85,28 @@ def resolve_pair(
             f"Unsupported language pair {src}→{tgt}: supported pairs are {_pairs_text()}."
         )
     return src, tgt
+
+
+def parse_direction(direction: object) -> tuple[str, str] | None:
+    """Read a direction choice: ``"auto"``, ``"fr-en"`` or ``"en-fr"`` (any case, spaces).
+
+    Args:
+        direction: The choice as given.
+
+    Returns:
+        ``None`` for ``"auto"`` (detect the language), else the ``(source, target)`` pair.
+
+    Raises:
+        InputError: For anything else; the message lists the accepted values.
+    """
+    norm = direction.strip().lower() if isinstance(direction, str) else direction
+    if norm not in DIRECTIONS:
+        accepted = ", ".join(map(repr, DIRECTIONS))
+        raise InputError(f"Unknown direction {direction!r}: accepted values are {accepted}.")
+    if norm == "auto":
+        return None
+    source, target = norm.split("-")
+    return source, target
 
 
 def other_language(code: str) -> str:

@@ -27,6 +27,7 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
 import gradio as gr  # only after the privacy settings above
 
+from . import languages
 from .errors import BilingualDigestError, InputError
 from .languages import other_language, resolve_pair
 from .options import check_text, env
@@ -73,12 +74,8 @@ def parse_direction(direction: object) -> str | None:
     Raises:
         InputError: For anything else (the message lists the accepted values).
     """
-    values = [value for _, value in DIRECTIONS]
-    norm = direction.strip().lower() if isinstance(direction, str) else direction
-    if norm not in values:
-        accepted = ", ".join(map(repr, values))
-        raise InputError(f"Unknown direction {direction!r}: accepted values are {accepted}.")
-    return None if norm == "auto" else norm.split("-")[0]
+    pair = languages.parse_direction(direction)
+    return None if pair is None else pair[0]
 
 
 def parse_length(length: object) -> str:

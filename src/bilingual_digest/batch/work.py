@@ -15,14 +15,13 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ..errors import BilingualDigestError
-from ..languages import resolve_pair
+from ..languages import parse_direction, resolve_pair
 from ..options import TranslationOptions, validate_backend, validate_device
 from ..sanitize import clean_text
 from .readers import Document
 
 logger = logging.getLogger("bilingual_digest")
 
-DIRECTIONS = ("auto", "fr-en", "en-fr")
 Record = dict[str, Any]
 
 
@@ -58,9 +57,7 @@ class WorkSpec:
     cache: str | None = None
 
     def __post_init__(self) -> None:
-        if self.direction not in DIRECTIONS:
-            accepted = ", ".join(DIRECTIONS)
-            raise ValueError(f"Unknown direction {self.direction!r}: accepted: {accepted}.")
+        parse_direction(self.direction)
         if not isinstance(self.options, TranslationOptions):
             raise TypeError("WorkSpec.options must be a TranslationOptions instance.")
         if self.backend is not None:
@@ -70,10 +67,7 @@ class WorkSpec:
 
     def pair(self) -> tuple[str, str] | None:
         """The fixed ``(source, target)`` pair, or ``None`` when the direction is detected."""
-        if self.direction == "auto":
-            return None
-        source, target = self.direction.split("-")
-        return source, target
+        return parse_direction(self.direction)
 
     def build(self) -> Worker:
         """A worker for this spec (models load lazily, on first use)."""
