@@ -95,16 +95,17 @@ class Digest:
         Returns:
             Plain dicts, lists, strings and numbers.
         """
-        data = _plain(dataclasses.asdict(self))
+        data = plain_data(dataclasses.asdict(self))
         data["summary_sentences"] = list(self.summary_sentences())
         return data
 
 
-def _plain(value: Any) -> Any:
+def plain_data(value: Any) -> Any:
+    """Tuples as lists, recursively, so a dict equals its own JSON reading."""
     if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
+        return {key: plain_data(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_plain(item) for item in value]
+        return [plain_data(item) for item in value]
     return value
 
 

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from ..digest import plain_data
 from ..errors import BilingualDigestError
 from ..languages import parse_direction, resolve_pair
 from ..options import TranslationOptions, validate_backend, validate_device
@@ -243,18 +244,9 @@ def _record(job: _Job, translation: Any, warnings: Sequence[str]) -> Record:
         "source_lang": translation.source_lang,
         "target_lang": translation.target_lang,
         "translation": translation.text,
-        "segments": [_plain(asdict(s)) for s in translation.segments],
+        "segments": [plain_data(asdict(s)) for s in translation.segments],
         "warnings": list(dict.fromkeys([*job.warnings, *warnings])),
     }
-
-
-def _plain(value: Any) -> Any:
-    """Tuples (e.g. a segment's findings) as lists, so a record equals its JSON reading."""
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value
 
 
 def _failure(exc: BaseException) -> str:
