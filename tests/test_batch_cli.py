@@ -113,7 +113,7 @@ def test_txt_format_with_cache_and_exit_zero(
         (["--format", "xml"], "invalid choice: 'xml'"),
         (["--max-chars", "0"], "max_chars must be a positive integer, got 0"),
         (["--beams", "0"], "TranslationOptions.num_beams must be a positive integer"),
-        (["--backend", "onnx"], "Unsupported backend 'onnx'"),
+        (["--backend", "onnx"], "invalid choice: 'onnx' (choose from 'ctranslate2', 'torch')"),
     ],
 )
 def test_usage_errors_exit_2(

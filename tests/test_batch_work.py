@@ -213,17 +213,26 @@ class FakeDigester:
         self.worker = worker
         self.calls: list[tuple[list[str], str | None, str]] = []
 
-    def digest_many(self, texts: list[str], source: str | None = None, length: str = "medium"):
+    def digest_many(
+        self,
+        texts: list[str],
+        source: str | None = None,
+        length: str = "medium",
+        *,
+        target: str | None = None,
+    ):
         from types import SimpleNamespace
 
         self.calls.append((list(texts), source, length))
-        target = "en" if source == "fr" else "fr"
+        assert target == ("en" if source == "fr" else "fr")
         translations = self.worker.translator(source, target).translate_many(texts)
         return [
             SimpleNamespace(
                 translation=t,
-                summary_en=f"EN {t.segments[0].source}",
-                summary_fr=f"FR {t.segments[0].source}",
+                summaries={
+                    "en": f"EN {t.segments[0].source}",
+                    "fr": f"FR {t.segments[0].source}",
+                },
                 warnings=("summary note",),
             )
             for t in translations

@@ -304,7 +304,7 @@ def test_backend_default_is_ctranslate2_on_cpu_torch_on_cuda(monkeypatch) -> Non
     assert resolve_backend("Torch", "cpu") == "torch"
     monkeypatch.setenv("BILINGUAL_DIGEST_BACKEND", "torch")
     assert resolve_backend(None, "cpu") == "torch"
-    with pytest.raises(ValueError, match=r"accepted values are 'torch', 'ctranslate2'"):
+    with pytest.raises(ValueError, match=r"accepted values are 'ctranslate2', 'torch'"):
         resolve_backend("onnx", "cpu")
 
 

@@ -19,8 +19,8 @@ from bilingual_digest import (
     UnsupportedLanguageError,
     digest,
 )
+from bilingual_digest.attribution import attribute, content_words
 from bilingual_digest.backends import Generated
-from bilingual_digest.digest import attribute, content_words
 from bilingual_digest.languages import resolve_pair
 from bilingual_digest.options import GenerationOptions, translation_model
 
@@ -289,8 +289,8 @@ def test_digest_function_uses_the_configured_models(
 ) -> None:
     module = sys.modules["bilingual_digest.digest"]  # the name `digest` is the function
 
-    def greedy_default(source: str) -> Translator:  # OPUS-MT's beam 4 is slow on random weights
-        src, tgt = resolve_pair(source, None)
+    def greedy_default(source: str, target: str | None = None) -> Translator:  # beam 4 is slow
+        src, tgt = resolve_pair(source, target)
         return Translator(src, tgt, model=translation_model(src, tgt), options=GREEDY)
 
     monkeypatch.setattr(module, "default_translator", greedy_default)

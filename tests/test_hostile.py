@@ -115,8 +115,7 @@ def test_mixed_french_and_english_paragraphs_get_a_note(digester: Digester) -> N
     result = digester.digest(f"{FR}\n{english}\n{FR}", source="fr")
     assert (
         "Paragraph(s) 2 look English, not French: they were passed through the fr→en model as "
-        "they are (usually copied through). Digest them separately to get them translated the "
-        "other way."
+        "they are (usually copied through). Digest them separately to get them translated."
     ) in result.warnings
 
 

@@ -5,6 +5,7 @@
 'The two parties will begin discussions.'
 """
 
+from .detection import detect_language
 from .digest import Digest, Digester, digest
 from .errors import (
     BilingualDigestError,
@@ -13,7 +14,6 @@ from .errors import (
     ModelUnavailableError,
     UnsupportedLanguageError,
 )
-from .languages import detect_language
 from .options import GenerationOptions, TranslationOptions
 from .summarization import Summarizer, SummaryOptions, summarize
 from .translation import Segment, Translation, Translator, translate

@@ -11,7 +11,15 @@ from pathlib import Path
 from typing import Any
 
 from .errors import BilingualDigestError
-from .languages import DIRECTIONS
+from .languages import directions, pairs
+from .options import (
+    BACKENDS,
+    DEFAULT_LENGTH,
+    OUTPUT_FORMATS,
+    SUMMARY_LENGTHS,
+    TranslationOptions,
+    describe_default_backend,
+)
 
 logger = logging.getLogger("bilingual_digest")
 
@@ -31,7 +39,6 @@ def _read_input(path: str) -> str:
 
 
 def _cmd_translate(args: argparse.Namespace) -> int:
-    from .options import TranslationOptions
     from .sanitize import clean_text
     from .translation import Translator
 
@@ -58,18 +65,61 @@ def _direction(direction: str, text: str) -> tuple[str, str]:
     return resolve_pair(None, None, text) if pair is None else resolve_pair(*pair)
 
 
+_DEFAULTS = TranslationOptions()
+
+
+def add_device_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--device`` and ``--backend``, with the accepted values and defaults in their help."""
+    parser.add_argument("--device", default=None, help="cpu (default), cuda or cuda:N")
+    parser.add_argument(
+        "--backend",
+        choices=BACKENDS,
+        default=None,
+        help=f"inference backend (default: {describe_default_backend()})",
+    )
+
+
 def add_model_arguments(parser: argparse.ArgumentParser) -> None:
     """Options shared by every subcommand that runs models."""
     parser.add_argument(
         "--direction",
-        choices=DIRECTIONS,
+        choices=directions(),
         default="auto",
         help="translation direction (default: detect the language)",
     )
-    parser.add_argument("--device", default=None, help="cpu (default) or cuda")
-    parser.add_argument("--backend", default=None, help="inference backend (default: torch)")
-    parser.add_argument("--beams", type=int, default=4, help="beam size (default: 4)")
-    parser.add_argument("--batch-size", type=int, default=16, help="sentences per batch")
+    add_device_arguments(parser)
+    parser.add_argument(
+        "--beams", type=int, default=_DEFAULTS.num_beams, help="beam size (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--batch-size",
+        type=int,
+        default=_DEFAULTS.batch_size,
+        help="sentences per batch (default: %(default)s)",
+    )
+
+
+def _model_dest(key: str) -> str:
+    return "model_" + key.replace("-", "_")
+
+
+def add_pair_model_arguments(parser: argparse.ArgumentParser) -> None:
+    """One ``--model-<pair>`` flag per registered pair (its help names the variable too)."""
+    for pair in pairs():
+        parser.add_argument(
+            pair.cli_flag,
+            dest=_model_dest(pair.key),
+            default=None,
+            metavar="MODEL",
+            help=f"{pair.label} model, hub id or folder (default: {pair.env_var}, else "
+            f"{pair.model})",
+        )
+
+
+def pair_models(args: argparse.Namespace) -> dict[str, str]:
+    """The ``--model-<pair>`` overrides given, by pair key."""
+    found = {pair.key: getattr(args, _model_dest(pair.key), None) for pair in pairs()}
+    return {key: model for key, model in found.items() if model is not None}
 
 
 _BATCH_EXAMPLES = """\
@@ -101,7 +151,9 @@ def _add_batch_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "-o", "--output", required=True, help="JSONL file (folder for txt and --engine ray)"
     )
-    p.add_argument("--format", choices=["jsonl", "txt"], default="jsonl", help="output format")
+    p.add_argument(
+        "--format", choices=OUTPUT_FORMATS, default=OUTPUT_FORMATS[0], help="output format"
+    )
     p.add_argument(
         "--resume",
         action=argparse.BooleanOptionalAction,
@@ -109,14 +161,19 @@ def _add_batch_parser(sub: argparse._SubParsersAction) -> None:
         help="skip documents already in OUTPUT (default); --no-resume starts afresh",
     )
     p.add_argument("--summarize", action="store_true", help="add English and French summaries")
-    p.add_argument("--length", choices=["short", "medium", "long"], default="medium")
+    p.add_argument("--length", choices=list(SUMMARY_LENGTHS), default=DEFAULT_LENGTH)
     p.add_argument("--text-field", default="text", help="JSONL field with the text")
     p.add_argument("--id-field", default=None, help="JSONL field / CSV column with the id")
     p.add_argument("--text-column", default="text", help="CSV column with the text")
     p.add_argument("--stdin-format", choices=["text", "jsonl", "csv"], default="text")
     p.add_argument("--cache", default=None, metavar="FILE", help="SQLite sentence cache")
     p.add_argument("--max-chars", type=int, default=None, help="largest document, in chars")
-    p.add_argument("--max-new-tokens", type=int, default=512, help="most tokens per sentence")
+    p.add_argument(
+        "--max-new-tokens",
+        type=int,
+        default=_DEFAULTS.max_new_tokens,
+        help="most tokens per sentence (default: %(default)s)",
+    )
     p.add_argument("--docs-per-step", type=int, default=8, help="documents batched together")
     p.add_argument(
         "--engine",
@@ -126,8 +183,7 @@ def _add_batch_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--address", default=None, help="Ray cluster to join (default: start one)")
     p.add_argument("--workers", type=int, default=None, help="Ray actors (default: all CPUs)")
-    for pair in ("fr-en", "en-fr"):
-        p.add_argument(f"--model-{pair}", default=None, help=f"{pair} model (hub id or dir)")
+    add_pair_model_arguments(p)
     p.add_argument("--model-summary", default=None, help="summariser (hub id or dir)")
     p.add_argument(
         "--summary-max-new-tokens", type=int, default=None, help="most tokens per summary"
@@ -155,7 +211,7 @@ def _batch_engine(args: argparse.Namespace) -> Callable[..., Any]:
 def _cmd_batch(args: argparse.Namespace) -> int:
     from .batch.readers import ReadOptions
     from .batch.work import WorkSpec
-    from .options import TranslationOptions, max_chars
+    from .options import max_chars
     from .summarization import SummaryOptions
 
     run_batch = _batch_engine(args)
@@ -170,8 +226,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         direction=args.direction,
         summarize=args.summarize,
         length=args.length,
-        model_fr_en=args.model_fr_en,
-        model_en_fr=args.model_en_fr,
+        models=pair_models(args),
         model_summary=args.model_summary,
         device=args.device,
         backend=args.backend,
@@ -230,7 +285,7 @@ def _add_download_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "download",
         help="fetch (and prepare) the models once, for offline use afterwards",
-        description="Load every configured model once (both translators and the summariser, "
+        description="Load every configured model once (every pair's translator and the summariser, "
         "or those named with --model): hub models are downloaded into the Hugging Face cache "
         "and converted for the default CTranslate2 backend, so later runs start fast and "
         "work offline. With --to, the hub files are also saved as plain folders to copy to "
@@ -241,8 +296,7 @@ def _add_download_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--model", action="append", default=None, help="hub id or folder (repeatable)")
     p.add_argument("--to", default=None, metavar="DIR", help="also save hub models under DIR")
-    p.add_argument("--device", default=None, help="cpu (default) or cuda")
-    p.add_argument("--backend", default=None, help="ctranslate2 (default on CPU) or torch")
+    add_device_arguments(p)
     p.set_defaults(run=_cmd_download)
 
 
@@ -254,8 +308,7 @@ def _cmd_download(args: argparse.Namespace) -> int:
     device = resolve_device(args.device)
     backend = resolve_backend(args.backend, device)
     models = args.model or [
-        translation_model("fr", "en"),
-        translation_model("en", "fr"),
+        *(translation_model(pair.source, pair.target) for pair in pairs()),
         summary_model(),
     ]
     for model in models:

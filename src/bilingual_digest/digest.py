@@ -1,16 +1,17 @@
-"""The one-call digest: original, translation, English and French summaries, and attribution.
+"""The one-call digest: original, translation, summaries in both languages, and attribution.
 
-Flows (the summariser works in English):
+Flows (the summariser works in English, :data:`~bilingual_digest.languages.SUMMARY_LANGUAGE`):
 
-- **French → English**: translate the article to English, summarise the English
-  translation, translate the English summary to French.
-- **English → French**: summarise the English original, then translate the article and the
-  summary to French (one batched call).
+- **An article in another language** (French → English): translate the article to English,
+  summarise the English translation, translate the English summary into the article's
+  language.
+- **An English article** (English → French): summarise the English original, then translate
+  the article and the summary into the target language (one batched call).
 
-Attribution ties each English summary sentence to the source segments it draws on, by
-lexical overlap of content words with the English side of the segments (the translation for
-French articles, the original for English ones), so a UI can highlight them in both
-languages. A summary sentence that matches nothing is flagged as a possible hallucination.
+Which languages there are comes from the registry (:mod:`~bilingual_digest.languages`); a
+digest needs English on one side of its pair, since that is what the summariser reads.
+Attribution (:mod:`~bilingual_digest.attribution`) ties each English summary sentence to the
+source segments it draws on.
 """
 
 from __future__ import annotations
@@ -18,26 +19,18 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
-import math
-import re
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .attribution import attribute, unsupported_notes
 from .checks import check_summary_numbers
-from .errors import InputError, UnsupportedLanguageError
-from .languages import LANGUAGES, SUMMARY_LANGUAGE, detect_language, resolve_pair
-from .options import (
-    check_text,
-    env,
-    max_chars,
-    resolve_device,
-    summary_model,
-    translation_model,
-)
-from .sanitize import clean_text
+from .errors import UnsupportedLanguageError
+from .languages import SUMMARY_LANGUAGE, get_language, get_pair, language_name, pairs, resolve_pair
+from .options import env, max_chars, resolve_device, summary_model, translation_model
+from .sanitize import prepare_text
 from .segment import paragraphs, sentences
 from .summarization import Summarizer, default_summarizer, validate_length
 from .translation import Translation, Translator, default_translator
@@ -47,55 +40,107 @@ logger = logging.getLogger("bilingual_digest")
 Progress = Callable[[float, str], None]
 """Called between stages with the fraction done (0 to 1) and what comes next."""
 
-MODEL_KEYS = ("fr-en", "en-fr", "summary")
+SUMMARY_KEY = "summary"
+"""The key of the summariser among the digester's models (the translators' are pair keys)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Digest:
     """Everything the product shows for one article.
 
     Attributes:
-        original: The article as given.
-        source_lang: Its language, ``"fr"`` or ``"en"``.
-        target_lang: The other one.
+        original: The article as given (cleaned of markup and control characters).
+        source_lang: Its language code (``"fr"``, ``"en"`` …).
+        target_lang: The language it was translated into.
         translation: The article's :class:`~bilingual_digest.translation.Translation`, with
             its segments (sentence alignment).
-        summary_en: The English summary.
-        summary_fr: Its French version.
+        summaries: The summary in each language of the pair, by language code: the English
+            one (the summariser's) and its translation into the other language.
         attribution: For each sentence of :meth:`summary_sentences`, the sorted indices of
             the translation's segments that support it (empty: no support found).
         warnings: Plain-language notes from every stage.
         timings: Seconds per stage that ran: ``translate`` (the article; for English
             articles, the article and the summary together), ``summarize``,
-            ``translate_summary`` (French articles) and ``total``. With
+            ``translate_summary`` (articles in another language) and ``total``. With
             :meth:`Digester.digest_many` the translation stages are batched, so their times
             are those of the whole batch.
-        models: Model ids used, under ``"fr-en"``, ``"en-fr"`` and ``"summary"`` (absent
-            when the text was too short to need the summariser).
+        models: Model ids used, under the pair keys (``"fr-en"`` …) and ``"summary"``
+            (absent when the text was too short to need the summariser).
     """
 
     original: str
     source_lang: str
     target_lang: str
     translation: Translation
-    summary_en: str
-    summary_fr: str
+    summaries: Mapping[str, str]
     attribution: tuple[tuple[int, ...], ...]
     warnings: tuple[str, ...]
     timings: dict[str, float]
     models: dict[str, str]
 
+    def __init__(
+        self,
+        original: str,
+        source_lang: str,
+        target_lang: str,
+        translation: Translation,
+        summary_en: str | None = None,
+        summary_fr: str | None = None,
+        attribution: tuple[tuple[int, ...], ...] = (),
+        warnings: tuple[str, ...] = (),
+        timings: dict[str, float] | None = None,
+        models: dict[str, str] | None = None,
+        *,
+        summaries: Mapping[str, str] | None = None,
+    ) -> None:
+        found = dict(summaries or {})
+        for code, text in ((SUMMARY_LANGUAGE, summary_en), ("fr", summary_fr)):
+            if text is not None:
+                found[code] = text
+        values = {
+            "original": original,
+            "source_lang": source_lang,
+            "target_lang": target_lang,
+            "translation": translation,
+            "summaries": found,
+            "attribution": tuple(attribution),
+            "warnings": tuple(warnings),
+            "timings": dict(timings or {}),
+            "models": dict(models or {}),
+        }
+        for name, value in values.items():
+            object.__setattr__(self, name, value)
+
+    @property
+    def summary_en(self) -> str:
+        """The English summary (``""`` when there is none)."""
+        return self.summaries.get("en", "")
+
+    @property
+    def summary_fr(self) -> str:
+        """The French summary (``""`` when the pair has no French side)."""
+        return self.summaries.get("fr", "")
+
+    def summary_in(self, language: str) -> str:
+        """The summary in a language of the pair (``""`` when there is none)."""
+        return self.summaries.get(language, "")
+
     def summary_sentences(self) -> tuple[str, ...]:
-        """The sentences of ``summary_en`` that :attr:`attribution` refers to, in order."""
-        return summary_sentences(self.summary_en)
+        """The sentences of the English summary that :attr:`attribution` refers to, in order."""
+        return summary_sentences(self.summary_in(SUMMARY_LANGUAGE))
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-serialisable dict of every field (segments included) and the summary sentences.
+
+        Each summary is also under ``summary_<code>`` (``summary_en``, ``summary_fr``), the
+        keys of the first round.
 
         Returns:
             Plain dicts, lists, strings and numbers.
         """
         data = plain_data(dataclasses.asdict(self))
+        for code, text in self.summaries.items():
+            data[f"summary_{code}"] = text
         data["summary_sentences"] = list(self.summary_sentences())
         return data
 
@@ -123,81 +168,6 @@ def summary_sentences(summary: str) -> tuple[str, ...]:
     return tuple(piece.text for piece in sentences(summary, SUMMARY_LANGUAGE))
 
 
-# --- attribution -----------------------------------------------------------------------------
-
-_WORD = re.compile(r"[^\W_]+(?:[.,][0-9]+)*", re.UNICODE)
-_STOPWORDS = frozenset(
-    """a about after also an and are as at be been before being but by can could did do does
-    for from had has have he her his i if in into is it its more most not of on or other our
-    out over said says she so some such than that the their them then there these they this
-    those to up was we were what when where which while who will with would you your""".split()  # noqa: SIM905
-)
-
-
-def content_words(text: str) -> frozenset[str]:
-    """The words that carry meaning: lower-cased, stop words dropped, plural ``-s`` removed.
-
-    Args:
-        text: English text.
-
-    Returns:
-        The set of normalised words (numbers included).
-    """
-    words = set()
-    for word in _WORD.findall(text.lower()):
-        if word in _STOPWORDS or (len(word) < 2 and not word.isdigit()):
-            continue
-        if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-            word = word[:-1]
-        words.add(word)
-    return frozenset(words)
-
-
-def attribute(
-    summary: Sequence[str], sources: Sequence[str], *, max_segments: int = 3
-) -> tuple[tuple[int, ...], ...]:
-    """Tie each summary sentence to the source sentences it draws on, by content-word overlap.
-
-    For each summary sentence, the source sentence sharing the most of its content words is
-    taken, then the one sharing most of the words still uncovered, and so on, while each
-    covers at least ``max(2, 20 %)`` of the sentence's words (all of them for a sentence of
-    one word), up to ``max_segments``.
-
-    Args:
-        summary: Summary sentences (English).
-        sources: Source sentences (English), e.g. the segments' English side.
-        max_segments: Most source sentences tied to one summary sentence.
-
-    Returns:
-        For each summary sentence, the sorted indices of its sources; empty when none
-        qualifies (or the sentence has no content words).
-    """
-    source_words = [content_words(s) for s in sources]
-    result = []
-    for sentence in summary:
-        remaining = set(content_words(sentence))
-        needed = min(len(remaining), max(2, math.ceil(0.2 * len(remaining))))
-        chosen: list[int] = []
-        while remaining and source_words and len(chosen) < max_segments:
-            gains = [len(remaining & words) for words in source_words]
-            best = max(range(len(gains)), key=lambda i: (gains[i], -i))
-            if gains[best] < needed:
-                break
-            chosen.append(best)
-            remaining -= source_words[best]
-        result.append(tuple(sorted(chosen)))
-    return tuple(result)
-
-
-def _unsupported(summary: Sequence[str], attribution: Sequence[tuple[int, ...]]) -> list[str]:
-    return [
-        f'Summary sentence {i + 1} ("{sentence}") matches nothing in the article: it may not be '
-        "supported by the source (a possible hallucination)."
-        for i, (sentence, support) in enumerate(zip(summary, attribution, strict=True))
-        if not support and content_words(sentence)
-    ]
-
-
 # --- the digester ----------------------------------------------------------------------------
 
 
@@ -209,15 +179,26 @@ class _Job:
     source: str
     target: str
     translation: Translation | None = None
-    summary_en: str = ""
-    summary_fr: str = ""
+    summaries: dict[str, str] = dataclasses.field(default_factory=dict)
     warnings: list[str] = dataclasses.field(default_factory=list)
     timings: dict[str, float] = dataclasses.field(default_factory=dict)
     models: dict[str, str] = dataclasses.field(default_factory=dict)
 
+    @property
+    def english(self) -> str:
+        """The English text the summariser reads: the original, or the translation."""
+        if self.source == SUMMARY_LANGUAGE:
+            return self.text
+        return self.translation.text if self.translation is not None else ""
+
+    @property
+    def summary_languages(self) -> list[str]:
+        """The languages the English summary is translated into (the pair's other side)."""
+        return [code for code in (self.source, self.target) if code != SUMMARY_LANGUAGE]
+
 
 class Digester:
-    """Holds the three models and turns articles into :class:`Digest` objects.
+    """Holds the translators and the summariser, and turns articles into :class:`Digest` objects.
 
     Build one and reuse it (the web UI and the batch script do): models load once, on first
     use or on :meth:`warm_up`.
@@ -228,6 +209,10 @@ class Digester:
         summarizer: The summariser; ``None`` for the default one.
         max_chars: Largest accepted article; ``None`` reads ``BILINGUAL_DIGEST_MAX_CHARS`` at
             each call (the batch script passes its own ``--max-chars``).
+        translators: Ready translators for any registered pair, by pair key (``"de-en"``);
+            pairs not given are loaded on first use, by ``load_translator``.
+        load_translator: Builds the translator for ``(source, target)`` when first needed;
+            default: the shared default translator of the pair.
 
     Raises:
         ValueError: If ``max_chars`` is not a positive integer.
@@ -239,38 +224,47 @@ class Digester:
         en_fr: Translator | None = None,
         summarizer: Summarizer | None = None,
         max_chars: int | None = None,
+        *,
+        translators: Mapping[str, Translator] | None = None,
+        load_translator: Callable[[str, str], Translator] | None = None,
     ) -> None:
         if max_chars is not None and (
             isinstance(max_chars, bool) or not isinstance(max_chars, int) or max_chars < 1
         ):
             raise ValueError(f"max_chars must be a positive integer or None, got {max_chars!r}.")
         self.max_chars = max_chars
-        self._models: dict[str, Translator | Summarizer | None] = {
-            "fr-en": fr_en,
-            "en-fr": en_fr,
-            "summary": summarizer,
-        }
+        self._models: dict[str, Translator | Summarizer] = dict(translators or {})
+        given = {"fr-en": fr_en, "en-fr": en_fr, SUMMARY_KEY: summarizer}
+        self._models.update({key: model for key, model in given.items() if model is not None})
+        self._load_translator = load_translator or default_translator
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
-        loaded = [key for key, model in self._models.items() if model is not None]
-        return f"Digester(loaded={loaded})"
+        return f"Digester(loaded={list(self._models)})"
 
     def _get(self, key: str) -> Any:
         with self._lock:
-            if self._models[key] is None:
-                self._models[key] = (
-                    default_summarizer() if key == "summary" else default_translator(key[:2])
-                )
+            if key not in self._models:
+                if key == SUMMARY_KEY:
+                    self._models[key] = default_summarizer()
+                else:
+                    pair = next(p for p in pairs() if p.key == key)
+                    self._models[key] = self._load_translator(pair.source, pair.target)
             return self._models[key]
 
-    def translator(self, source: str) -> Translator:
-        """The translator from ``source`` (``"fr"`` or ``"en"``) to the other language, loaded.
+    def translator(self, source: str, target: str | None = None) -> Translator:
+        """The translator for a registered pair, loaded.
+
+        Args:
+            source: Source language code.
+            target: Target language code; ``None`` for the source's default target.
 
         Raises:
+            UnsupportedLanguageError: If the pair is not registered.
             ModelUnavailableError: If the model cannot be loaded.
         """
-        return self._get("fr-en" if source == "fr" else "en-fr")
+        src, tgt = resolve_pair(source, target)
+        return self._get(get_pair(src, tgt).key)
 
     @property
     def summarizer(self) -> Summarizer:
@@ -279,17 +273,18 @@ class Digester:
         Raises:
             ModelUnavailableError: If the model cannot be loaded.
         """
-        return self._get("summary")
+        return self._get(SUMMARY_KEY)
 
     def warm_up(self) -> dict[str, str]:
         """Load every model now rather than on first use.
 
         Returns:
-            ``{"fr-en": ..., "en-fr": ..., "summary": ...}``, each ``"ready"`` or the message
-            of the error that prevented loading. Never raises.
+            ``{"fr-en": ..., "en-fr": ..., "summary": ...}`` (every registered pair, then the
+            summariser), each ``"ready"`` or the message of the error that prevented
+            loading. Never raises.
         """
         status = {}
-        for key in MODEL_KEYS:
+        for key in model_keys():
             try:
                 self._get(key)
                 status[key] = "ready"
@@ -304,40 +299,50 @@ class Digester:
         source: str | None = None,
         length: str = "medium",
         progress: Progress | None = None,
+        *,
+        target: str | None = None,
     ) -> Digest:
-        """Translate and summarise one article in both languages.
+        """Translate and summarise one article in both languages of its pair.
 
-        French → English: translate the article, summarise the English translation, translate
-        the English summary to French. English → French: summarise the English original,
-        translate the article and the summary to French.
+        An article in another language: translate it to English, summarise the English
+        translation, translate the summary back. An English article: summarise the original,
+        translate the article and the summary into the target language.
 
         Args:
-            text: The article, French or English, up to ``BILINGUAL_DIGEST_MAX_CHARS``.
-            source: ``"fr"`` or ``"en"``; ``None`` detects it.
+            text: The article, up to ``BILINGUAL_DIGEST_MAX_CHARS``.
+            source: Its language code; ``None`` detects it.
             length: Summary length, ``"short"``, ``"medium"`` or ``"long"``.
             progress: Called between stages with the fraction done and the next stage.
+            target: The translation's language; ``None`` for the source's default target.
 
         Returns:
             The :class:`Digest`.
 
         Raises:
             TypeError: If ``text`` is not a ``str``.
-            InputError: If ``text`` is empty or over the size limit.
-            ValueError: If ``length`` is not a preset.
-            UnsupportedLanguageError: If the language is unknown or can't be detected.
+            InputError: If ``text`` is empty or over the size limit, or ``length`` is not a
+                preset.
+            UnsupportedLanguageError: If the language is unknown or can't be detected, or the
+                pair has no English side.
             ModelUnavailableError: If a model cannot be loaded.
         """
-        return self._run([text], source, length, progress)[0]
+        return self._run([text], source, target, length, progress)[0]
 
     def digest_many(
-        self, texts: Sequence[str], source: str | None = None, length: str = "medium"
+        self,
+        texts: Sequence[str],
+        source: str | None = None,
+        length: str = "medium",
+        *,
+        target: str | None = None,
     ) -> list[Digest]:
         """Digest several articles, batching each translation stage across them.
 
         Args:
-            texts: Articles, French or English (they may mix when ``source`` is ``None``).
-            source: ``"fr"`` or ``"en"`` for all; ``None`` detects each one's language.
+            texts: Articles (their languages may mix when ``source`` is ``None``).
+            source: The language of all of them; ``None`` detects each one's.
             length: Summary length, ``"short"``, ``"medium"`` or ``"long"``.
+            target: The translations' language; ``None`` for each source's default target.
 
         Returns:
             One :class:`Digest` per article, in order.
@@ -345,85 +350,119 @@ class Digester:
         Raises:
             TypeError: If ``texts`` is a ``str`` or holds something other than ``str``.
             InputError: If a text is empty or over the size limit (the message gives its
-                index).
-            ValueError: If ``length`` is not a preset.
+                index), or ``length`` is not a preset.
             UnsupportedLanguageError: If a language is unknown or can't be detected.
             ModelUnavailableError: If a model cannot be loaded.
         """
         if isinstance(texts, str):
             raise TypeError("digest_many() takes a list of texts; use digest() for one str.")
-        return self._run(list(texts), source, length, None)
+        return self._run(list(texts), source, target, length, None)
+
+    def _jobs(self, texts: list[str], source: str | None, target: str | None) -> list[_Job]:
+        limit = max_chars() if self.max_chars is None else self.max_chars
+        jobs = []
+        for i, text in enumerate(texts):
+            clean = prepare_text(text, "text" if len(texts) == 1 else f"text at index {i}", limit)
+            job = _Job(clean.text, *resolve_pair(source, target, clean.text))
+            if SUMMARY_LANGUAGE not in (job.source, job.target):
+                raise UnsupportedLanguageError(
+                    f"A digest needs {language_name(SUMMARY_LANGUAGE)} on one side (the "
+                    f"summariser reads it); {job.source}→{job.target} has none. Translate the "
+                    "text instead, or digest it into English."
+                )
+            job.warnings.extend(clean.notes)
+            job.warnings.extend(mixed_language_notes(job.text, job.source, job.target))
+            jobs.append(job)
+        return jobs
 
     def _run(
-        self, texts: list[str], source: str | None, length: str, progress: Progress | None
+        self,
+        texts: list[str],
+        source: str | None,
+        target: str | None,
+        length: str,
+        progress: Progress | None,
     ) -> list[Digest]:
-        limit = max_chars() if self.max_chars is None else self.max_chars
-        cleaned = []
-        for i, text in enumerate(texts):
-            what = "text" if len(texts) == 1 else f"text at index {i}"
-            check_text(text, what=what, limit=limit)
-            clean = clean_text(text)
-            if not clean.text.strip():
-                raise InputError(f"The {what} has no visible characters once cleaned.")
-            cleaned.append(clean)
+        jobs = self._jobs(texts, source, target)
         length = validate_length(length)
-        jobs = []
-        for clean in cleaned:
-            job = _Job(clean.text, *resolve_pair(source, None, clean.text))
-            job.warnings.extend(clean.notes)
-            job.warnings.extend(mixed_language_notes(job.text, job.source))
-            jobs.append(job)
-        french = [job for job in jobs if job.source == "fr"]
-        stages = ["Translating the article to English"] if french else []
-        stages += ["Summarising in English", "Translating to French"]
+        first = [job for job in jobs if job.source != SUMMARY_LANGUAGE]
+        english = language_name(SUMMARY_LANGUAGE)
+        stages = [f"Translating the article to {english}"] if first else []
+        last = {job.target for job in jobs if job.source == SUMMARY_LANGUAGE}
+        last.update(code for job in jobs for code in job.summary_languages)
+        names = " and ".join(sorted(language_name(code) for code in last))
+        stages += [f"Summarising in {english}", f"Translating to {names}"]
         step = iter(range(len(stages)))
         report = progress or (lambda fraction, stage: None)
         started = time.perf_counter()
 
-        if french:  # stage: the French articles to English, in one batch
+        if first:  # stage: the articles into English, batched per pair
             report(next(step) / len(stages), stages[0])
-            translator = self.translator("fr")
-            outputs, seconds = _timed(translator.translate_many, [job.text for job in french])
-            for job, out in zip(french, outputs, strict=True):
-                _set_translation(job, out, seconds, translator.model)
+            self._translate_articles(first)
 
         report(next(step) / len(stages), stages[-2])
         for job in jobs:
             self._summarize(job, length)
 
-        # stage: the English articles and every summary to French, in one batch
+        # stage: the English articles and every summary out of English, batched per pair
         report(next(step) / len(stages), stages[-1])
-        english = [job for job in jobs if job.source == "en"]
-        summarised = [job for job in jobs if job.summary_en]
-        inputs = [job.text for job in english] + [job.summary_en for job in summarised]
-        if inputs:
-            translator = self.translator("en")
-            outputs, seconds = _timed(translator.translate_many, inputs)
-            for job, out in zip(english, outputs, strict=False):
-                _set_translation(job, out, seconds, translator.model)
-            for job, out in zip(summarised, outputs[len(english) :], strict=True):
-                job.summary_fr = out.text
-                job.models["en-fr"] = translator.model
-                job.warnings.extend(f"Summary translation: {w}" for w in out.warnings)
-                if job.source == "fr":
-                    job.timings["translate_summary"] = seconds
+        self._translate_from_english(jobs)
         total = time.perf_counter() - started
         report(1.0, "Done")
         return [_finish(job, total) for job in jobs]
 
+    def _translate_articles(self, jobs: list[_Job]) -> None:
+        for (src, tgt), group in _grouped(jobs, lambda job: (job.source, job.target)).items():
+            translator = self.translator(src, tgt)
+            outputs, seconds = _timed(translator.translate_many, [job.text for job in group])
+            for job, out in zip(group, outputs, strict=True):
+                _set_translation(job, out, seconds, translator.model)
+
+    def _translate_from_english(self, jobs: list[_Job]) -> None:
+        # (job, language, "article" | "summary"): the articles first, then the summaries
+        work = [(job, job.target, "article") for job in jobs if job.source == SUMMARY_LANGUAGE]
+        for job in jobs:
+            if job.summaries.get(SUMMARY_LANGUAGE):
+                work += [(job, code, "summary") for code in job.summary_languages]
+        for code, items in _grouped(work, lambda item: item[1]).items():
+            translator = self.translator(SUMMARY_LANGUAGE, code)
+            inputs = [job.text if kind == "article" else job.summaries[SUMMARY_LANGUAGE]
+                      for job, _, kind in items]  # fmt: skip
+            outputs, seconds = _timed(translator.translate_many, inputs)
+            for (job, _, kind), out in zip(items, outputs, strict=True):
+                if kind == "article":
+                    _set_translation(job, out, seconds, translator.model)
+                    continue
+                job.summaries[code] = out.text
+                job.models[f"{SUMMARY_LANGUAGE}-{code}"] = translator.model
+                job.warnings.extend(f"Summary translation: {w}" for w in out.warnings)
+                if job.source != SUMMARY_LANGUAGE:
+                    job.timings["translate_summary"] = seconds
+
     def _summarize(self, job: _Job, length: str) -> None:
-        english = job.text if job.source == "en" else job.translation.text  # type: ignore[union-attr]
-        if not english.strip():
+        if not job.english.strip():
             job.warnings.append(
                 "Summary: the translation is empty, so there is nothing to summarise."
             )
             return
-        summary, seconds = _timed(self.summarizer.summarize, english, length)
+        summary, seconds = _timed(self.summarizer.summarize, job.english, length)
         job.timings["summarize"] = seconds
-        job.summary_en = summary.text
+        job.summaries[SUMMARY_LANGUAGE] = summary.text
         job.warnings.extend(f"Summary: {w}" for w in summary.warnings)
         if summary.model_called:
-            job.models["summary"] = summary.model
+            job.models[SUMMARY_KEY] = summary.model
+
+
+def model_keys() -> tuple[str, ...]:
+    """The digester's model keys: every registered pair's key, then ``"summary"``."""
+    return (*(pair.key for pair in pairs()), SUMMARY_KEY)
+
+
+def _grouped(items: Sequence[Any], key: Callable[[Any], Any]) -> dict[Any, list[Any]]:
+    groups: dict[Any, list[Any]] = {}
+    for item in items:
+        groups.setdefault(key(item), []).append(item)
+    return groups
 
 
 def _timed(function: Callable[..., Any], *args: Any) -> tuple[Any, float]:
@@ -442,75 +481,76 @@ def _set_translation(job: _Job, translation: Translation, seconds: float, model:
 def _finish(job: _Job, total: float) -> Digest:
     translation = job.translation
     assert translation is not None  # every job went through a translation stage
-    summary = summary_sentences(job.summary_en)
+    summary_en = job.summaries.get(SUMMARY_LANGUAGE, "")
+    summary = summary_sentences(summary_en)
     english_side = [
-        seg.source if job.source == "en" else seg.translation for seg in translation.segments
+        seg.source if job.source == SUMMARY_LANGUAGE else seg.translation
+        for seg in translation.segments
     ]
     attribution = attribute(summary, english_side)
-    order = {key: i for i, key in enumerate(MODEL_KEYS)}
+    order = {key: i for i, key in enumerate(model_keys())}
+    numbers = (
+        check_summary_numbers(summary_en, job.text, SUMMARY_LANGUAGE, job.source)
+        if summary_en
+        else []
+    )
+    summaries = {code: job.summaries.get(code, "") for code in (job.source, job.target)}
     return Digest(
         original=job.text,
         source_lang=job.source,
         target_lang=job.target,
         translation=translation,
-        summary_en=job.summary_en,
-        summary_fr=job.summary_fr,
+        summaries=dict(sorted(summaries.items(), key=lambda item: item[0] != SUMMARY_LANGUAGE)),
         attribution=attribution,
         warnings=(
             *job.warnings,
-            *_unsupported(summary, attribution),
-            *_summary_number_warnings(job),
+            *unsupported_notes(summary, attribution),
+            *(f"Summary: {finding.message}" for finding in numbers),
         ),
         timings={**job.timings, "total": total},
-        models=dict(sorted(job.models.items(), key=lambda item: order[item[0]])),
+        models=dict(sorted(job.models.items(), key=lambda item: order.get(item[0], len(order)))),
     )
-
-
-def _summary_number_warnings(job: _Job) -> list[str]:
-    if not job.summary_en:
-        return []
-    findings = check_summary_numbers(job.summary_en, job.text, SUMMARY_LANGUAGE, job.source)
-    return [f"Summary: {finding.message}" for finding in findings]
 
 
 _MIN_LETTERS_TO_JUDGE = 60
 
 
-def mixed_language_notes(text: str, source: str) -> list[str]:
-    """Say which paragraphs read as the other language than the article's.
+def mixed_language_notes(text: str, source: str, target: str | None = None) -> list[str]:
+    """Say which paragraphs read as another language than the article's.
 
-    The translator works in one direction per article, so a paragraph already in the target
-    language is passed through the model as if it were in the source language (OPUS-MT
-    mostly copies it). Paragraphs too short to judge (under 60 letters) are not checked.
+    The translator works in one direction per article, so a paragraph in another language is
+    passed through the model as if it were in the source language (OPUS-MT mostly copies
+    it). Paragraphs too short to judge (under 60 letters) are not checked.
 
     Args:
         text: The article.
         source: Its language.
+        target: The translation's language (for the message); ``None`` for the default.
 
     Returns:
-        A note naming the paragraphs (1-based) in the other language, or nothing.
+        One note per other language found, naming its paragraphs (1-based); or nothing.
     """
-    other = [
-        number
-        for number, (start, end) in enumerate(paragraphs(text), start=1)
-        if sum(ch.isalpha() for ch in text[start:end]) >= _MIN_LETTERS_TO_JUDGE
-        and _language_or_none(text[start:end]) not in (None, source)
-    ]
-    if not other:
+    found: dict[str, list[int]] = {}
+    for number, (start, end) in enumerate(paragraphs(text), start=1):
+        if sum(ch.isalpha() for ch in text[start:end]) < _MIN_LETTERS_TO_JUDGE:
+            continue
+        language = _language_or_none(text[start:end])
+        if language not in (None, source):
+            found.setdefault(language, []).append(number)  # type: ignore[arg-type]
+    if not found:
         return []
-    listed = ", ".join(map(str, other))
+    src, tgt = resolve_pair(source, target)
     return [
-        f"Paragraph(s) {listed} look {LANGUAGES[_other(source)]}, not {LANGUAGES[source]}: they "
-        f"were passed through the {source}→{_other(source)} model as they are (usually copied "
-        "through). Digest them separately to get them translated the other way."
+        f"Paragraph(s) {', '.join(map(str, numbers))} look {language_name(code)}, not "
+        f"{get_language(src).name}: they were passed through the {src}→{tgt} model as they "
+        "are (usually copied through). Digest them separately to get them translated."
+        for code, numbers in found.items()
     ]
-
-
-def _other(source: str) -> str:
-    return "en" if source == "fr" else "fr"
 
 
 def _language_or_none(text: str) -> str | None:
+    from .detection import detect_language
+
     try:
         return detect_language(text)
     except UnsupportedLanguageError:
@@ -519,13 +559,8 @@ def _language_or_none(text: str) -> str | None:
 
 def _settings() -> tuple[str | None, ...]:
     device = resolve_device(None)
-    return (
-        translation_model("fr", "en"),
-        translation_model("en", "fr"),
-        summary_model(),
-        device,
-        env("BACKEND"),
-    )
+    models = tuple(translation_model(pair.source, pair.target) for pair in pairs())
+    return (*models, summary_model(), device, env("BACKEND"))
 
 
 @functools.lru_cache(maxsize=2)
@@ -538,17 +573,21 @@ def default_digester() -> Digester:
     return _cached_digester(_settings())
 
 
-def digest(text: str, source: str | None = None, length: str = "medium") -> Digest:
+def digest(
+    text: str, source: str | None = None, length: str = "medium", *, target: str | None = None
+) -> Digest:
     """Translate and summarise one article in both languages, with the default models.
 
-    French → English: translate the article, summarise the English translation, translate
-    the English summary to French. English → French: summarise the English original,
-    translate the article and the summary to French. See :meth:`Digester.digest`.
+    An article in another language: translate it to English, summarise the English
+    translation, translate the summary back. An English article: summarise the original,
+    translate the article and the summary into the target language. See
+    :meth:`Digester.digest`.
 
     Args:
-        text: The article, French or English, up to ``BILINGUAL_DIGEST_MAX_CHARS``.
-        source: ``"fr"`` or ``"en"``; ``None`` detects it.
+        text: The article, up to ``BILINGUAL_DIGEST_MAX_CHARS``.
+        source: Its language code (``"fr"``, ``"en"`` …); ``None`` detects it.
         length: Summary length, ``"short"``, ``"medium"`` or ``"long"``.
+        target: The translation's language; ``None`` for the source's default target.
 
     Returns:
         The :class:`Digest`.
@@ -558,4 +597,4 @@ def digest(text: str, source: str | None = None, length: str = "medium") -> Dige
             non-``str``, ``InputError`` / ``ValueError`` for bad input, unsupported languages,
             models that can't be loaded).
     """
-    return default_digester().digest(text, source, length)
+    return default_digester().digest(text, source, length, target=target)

@@ -25,12 +25,16 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 from .errors import InputError
-from .languages import DEFAULT_SUMMARY_MODEL, DEFAULT_TRANSLATION_MODELS, validate_language
+from .languages import DEFAULT_SUMMARY_MODEL, ENV_PREFIX, get_pair
 
-ENV_PREFIX = "BILINGUAL_DIGEST_"
 DEFAULT_MAX_CHARS = 100_000
 _DEVICE = re.compile(r"^(cpu|cuda(:\d+)?)$")
-BACKENDS = ("torch", "ctranslate2")
+BACKENDS = ("ctranslate2", "torch")
+DEFAULT_BACKENDS = {"cpu": "ctranslate2", "cuda": "torch"}
+"""The backend used when none is asked for, by device kind."""
+
+OUTPUT_FORMATS = ("jsonl", "txt")
+"""The batch script's output formats: one JSONL record per document, or a mirrored txt tree."""
 
 
 def env(name: str, default: str | None = None) -> str | None:
@@ -147,6 +151,35 @@ class TranslationOptions:
         return GenerationOptions(num_beams=self.num_beams, max_new_tokens=self.max_new_tokens)
 
 
+SUMMARY_LENGTHS: dict[str, tuple[int, int]] = {
+    "short": (20, 60),
+    "medium": (56, 142),
+    "long": (120, 300),
+}
+"""Summary length presets: ``(min_new_tokens, max_new_tokens)``. ``medium`` is DistilBART's own."""
+
+DEFAULT_LENGTH = "medium"
+
+
+def validate_length(length: object) -> str:
+    """Check a summary length preset.
+
+    Args:
+        length: ``"short"``, ``"medium"`` or ``"long"`` (case and spaces ignored).
+
+    Returns:
+        The normalised name.
+
+    Raises:
+        InputError: For anything else (the message lists the accepted values).
+    """
+    norm = length.strip().lower() if isinstance(length, str) else length
+    if norm not in SUMMARY_LENGTHS:
+        accepted = ", ".join(map(repr, SUMMARY_LENGTHS))
+        raise InputError(f"Unknown summary length {length!r}: accepted values are {accepted}.")
+    return norm  # type: ignore[return-value]
+
+
 def validate_device(device: object) -> str:
     """Check a device name.
 
@@ -200,8 +233,13 @@ def resolve_backend(backend: str | None, device: str) -> str:
     Raises:
         ValueError: If the name is not one of :data:`BACKENDS`.
     """
-    default = "ctranslate2" if device == "cpu" else "torch"
+    default = DEFAULT_BACKENDS[device.partition(":")[0]]
     return validate_backend(backend if backend is not None else env("BACKEND", default))
+
+
+def describe_default_backend() -> str:
+    """The default backend in words, for help texts: ``"ctranslate2 on cpu, torch on cuda"``."""
+    return ", ".join(f"{backend} on {kind}" for kind, backend in DEFAULT_BACKENDS.items())
 
 
 def threads() -> int:
@@ -229,12 +267,14 @@ def translation_model(source: str, target: str, model: str | os.PathLike[str] | 
 
     Returns:
         A hub id or a local directory path.
+
+    Raises:
+        UnsupportedLanguageError: If the pair is not registered.
     """
     if model is not None:
         return os.fspath(model)
-    source, target = validate_language(source, "source"), validate_language(target, "target")
-    default = DEFAULT_TRANSLATION_MODELS[(source, target)]
-    return env(f"MODEL_{source.upper()}_{target.upper()}", default)  # type: ignore[return-value]
+    pair = get_pair(source, target)
+    return env(pair.env_name, pair.model)  # type: ignore[return-value]
 
 
 def summary_model(model: str | os.PathLike[str] | None = None) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from .errors import InputError
+from .options import check_text
 
 # C0 and C1 controls except tab and line feed, plus DEL; zero-width and BOM characters
 # are kept out too because they split words invisibly.
@@ -109,6 +110,27 @@ def clean_text(text: str) -> CleanText:
         detail = f", {nul} of them NUL bytes" if nul else ""
         notes.append(f"Removed {removed} invisible control character(s){detail}.")
     return CleanText(text, tuple(notes))
+
+
+def prepare_text(text: object, what: str = "text", limit: int | None = None) -> CleanText:
+    """Check one input text at the boundary and clean it: what every door goes through.
+
+    Args:
+        text: The caller's input.
+        what: How to name it in messages (``"text"``, ``"text at index 3"``, ``"article"``).
+        limit: Largest accepted length in characters before cleaning; ``None`` for none.
+
+    Returns:
+        The cleaned text and its notes (see :func:`clean_text`).
+
+    Raises:
+        TypeError: If ``text`` is not a ``str``.
+        InputError: If it is empty, over the limit, or has nothing left once cleaned.
+    """
+    clean = clean_text(check_text(text, what=what, limit=limit))
+    if not clean.text.strip():
+        raise InputError(f"The {what} has no visible characters once cleaned.")
+    return clean
 
 
 def decode_bytes(data: bytes, *, what: str, max_chars: int) -> tuple[str, list[str]]:

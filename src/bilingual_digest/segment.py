@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from .languages import validate_language
+from .languages import get_language
 
 TokenCounter = Callable[[str], int]
 """Returns how many input tokens the model sees for a text (special tokens included)."""
@@ -75,14 +75,15 @@ def sentences(text: str, language: str) -> list[Piece]:
 
     Args:
         text: The original text.
-        language: ``"fr"`` or ``"en"``: the splitter's rules (abbreviations, quotes) depend on it.
+        language: A registered language code: the splitter's rules (abbreviations, quotes)
+            depend on it.
 
     Returns:
         Sentence pieces in order, whitespace-trimmed, covering every non-blank character.
     """
     from sentencex import get_sentence_boundaries
 
-    language = validate_language(language)
+    language = get_language(language).sentence_code
     pieces: list[Piece] = []
     for index, (p_start, p_end) in enumerate(paragraphs(text)):
         line = text[p_start:p_end]
@@ -189,7 +190,7 @@ def segment(
 
     Args:
         text: The original text.
-        language: Its language, ``"fr"`` or ``"en"``.
+        language: Its language code.
         count_tokens: The model's token counter; without it sentences are not cut further.
         max_tokens: Largest number of input tokens per piece (with ``count_tokens``).
 

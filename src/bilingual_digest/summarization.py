@@ -21,6 +21,7 @@ from .backends import Backend, Generated, generate_batched, load_backend
 from .backends.cache import CachedBackend
 from .languages import SUMMARY_LANGUAGE
 from .options import (
+    SUMMARY_LENGTHS,
     GenerationOptions,
     _check_float,
     _check_int,
@@ -28,32 +29,13 @@ from .options import (
     resolve_backend,
     resolve_device,
     summary_model,
+    validate_length,
 )
 from .segment import segment, sentences
 
 logger = logging.getLogger("bilingual_digest")
 
-LENGTHS: dict[str, tuple[int, int]] = {"short": (20, 60), "medium": (56, 142), "long": (120, 300)}
-"""Summary length presets: ``(min_new_tokens, max_new_tokens)``. ``medium`` is DistilBART's own."""
-
-
-def validate_length(length: object) -> str:
-    """Check a summary length preset.
-
-    Args:
-        length: ``"short"``, ``"medium"`` or ``"long"`` (case and spaces ignored).
-
-    Returns:
-        The normalised name.
-
-    Raises:
-        ValueError: For anything else (the message lists the accepted values).
-    """
-    norm = length.strip().lower() if isinstance(length, str) else length
-    if norm not in LENGTHS:
-        accepted = ", ".join(map(repr, LENGTHS))
-        raise ValueError(f"Unsupported summary length {length!r}: accepted values are {accepted}.")
-    return norm  # type: ignore[return-value]
+LENGTHS = SUMMARY_LENGTHS  # the name of the first round
 
 
 @dataclass(frozen=True)
@@ -115,7 +97,7 @@ class SummaryOptions:
         Raises:
             ValueError: If ``length`` is not a preset.
         """
-        low, high = LENGTHS[validate_length(length)]
+        low, high = SUMMARY_LENGTHS[validate_length(length)]
         high = self.max_new_tokens if self.max_new_tokens is not None else high
         low = self.min_new_tokens if self.min_new_tokens is not None else min(low, high)
         return low, high

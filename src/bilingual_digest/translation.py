@@ -14,16 +14,14 @@ from .checks import Finding, check_repetition, check_segment, repetition_score
 from .languages import resolve_pair, validate_language
 from .options import (
     TranslationOptions,
-    check_text,
     resolve_backend,
     resolve_device,
     translation_model,
 )
+from .sanitize import CleanText, prepare_text
 from .segment import Piece, segment
 
 logger = logging.getLogger("bilingual_digest")
-
-DEFAULT_BACKEND = "ctranslate2"  # on CPU; torch on CUDA (see options.resolve_backend)
 
 
 @dataclass(frozen=True)
@@ -151,17 +149,25 @@ class Translator:
         Args:
             texts: Texts in the source language.
 
+        Every text is cleaned first (:func:`~bilingual_digest.sanitize.clean_text`: markup
+        reduced to its text, control characters removed), with a note in the warnings; the
+        translation's :attr:`~Translation.original` is the cleaned text its offsets index.
+
         Returns:
             One :class:`Translation` per text, in order.
 
         Raises:
             TypeError: If ``texts`` is a ``str`` or holds something other than ``str``.
-            InputError: If a text is empty or whitespace only (the message gives its index).
+            InputError: If a text is empty or whitespace only, before or after cleaning (the
+                message gives its index).
         """
         if isinstance(texts, str):
             raise TypeError("translate_many() takes a list of texts; use translate() for one str.")
-        for i, text in enumerate(texts):
-            check_text(text, what="text" if len(texts) == 1 else f"text at index {i}")
+        cleaned = [
+            prepare_text(text, "text" if len(texts) == 1 else f"text at index {i}")
+            for i, text in enumerate(texts)
+        ]
+        texts = [clean.text for clean in cleaned]
         per_text = [self.pieces(text) for text in texts]
         flat = [p.text for pieces in per_text for p in pieces]
         outputs = generate_batched(
@@ -169,9 +175,11 @@ class Translator:
         )
         retried = self._retry_degenerate(flat, outputs)
         results, first = [], 0
-        for text, pieces in zip(texts, per_text, strict=True):
+        for clean, pieces in zip(cleaned, per_text, strict=True):
             span = range(first, first + len(pieces))
-            results.append(self._assemble(text, pieces, outputs[first : span.stop], retried, first))
+            results.append(
+                self._assemble(clean, pieces, outputs[first : span.stop], retried, first)
+            )
             first = span.stop
         return results
 
@@ -204,13 +212,14 @@ class Translator:
 
     def _assemble(
         self,
-        text: str,
+        clean: CleanText,
         pieces: list[Piece],
         outputs: list[Generated],
         retried: dict[int, bool],
         offset: int,
     ) -> Translation:
-        segments, parts, warnings, cursor = [], [], [], 0
+        text = clean.text
+        segments, parts, warnings, cursor = [], [], list(clean.notes), 0
         for index, (piece, out) in enumerate(zip(pieces, outputs, strict=True)):
             parts.append(text[cursor : piece.start])  # the whitespace and line breaks between
             parts.append(out.text)
@@ -313,14 +322,12 @@ def translate(
         ModelUnavailableError: If a model cannot be loaded.
     """
     if isinstance(text, str):
-        check_text(text)
-        src, tgt = resolve_pair(source, target, text)
-        return default_translator(src, tgt).translate(text).text
+        clean = prepare_text(text)
+        src, tgt = resolve_pair(source, target, clean.text)
+        return default_translator(src, tgt).translate(clean.text).text
     if not isinstance(text, (list, tuple)):
         raise TypeError(f"translate() expects a str or a list of str, got {type(text).__name__}.")
-    texts = list(text)
-    for i, item in enumerate(texts):
-        check_text(item, what=f"text at index {i}")
+    texts = [prepare_text(item, f"text at index {i}").text for i, item in enumerate(text)]
     pairs = [resolve_pair(source, target, item) for item in texts]
     results: list[str] = [""] * len(texts)
     for pair in dict.fromkeys(pairs):

@@ -24,7 +24,8 @@ A translated document::
                    "source": "...", "translation": "...", "complete": true,
                    "findings": [], "retried": false}, ...],
      "warnings": ["..."],                  # plain-language notes (may be empty)
-     "summary_en": "...", "summary_fr": "..."}   # only with --summarize
+     "summary_en": "...", "summary_fr": "..."}   # only with --summarize: one
+                                           # summary_<code> per language of the pair
 
 ``segments`` holds every field of :class:`~bilingual_digest.translation.Segment` (``findings``
 are the faithfulness checks' findings: ``kind``, ``text``, ``segment``, ``message``);

@@ -6,12 +6,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
+from ..options import OUTPUT_FORMATS
 from .local import BatchStats, run_local
 from .readers import ReadOptions, check_inputs, iter_documents
 from .work import Worker, WorkSpec
 from .writer import JsonlWriter, Sink, TextTreeWriter
 
-FORMATS = ("jsonl", "txt")
+FORMATS = OUTPUT_FORMATS
 
 
 def open_sink(output: str, fmt: str = "jsonl", *, resume: bool = True) -> Sink:

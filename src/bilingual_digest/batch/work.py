@@ -16,7 +16,14 @@ from typing import Any
 
 from ..digest import plain_data
 from ..errors import BilingualDigestError
-from ..languages import parse_direction, resolve_pair
+from ..languages import (
+    find_pair,
+    get_pair,
+    parse_direction,
+    register_all,
+    registered_at_run_time,
+    resolve_pair,
+)
 from ..options import TranslationOptions, validate_backend, validate_device
 from ..sanitize import clean_text
 from .readers import Document
@@ -37,12 +44,16 @@ class WorkSpec:
         model_fr_en: fr→en model override (else the environment variable or the default).
         model_en_fr: en→fr model override.
         model_summary: Summariser override.
+        models: Model overrides for any registered pair, by pair key (``{"de-en": dir}``);
+            ``model_fr_en``/``model_en_fr`` are the same as ``models["fr-en"]``/``["en-fr"]``.
         device: ``"cpu"``/``"cuda"``; ``None`` reads ``BILINGUAL_DIGEST_DEVICE``.
         backend: Backend name; ``None`` reads ``BILINGUAL_DIGEST_BACKEND``.
         options: Translation decoding options.
         summary_options: Summariser decoding options (a
             :class:`~bilingual_digest.summarization.SummaryOptions`); ``None`` for its defaults.
         cache: SQLite sentence-cache file, or ``None`` for no cache.
+        registry: Languages and pairs registered at run time in the planning process (filled
+            in automatically), replayed by each worker so that every process knows them.
     """
 
     direction: str = "auto"
@@ -56,15 +67,30 @@ class WorkSpec:
     options: TranslationOptions = field(default_factory=TranslationOptions)
     summary_options: Any = None
     cache: str | None = None
+    models: Mapping[str, str] = field(default_factory=dict)
+    registry: Mapping[str, Any] = field(default_factory=registered_at_run_time)
 
     def __post_init__(self) -> None:
         parse_direction(self.direction)
+        overrides = dict(self.models)
+        for key, value in (("fr-en", self.model_fr_en), ("en-fr", self.model_en_fr)):
+            if value is not None:
+                overrides[key] = value
+        for key in overrides:
+            source, _, target = key.partition("-")
+            get_pair(source, target)  # an unknown pair is refused here, not at the first document
+        object.__setattr__(self, "models", overrides)
         if not isinstance(self.options, TranslationOptions):
             raise TypeError("WorkSpec.options must be a TranslationOptions instance.")
         if self.backend is not None:
             validate_backend(self.backend)
         if self.device is not None:
             validate_device(self.device)
+
+    def model_for(self, source: str, target: str) -> str | None:
+        """The model override for a pair, or ``None`` for its configured default."""
+        pair = find_pair(source, target)
+        return self.models.get(pair.key) if pair is not None else None
 
     def pair(self) -> tuple[str, str] | None:
         """The fixed ``(source, target)`` pair, or ``None`` when the direction is detected."""
@@ -113,6 +139,7 @@ class Worker:
         translators: Mapping[tuple[str, str], Any] | None = None,
         digester: Any | None = None,
     ) -> None:
+        register_all(spec.registry)
         self.spec = spec
         self._translators: dict[tuple[str, str], Any] = dict(translators or {})
         self._digester = digester
@@ -128,11 +155,10 @@ class Worker:
         if pair not in self._translators:
             from ..translation import Translator
 
-            override = self.spec.model_fr_en if pair == ("fr", "en") else self.spec.model_en_fr
             translator = Translator(
                 source,
                 target,
-                model=override,
+                model=self.spec.model_for(source, target),
                 device=self.spec.device,
                 backend=self.spec.backend,
                 options=self.spec.options,
@@ -146,7 +172,7 @@ class Worker:
         return self._translators[pair]
 
     def digester(self) -> Any:
-        """The digester (both translators and the summariser), built on first use."""
+        """The digester (this worker's translators and the summariser), built on first use."""
         if self._digester is None:
             from ..digest import Digester
             from ..summarization import Summarizer
@@ -158,10 +184,9 @@ class Worker:
                 options=self.spec.summary_options,
             )
             self._digester = Digester(
-                fr_en=self.translator("fr", "en"),
-                en_fr=self.translator("en", "fr"),
                 summarizer=summarizer,
                 max_chars=sys.maxsize,  # documents were size-checked when read (--max-chars)
+                load_translator=self.translator,
             )
         return self._digester
 
@@ -221,12 +246,11 @@ class Worker:
                 _record(job, t, t.warnings)
                 for job, t in zip(jobs, engine.translate_many(texts), strict=True)
             ]
-        digests = engine.digest_many(texts, source=pair[0], length=self.spec.length)
+        digests = engine.digest_many(texts, source=pair[0], length=self.spec.length, target=pair[1])
         records = []
         for job, digest in zip(jobs, digests, strict=True):
             record = _record(job, digest.translation, digest.warnings)
-            record["summary_en"] = digest.summary_en
-            record["summary_fr"] = digest.summary_fr
+            record.update({f"summary_{code}": text for code, text in digest.summaries.items()})
             records.append(record)
         return records
 

@@ -239,8 +239,9 @@ class TextTreeWriter:
             self._errors.write(record)
             return
         path = self.target(doc)
-        if "summary_en" in record:
-            summary = f"{record['summary_en']}\n\n{record['summary_fr']}\n"
+        summaries = [text for key, text in record.items() if key.startswith("summary_")]
+        if summaries:
+            summary = "\n\n".join(summaries) + "\n"
             _write_atomic(path.with_name(path.name + ".summary.txt"), summary)
         _write_atomic(path, record["translation"])
 
