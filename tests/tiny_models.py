@@ -39,6 +39,22 @@ The president thanked the rescue workers and promised help to the families of th
 """
 
 
+GERMAN = """\
+Die amerikanische Botschafterin in Niger trifft heute die Vertreter des Nationalrats in Niamey.
+Die beiden Parteien werden Gespräche über einen geordneten und sicheren Abzug beginnen.
+Das Abkommen über die militärische Zusammenarbeit zwischen Niger und den USA stammt aus 2012.
+Die Vereinigten Staaten wollen ihre Partnerschaft mit Westafrika und der Sahelzone fortsetzen.
+Der Abzug der Truppen bedeutet nicht das Ende der Mission gegen den Terrorismus in der Region.
+Die Preise stiegen im März um 3,5 Prozent, teilte das Statistikamt am Dienstag mit.
+Starker Regen verursachte Überschwemmungen im Norden des Landes, Tausende verließen ihre Häuser.
+Das Parlament stimmt nächste Woche nach einer langen Debatte über Steuern über den Haushalt ab.
+"""
+
+
+def german_lines() -> list[str]:
+    return [line for line in GERMAN.splitlines() if line.strip()]
+
+
 def french_lines() -> list[str]:
     text = SEED_ARTICLE.read_text(encoding="utf-8")
     return [s.strip() + "." for line in text.splitlines() for s in line.split(". ") if s.strip()]
@@ -106,7 +122,7 @@ def build_marian(
     from transformers import GenerationConfig, MarianConfig, MarianMTModel, MarianTokenizer
 
     directory.mkdir(parents=True, exist_ok=True)
-    langs = {"fr": french_lines(), "en": english_lines()}
+    langs = {"fr": french_lines(), "en": english_lines(), "de": german_lines()}
     src_spm = _train_spm(_corpus(langs[source], seed=seed), 300)
     tgt_spm = _train_spm(_corpus(langs[target], seed=seed + 1), 300)
     (directory / "source.spm").write_bytes(src_spm)

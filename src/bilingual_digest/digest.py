@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .attribution import attribute, unsupported_notes
+from .checks import LANGUAGES as CHECKED_LANGUAGES
 from .checks import check_summary_numbers
 from .errors import UnsupportedLanguageError
 from .languages import SUMMARY_LANGUAGE, get_language, get_pair, language_name, pairs, resolve_pair
@@ -491,7 +492,7 @@ def _finish(job: _Job, total: float) -> Digest:
     order = {key: i for i, key in enumerate(model_keys())}
     numbers = (
         check_summary_numbers(summary_en, job.text, SUMMARY_LANGUAGE, job.source)
-        if summary_en
+        if summary_en and job.source in CHECKED_LANGUAGES
         else []
     )
     summaries = {code: job.summaries.get(code, "") for code in (job.source, job.target)}

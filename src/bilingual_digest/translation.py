@@ -10,8 +10,15 @@ from typing import overload
 
 from .backends import Backend, Generated, generate_batched, load_backend
 from .backends.cache import CachedBackend
-from .checks import Finding, check_repetition, check_segment, repetition_score
-from .languages import resolve_pair, validate_language
+from .checks import LANGUAGES as CHECKED_LANGUAGES
+from .checks import (
+    Finding,
+    check_length_ratio,
+    check_repetition,
+    check_segment,
+    repetition_score,
+)
+from .languages import language_name, resolve_pair, validate_language
 from .options import (
     TranslationOptions,
     resolve_backend,
@@ -210,6 +217,37 @@ class Translator:
         logger.info("Retried %d looping sentence(s) with repetition guards", len(bad))
         return kept
 
+    @property
+    def _full_checks(self) -> bool:
+        """Whether the checks have tables for both languages (else only the generic ones run)."""
+        return {self.source, self.target} <= set(CHECKED_LANGUAGES)
+
+    def _checks_note(self) -> str:
+        names = " and ".join(
+            language_name(code)
+            for code in (self.source, self.target)
+            if code not in CHECKED_LANGUAGES
+        )
+        return (
+            f"The faithfulness checks have no tables for {names}: numbers, names and untranslated "
+            "text were not checked; length and repetition were."
+        )
+
+    def _check(self, source: str, translation: str, index: int) -> tuple[Finding, ...]:
+        """The findings for one segment: every check, or the language-independent ones."""
+        if not self.options.checks:
+            return ()
+        if self._full_checks:
+            return tuple(
+                check_segment(source, translation, self.source, self.target, segment=index)
+            )
+        if not translation.strip():
+            return ()
+        return (
+            *check_length_ratio(source, translation, segment=index),
+            *check_repetition(translation, segment=index),
+        )
+
     def _assemble(
         self,
         clean: CleanText,
@@ -220,15 +258,13 @@ class Translator:
     ) -> Translation:
         text = clean.text
         segments, parts, warnings, cursor = [], [], list(clean.notes), 0
+        if self.options.checks and not self._full_checks:
+            warnings.append(self._checks_note())
         for index, (piece, out) in enumerate(zip(pieces, outputs, strict=True)):
             parts.append(text[cursor : piece.start])  # the whitespace and line breaks between
             parts.append(out.text)
             cursor = piece.end
-            findings = (
-                tuple(check_segment(piece.text, out.text, self.source, self.target, segment=index))
-                if self.options.checks
-                else ()
-            )
+            findings = self._check(piece.text, out.text, index)
             was_retried = offset + index in retried
             segments.append(
                 Segment(
