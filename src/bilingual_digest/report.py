@@ -11,7 +11,8 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .languages import LANGUAGES
+from .languages import find_language
+from .languages import language_name as language_name
 
 if TYPE_CHECKING:
     from .digest import Digest
@@ -21,9 +22,10 @@ EXPORT_SUFFIXES: dict[str, str] = {"json": ".json", "markdown": ".md", "tsv": ".
 """Export kind → file suffix, as written by :func:`write_reports`."""
 
 
-def language_name(code: str) -> str:
-    """The English name of a supported language code (``"fr"`` → ``"French"``); else the code."""
-    return LANGUAGES.get(code, code)
+def summary_heading(code: str) -> str:
+    """The heading of a summary, in its own language: ``"Résumé (français)"``."""
+    found = find_language(code)
+    return f"{found.summary_label} ({found.native_name})" if found else f"Summary ({code})"
 
 
 def digest_json(digest: Digest) -> str:
@@ -89,8 +91,9 @@ def digest_markdown(digest: Digest) -> str:
     src, tgt = language_name(digest.source_lang), language_name(digest.target_lang)
     lines = ["# Bilingual digest", "", f"- Direction: {src} → {tgt}"]
     lines += [f"- Model ({role}): `{model}`" for role, model in digest.models.items()]
-    lines += ["", "## Summary (English)", "", digest.summary_en.strip() or "(empty)", ""]
-    lines += ["## Résumé (français)", "", digest.summary_fr.strip() or "(vide)", ""]
+    lines.append("")
+    for code, summary in digest.summaries.items():
+        lines += [f"## {summary_heading(code)}", "", summary.strip() or "(—)", ""]
     sentences = digest.summary_sentences()
     if sentences:
         lines += ["## Where the summary comes from", ""]
