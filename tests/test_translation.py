@@ -269,3 +269,37 @@ def test_safetensors_weights_are_preferred(tmp_path: Path, marian_fr_en: Path) -
     (both / "pytorch_model.bin").write_bytes(b"not a pickle: loading this would fail")
     translator = Translator("fr", model=str(both), backend="torch", options=GREEDY)
     assert translator.translate("Les deux parties.").segments[0].translation
+
+
+class _Bracket:
+    """A step that hides digits from the model and puts them back (or says it couldn't)."""
+
+    def prepare(self, text: str):  # type: ignore[no-untyped-def]
+        from bilingual_digest.checks import Finding
+
+        digits = [c for c in text if c.isdigit()]
+        hidden = "".join("#" if c.isdigit() else c for c in text)
+
+        def restore(output: str):  # type: ignore[no-untyped-def]
+            if output.count("#") != len(digits):
+                return output, (Finding("number_missing", "#", None, "A digit was lost."),)
+            for digit in digits:
+                output = output.replace("#", digit, 1)
+            return output, ()
+
+        return hidden, restore if digits else None
+
+
+def test_steps_rewrite_what_the_model_sees_and_restore_its_output() -> None:
+    backend = UpperBackend()
+    translator = Translator("fr", "en", backend=backend)
+    translator.steps = lambda: [_Bracket()]  # type: ignore[method-assign]
+    result = translator.translate("Le 25 avril. Rien.")
+    assert sorted(backend.seen) == ["Le ## avril.", "Rien."]
+    assert [s.source for s in result.segments] == ["Le 25 avril.", "Rien."]  # offsets unmoved
+    assert result.text == "LE 25 AVRIL. RIEN."
+    backend.generate = lambda texts, options: [  # type: ignore[method-assign]
+        Generated(t.replace("#", ""), 3) for t in texts
+    ]
+    lost = translator.translate("Le 25 mai.")
+    assert lost.segments[0].findings[0].message == "A digit was lost."

@@ -27,6 +27,7 @@ from .options import (
 )
 from .sanitize import CleanText, prepare_text
 from .segment import Piece, segment
+from .steps import Prepared, Step, prepare_sentence
 
 logger = logging.getLogger("bilingual_digest")
 
@@ -176,19 +177,29 @@ class Translator:
         ]
         texts = [clean.text for clean in cleaned]
         per_text = [self.pieces(text) for text in texts]
-        flat = [p.text for pieces in per_text for p in pieces]
+        steps = self.steps()
+        prepared = [prepare_sentence(p.text, steps) for pieces in per_text for p in pieces]
+        flat = [p.model_input for p in prepared]
         outputs = generate_batched(
             self.backend, flat, self.options.generation(), self.options.batch_size
         )
         retried = self._retry_degenerate(flat, outputs)
         results, first = [], 0
         for clean, pieces in zip(cleaned, per_text, strict=True):
-            span = range(first, first + len(pieces))
+            span = slice(first, first + len(pieces))
             results.append(
-                self._assemble(clean, pieces, outputs[first : span.stop], retried, first)
+                self._assemble(clean, pieces, prepared[span], outputs[span], retried, first)
             )
             first = span.stop
         return results
+
+    def steps(self) -> list[Step]:
+        """The reversible steps each sentence goes through on its way to the model.
+
+        See :mod:`~bilingual_digest.steps`; none yet beyond what subclasses or later
+        features add.
+        """
+        return []
 
     def _retry_degenerate(self, sources: list[str], outputs: list[Generated]) -> dict[int, bool]:
         """Translate looping outputs again with repetition guards; keep the better one.
@@ -252,6 +263,7 @@ class Translator:
         self,
         clean: CleanText,
         pieces: list[Piece],
+        prepared: list[Prepared],
         outputs: list[Generated],
         retried: dict[int, bool],
         offset: int,
@@ -260,11 +272,12 @@ class Translator:
         segments, parts, warnings, cursor = [], [], list(clean.notes), 0
         if self.options.checks and not self._full_checks:
             warnings.append(self._checks_note())
-        for index, (piece, out) in enumerate(zip(pieces, outputs, strict=True)):
+        for index, (piece, ready, out) in enumerate(zip(pieces, prepared, outputs, strict=True)):
+            output, found = ready.restore(out.text)
             parts.append(text[cursor : piece.start])  # the whitespace and line breaks between
-            parts.append(out.text)
+            parts.append(output)
             cursor = piece.end
-            findings = self._check(piece.text, out.text, index)
+            findings = (*found, *self._check(piece.text, output, index))
             was_retried = offset + index in retried
             segments.append(
                 Segment(
@@ -273,7 +286,7 @@ class Translator:
                     piece.start,
                     piece.end,
                     piece.text,
-                    out.text,
+                    output,
                     not out.hit_limit,
                     findings,
                     was_retried,
