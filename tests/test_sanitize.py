@@ -42,3 +42,22 @@ def test_a_lone_angle_bracket_is_not_html() -> None:
 def test_type_is_checked() -> None:
     with pytest.raises(TypeError, match="expects a str"):
         clean_text(b"abc")  # type: ignore[arg-type]
+
+
+def test_lone_surrogates_get_a_defined_answer_everywhere() -> None:
+    from bilingual_digest import Translator, detect_language
+    from bilingual_digest.options import TranslationOptions
+
+    from fakes import UpperBackend
+
+    text = "Le chat\ud800 dort\udfff."
+    clean = clean_text(text)
+    assert clean.text == "Le chat dort."
+    assert clean.notes == (
+        "Removed 2 invalid character(s) (lone UTF-16 surrogates, which no text encoding can "
+        "represent).",
+    )
+    assert detect_language("Les deux parties vont entamer\ud800 des discussions.") == "fr"
+    translator = Translator("fr", backend=UpperBackend(), options=TranslationOptions(checks=False))
+    result = translator.translate(text)
+    assert result.text == "LE CHAT DORT." and result.warnings == clean.notes

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from .errors import UnsupportedLanguageError
 from .languages import languages
+from .sanitize import without_surrogates
 
 if TYPE_CHECKING:
     from lingua import LanguageDetector
@@ -59,6 +60,7 @@ def detect_language(text: str) -> str:
     """
     if not isinstance(text, str):
         raise TypeError(f"detect_language() expects a str, got {type(text).__name__}.")
+    text = without_surrogates(text)  # lingua must encode it
     hint = 'Pass the language explicitly, e.g. source="fr" or source="en".'
     letters = len(_LETTER.findall(text))
     if letters < 2:

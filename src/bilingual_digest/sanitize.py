@@ -1,7 +1,8 @@
 """Make pasted or uploaded text safe to translate, and say what was changed.
 
 Control characters and NUL bytes are removed (they are invisible, and tokenizers either drop
-them or choke on them), Windows and old-Mac line endings become ``\\n``, and an HTML
+them or choke on them), and so are lone UTF-16 surrogates (a ``str`` can hold them, no codec
+can encode them), Windows and old-Mac line endings become ``\\n``, and an HTML
 document or fragment is reduced to its text. Everything else, Markdown, emoji and
 right-to-left text included, is left exactly as it was.
 """
@@ -29,6 +30,8 @@ _BLOCK_TAGS = {
     "article", "section", "header", "footer", "blockquote", "title", "ul", "ol", "table",
 }  # fmt: skip
 _SKIP_TAGS = {"script", "style", "head", "noscript", "template"}
+_SURROGATE = re.compile("[\ud800-\udfff]")
+"""Lone surrogates: a Python ``str`` (e.g. from JSON ``"\\ud800"``) can hold them; no codec can."""
 _BINARY_SNIFF = 8192
 _ALLOWED_CONTROLS = set("\t\n\r\f\v")
 
@@ -69,6 +72,11 @@ class _TextExtractor(HTMLParser):
             self.parts.append(data)
 
 
+def without_surrogates(text: str) -> str:
+    """The text without lone surrogates (for libraries that must encode it)."""
+    return _SURROGATE.sub("", text)
+
+
 def looks_like_html(text: str) -> bool:
     """Whether a text holds HTML markup (at least two known tags)."""
     return len(_HTML_TAG.findall(text, 0, 200_000)) >= 2
@@ -103,6 +111,13 @@ def clean_text(text: str) -> CleanText:
     if looks_like_html(text):
         text = html_to_text(text)
         notes.append("The text contained HTML markup: only its visible text was translated.")
+    surrogates = len(_SURROGATE.findall(text))
+    if surrogates:
+        text = _SURROGATE.sub("", text)
+        notes.append(
+            f"Removed {surrogates} invalid character(s) (lone UTF-16 surrogates, which no "
+            "text encoding can represent)."
+        )
     removed = len(_CONTROL.findall(text))
     if removed:
         nul = text.count("\x00")
