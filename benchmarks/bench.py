@@ -169,7 +169,7 @@ def _translator(source: str, model: Path, backend: str | None) -> Any:
         source, model=str(model), backend=backend, options=_fixed_length_options()
     )
     if backend is None:
-        from bilingual_digest.backends.ctranslate2 import CTranslate2Backend
+        from bilingual_digest.backends.ct2_backend import CTranslate2Backend
 
         assert isinstance(translator.backend.inner, CTranslate2Backend), translator.backend
     return translator

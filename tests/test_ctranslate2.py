@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from bilingual_digest import InputError, TranslationOptions, Translator
-from bilingual_digest.backends import base, load_backend
+from bilingual_digest.backends import factory, load_backend
 from bilingual_digest.backends.cache import CachedBackend
-from bilingual_digest.backends.ctranslate2 import CTranslate2Backend
-from bilingual_digest.backends.torch import TorchBackend
+from bilingual_digest.backends.ct2_backend import CTranslate2Backend
+from bilingual_digest.backends.torch_backend import TorchBackend
 from bilingual_digest.conversion import (
     MARKER,
     ConversionError,
@@ -266,7 +266,7 @@ def test_missing_ctranslate2_falls_back_to_torch_with_one_warning(
     marian_fr_en: Path, marian_en_fr: Path, monkeypatch: pytest.MonkeyPatch, caplog
 ) -> None:
     monkeypatch.setitem(sys.modules, "ctranslate2", None)  # import ctranslate2 -> ImportError
-    monkeypatch.setattr(base, "_warned", set())
+    monkeypatch.setattr(factory, "_warned", set())
     with caplog.at_level(logging.WARNING, logger="bilingual_digest"):
         first = load_backend("ctranslate2", str(marian_fr_en))
         second = load_backend("ctranslate2", str(marian_en_fr))
@@ -286,7 +286,7 @@ def test_failed_conversion_falls_back_to_torch_with_one_warning(
         raise NotImplementedError("No conversion is registered for the model configuration")
 
     monkeypatch.setattr(TransformersConverter, "convert", unsupported)
-    monkeypatch.setattr(base, "_warned", set())
+    monkeypatch.setattr(factory, "_warned", set())
     with caplog.at_level(logging.WARNING, logger="bilingual_digest"):
         backend = load_backend("ctranslate2", str(marian_fr_en))
     assert isinstance(backend, TorchBackend)

@@ -15,7 +15,7 @@ import pytest
 from transformers import AutoModelForSeq2SeqLM, AutoTokenizer, GenerationConfig
 
 from bilingual_digest import prompts
-from bilingual_digest.backends.ctranslate2 import CTranslate2Backend
+from bilingual_digest.backends.ct2_backend import CTranslate2Backend
 from bilingual_digest.backends.light_tokenizers import (
     ByteLevelBPETokenizer,
     MarianSentencePieceTokenizer,
@@ -27,7 +27,7 @@ from bilingual_digest.backends.model_files import (
     generation_defaults,
     read_json,
 )
-from bilingual_digest.backends.torch import TorchBackend
+from bilingual_digest.backends.torch_backend import TorchBackend
 from bilingual_digest.conversion import ensure_converted
 from bilingual_digest.summarization import model_config
 

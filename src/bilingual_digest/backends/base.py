@@ -1,16 +1,16 @@
-"""The backend interface: "generate outputs for these texts with these options"."""
+"""The backend interface: "generate outputs for these texts with these options".
+
+This module imports no implementation: the engines (:mod:`.torch_backend`,
+:mod:`.ct2_backend`) import it, and :mod:`.factory` picks one by name.
+"""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from ..models import check_available
-from ..options import GenerationOptions, validate_backend
-
-logger = logging.getLogger("bilingual_digest")
+from ..options import GenerationOptions
 
 
 @dataclass(frozen=True)
@@ -77,46 +77,3 @@ def generate_batched(
         for i, out in zip(chunk, outputs, strict=True):
             results[i] = out
     return results  # type: ignore[return-value]
-
-
-def load_backend(name: str, model: str, device: str = "cpu") -> Backend:
-    """Build the named backend for a model.
-
-    If ``ctranslate2`` is asked for but is not installed, or cannot convert or load the model,
-    the torch backend is used instead, with one logged warning saying why (never an error).
-
-    Args:
-        name: ``"ctranslate2"`` or ``"torch"`` (see :data:`~bilingual_digest.options.BACKENDS`).
-        model: Hub id or local directory.
-        device: ``"cpu"`` or a CUDA device.
-
-    Returns:
-        A loaded backend.
-
-    Raises:
-        ValueError: For an unknown backend name.
-        ModelUnavailableError: If the model cannot be loaded.
-        DeviceUnavailableError: If CUDA is asked for and not available.
-    """
-    name = validate_backend(name)
-    check_available(model)
-    if name == "ctranslate2":
-        from .ctranslate2 import CTranslate2Backend, CTranslate2Unavailable
-
-        try:
-            return CTranslate2Backend(model, device)
-        except CTranslate2Unavailable as exc:
-            _warn_once(f"CTranslate2 backend unavailable: {exc}. Using the torch backend (slower).")
-    from .torch import TorchBackend
-
-    return TorchBackend(model, device)
-
-
-_warned: set[str] = set()
-
-
-def _warn_once(message: str) -> None:
-    """Log ``message`` as a warning the first time only (e.g. once, not once per model)."""
-    if message not in _warned:
-        _warned.add(message)
-        logger.warning(message)

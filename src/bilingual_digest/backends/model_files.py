@@ -25,7 +25,7 @@ class GenerationDefaults:
     """The generation settings the CTranslate2 backend maps (``None`` = not set by the model).
 
     Same values, under the same names, as the fields of transformers' ``GenerationConfig``
-    that :meth:`~bilingual_digest.backends.ctranslate2.CTranslate2Backend.decoding_arguments`
+    that :meth:`~bilingual_digest.backends.ct2_backend.CTranslate2Backend.decoding_arguments`
     reads.
     """
 
