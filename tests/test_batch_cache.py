@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from bilingual_digest import TranslationOptions, Translator
+from bilingual_digest.backends.cache import CachedBackend, SQLiteStore
 from bilingual_digest.batch import SentenceCache
 from bilingual_digest.options import GenerationOptions
 
@@ -18,7 +19,7 @@ def test_a_second_run_does_not_call_the_backend(tmp_path: Path) -> None:
     text = "Premier point. Deuxième point.\nPremier point."
     first = Translator("fr", "en", backend=SentenceCache(UpperBackend(), db))
     expected = first.translate(text)
-    assert first.backend.backend.seen == ["Deuxième point.", "Premier point."]  # repeat once
+    assert first.backend.inner.seen == ["Deuxième point.", "Premier point."]  # repeat once
     assert (first.backend.hits, first.backend.misses) == (1, 2)
     first.backend.close()
 
@@ -39,7 +40,7 @@ def test_outputs_come_back_in_order_with_their_flags(tmp_path: Path) -> None:
         ("A", 2, False),
         ("C", 2, False),
     ]
-    assert cache.backend.calls == [["b", "c"], ["a"]]
+    assert cache.inner.calls == [["b", "c"], ["a"]]
     assert (cache.model_id, cache.max_input_tokens, cache.count_tokens("a b")) == (
         "fake/upper",
         512,
@@ -54,16 +55,28 @@ def test_model_and_options_are_part_of_the_key(tmp_path: Path) -> None:
     other_model.generate(["x"], GREEDY)
     other_options = SentenceCache(UpperBackend(), db)
     other_options.generate(["x"], GenerationOptions(num_beams=4, max_new_tokens=8))
-    assert other_model.backend.calls == [["x"]]
-    assert other_options.backend.calls == [["x"]]
+    assert other_model.inner.calls == [["x"]]
+    assert other_options.inner.calls == [["x"]]
     options = TranslationOptions(num_beams=1, max_new_tokens=8).generation()
     same = SentenceCache(UpperBackend(), db)
     same.generate(["x"], options)
-    assert same.backend.calls == []
+    assert same.inner.calls == []
+
+
+def test_a_translator_in_memory_cache_is_replaced_not_stacked(tmp_path: Path) -> None:
+    inner = UpperBackend()
+    cache = SentenceCache(CachedBackend(inner), tmp_path / "c.db")
+    assert cache.inner is inner and isinstance(cache.store, SQLiteStore)
+    assert [o.text for o in cache.generate(["a", "a"], GREEDY)] == ["A", "A"]
+    assert inner.calls == [["a"]]
 
 
 def test_a_file_that_is_not_a_cache_is_refused(tmp_path: Path) -> None:
     bad = tmp_path / "notes.txt"
     bad.write_text("this is not sqlite " * 100, encoding="utf-8")
-    with pytest.raises(ValueError, match=r"The sentence cache .* can't be used .*--cache"):
+    message = (
+        r"^The sentence cache '.*notes.txt' can't be used \(.*\); "
+        r"give a new file name for --cache, or delete that file\.$"
+    )
+    with pytest.raises(ValueError, match=message):
         SentenceCache(UpperBackend(), bad)
