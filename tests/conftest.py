@@ -14,6 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import pytest
 
+from real_data import TOKENIZERS, unpack_tokenizer
 from tiny_models import build_bart, build_marian
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,6 +39,13 @@ def marian_en_fr(tiny_dir: Path) -> Path:
 @pytest.fixture(scope="session")
 def bart_summary(tiny_dir: Path) -> Path:
     return build_bart(tiny_dir / "distilbart", seed=0)
+
+
+@pytest.fixture(scope="session")
+def real_tokenizers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The real tokenizer files (opus-mt-en-fr, opus-mt-tc-big-fr-en, bart), unpacked, by name."""
+    root = tmp_path_factory.mktemp("real-tokenizers")
+    return {name: unpack_tokenizer(name, root / name) for name in TOKENIZERS}
 
 
 @pytest.fixture(scope="session")
