@@ -25,9 +25,11 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .model_files import model_file, read_json
+from .token_settings import has_flags, token_settings, tokens_to_add
 
 _FLAGS = ("lstrip", "rstrip", "single_word")
 _MARIAN_CLASSES = {None, "MarianTokenizer"}
+_MARIAN_SPECIALS = {"eos_token": "</s>", "unk_token": "<unk>", "pad_token": "<pad>"}
 _BART_CLASSES = {
     None,
     "BartTokenizer",
@@ -35,15 +37,16 @@ _BART_CLASSES = {
     "RobertaTokenizer",
     "RobertaTokenizerFast",
 }
-_BART_SPECIALS = (  # RobertaTokenizer's arguments and defaults, in its order
-    ("bos_token", "<s>"),
-    ("eos_token", "</s>"),
-    ("sep_token", "</s>"),
-    ("cls_token", "<s>"),
-    ("unk_token", "<unk>"),
-    ("pad_token", "<pad>"),
-    ("mask_token", "<mask>"),
-)
+_BART_SPECIALS = {  # RobertaTokenizer's arguments and defaults
+    "bos_token": "<s>",
+    "eos_token": "</s>",
+    "sep_token": "</s>",
+    "cls_token": "<s>",
+    "unk_token": "<unk>",
+    "pad_token": "<pad>",
+    "mask_token": "<mask>",
+}
+_BPE_CLEAN_UP = "clean_up_tokenization_spaces_for_bpe_even_though_it_will_corrupt_output"
 
 
 class Tokenizer(Protocol):
@@ -101,27 +104,6 @@ def _max_length(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _added_tokens(settings: Mapping[str, Any]) -> dict[int, dict[str, Any]] | None:
-    """``tokenizer_config.json``'s added tokens by id; ``None`` if one strips or is one word."""
-    added: dict[int, dict[str, Any]] = {}
-    for index, token in (settings.get("added_tokens_decoder") or {}).items():
-        if not isinstance(token, Mapping) or any(token.get(flag) for flag in _FLAGS):
-            return None
-        added[int(index)] = dict(token)
-    return added
-
-
-def _extra_specials(settings: Mapping[str, Any]) -> list[str] | None:
-    """Extra special tokens as plain strings (``None`` when given in a form not handled here)."""
-    extra: list[str] = []
-    for name in ("additional_special_tokens", "extra_special_tokens"):
-        value = settings.get(name) or []
-        if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
-            return None
-        extra.extend(value)
-    return extra
-
-
 class MarianSentencePieceTokenizer:
     """transformers 5's ``MarianTokenizer`` for a shared vocabulary, with sentencepiece only.
 
@@ -175,21 +157,14 @@ class MarianSentencePieceTokenizer:
         ):
             return None
         source, vocab = model_file(model, "source.spm"), read_json(model, "vocab.json")
-        added_settings, extra = _added_tokens(settings), _extra_specials(settings)
-        if source is None or vocab is None or added_settings is None or extra is None:
-            return None
-        names = [
-            str(settings.get(name) or default)
-            for name, default in (
-                ("eos_token", "</s>"),
-                ("unk_token", "<unk>"),
-                ("pad_token", "<pad>"),
-            )
-        ]
-        specials = [*names, *extra]
+        tokens = token_settings(model, settings, _MARIAN_SPECIALS, reads_tokenizer_json=False)
+        if source is None or vocab is None or tokens is None or has_flags(tokens, _FLAGS):
+            return None  # flags that strip spaces: not reproduced for sentencepiece here
+        names = tokens.texts()
+        specials = [names[name] for name in _MARIAN_SPECIALS] + [str(t) for t in tokens.extra]
         if not all(token in vocab for token in specials):
             return None
-        added = {index: str(token["content"]) for index, token in added_settings.items()}
+        added = {index: str(token) for index, token in tokens.added.items()}
         added.update({vocab[token]: token for token in specials if token not in added.values()})
         return cls(
             source,
@@ -257,11 +232,16 @@ class ByteLevelBPETokenizer:
     Args:
         backend: A ready ``tokenizers.Tokenizer``.
         model_max_length: The tokenizer's input limit, or ``None``.
+        clean_up: Whether decoding cleans up spaces before punctuation (transformers 5 does
+            so for BPE only when forced by its ``…_even_though_it_will_corrupt_output`` flag).
     """
 
-    def __init__(self, backend: Any, model_max_length: int | None = None) -> None:
+    def __init__(
+        self, backend: Any, model_max_length: int | None = None, clean_up: bool = False
+    ) -> None:
         self.backend = backend
         self.model_max_length = model_max_length
+        self.clean_up = clean_up
         self.unk_id: int | None = None
 
     @classmethod
@@ -271,20 +251,23 @@ class ByteLevelBPETokenizer:
         """Build it like ``RobertaTokenizer``, or ``None`` if the checkpoint's isn't covered.
 
         The vocabulary and merges come from ``tokenizer.json`` when the checkpoint has one
-        (as transformers does), else from ``vocab.json`` + ``merges.txt``.
+        (as transformers does), else from ``vocab.json`` + ``merges.txt``. The added and
+        special tokens, with their flags (``<mask>``'s ``lstrip`` in facebook/bart-*), are
+        the ones transformers reads (:mod:`~bilingual_digest.backends.token_settings`);
+        the tokenizers library applies the flags, as it does under transformers.
 
         Args:
             model: Hub id or local directory.
             settings: Its parsed ``tokenizer_config.json`` (empty if it has none).
         """
-        from tokenizers import AddedToken, Tokenizer, decoders, pre_tokenizers, processors
+        from tokenizers import Tokenizer, decoders, pre_tokenizers, processors
         from tokenizers.models import BPE
 
-        added_settings = _added_tokens(settings)
-        if settings.get("tokenizer_class") not in _BART_CLASSES or added_settings is None:
+        if settings.get("tokenizer_class") not in _BART_CLASSES:
             return None
+        tokens = token_settings(model, settings, _BART_SPECIALS, reads_tokenizer_json=True)
         vocab_merges = _bpe_files(model)
-        if vocab_merges is None:
+        if tokens is None or vocab_merges is None:
             return None
         vocab, merges = vocab_merges
         prefix = bool(settings.get("add_prefix_space", False))
@@ -300,29 +283,20 @@ class ByteLevelBPETokenizer:
         )
         backend.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=prefix)
         backend.decoder = decoders.ByteLevel()
-        specials = {name: str(settings.get(name) or default) for name, default in _BART_SPECIALS}
-        tokens = [
-            AddedToken(
-                str(t["content"]),
-                special=bool(t.get("special")),
-                normalized=bool(t.get("normalized")),
-            )
-            for _, t in sorted(added_settings.items())
-        ]
-        present = {str(t) for t in tokens}
-        for token in dict.fromkeys(specials.values()):
-            if token not in present:
-                tokens.append(AddedToken(token, special=True, normalized=False))
-        backend.add_tokens(tokens)
-        sep, cls_token = specials["sep_token"], specials["cls_token"]
+        backend.add_tokens(tokens_to_add(tokens))
+        names = tokens.texts()
+        sep, cls_token = names["sep_token"], names["cls_token"]
         sep_id, cls_id = backend.token_to_id(sep), backend.token_to_id(cls_token)
         if sep_id is None or cls_id is None:
             return None
         backend.post_processor = processors.RobertaProcessing(
             (sep, sep_id), (cls_token, cls_id), bool(settings.get("trim_offsets", True)), prefix
         )
-        tokenizer = cls(backend, _max_length(settings.get("model_max_length")))
-        tokenizer.unk_id = backend.token_to_id(specials["unk_token"])
+        clean_up = bool(
+            settings.get("clean_up_tokenization_spaces") and settings.get(_BPE_CLEAN_UP)
+        )
+        tokenizer = cls(backend, _max_length(settings.get("model_max_length")), clean_up)
+        tokenizer.unk_id = backend.token_to_id(names["unk_token"])
         return tokenizer
 
     def encode_batch(self, texts: Sequence[str]) -> list[list[int]]:
@@ -339,8 +313,9 @@ class ByteLevelBPETokenizer:
         return [self.unk_id if index is None else index for index in ids]  # type: ignore[misc]
 
     def batch_decode(self, rows: Sequence[Sequence[int]]) -> list[str]:
-        """The text of each row, special tokens skipped (BPE output is not cleaned up)."""
-        return self.backend.decode_batch([list(row) for row in rows], skip_special_tokens=True)
+        """The text of each row, special tokens skipped (cleaned up only if forced)."""
+        texts = self.backend.decode_batch([list(row) for row in rows], skip_special_tokens=True)
+        return [_clean_up(text) for text in texts] if self.clean_up else texts
 
 
 def _bpe_files(model: str) -> tuple[dict[str, int], list[tuple[str, str]]] | None:
