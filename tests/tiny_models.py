@@ -233,3 +233,48 @@ def build_bart(directory: Path, *, seed: int = 0, max_positions: int = 256) -> P
     )
     model.save_pretrained(directory)
     return directory
+
+
+def build_from_real_config(
+    directory: Path,
+    real: Path,
+    sizes: dict[str, int],
+    *,
+    seed: int = 0,
+    init_std: float = 0.3,
+    eos_bias: float = 4.0,
+) -> Path:
+    """A random-weight Marian built from a real checkpoint's files, sizes scaled down.
+
+    ``real`` holds the real ``config.json``, ``generation_config.json`` and tokenizer files.
+    Only the size fields in ``sizes`` (``d_model``, FFN dims, layers, heads) are replaced:
+    every token id, the vocabulary size and every generation setting stay the real ones, and
+    the real files are written back as they are but for those fields. The weights are stored
+    in the real checkpoint's dtype (``torch_dtype``).
+
+    Random weights loop forever on one token; an ``eos_bias`` on the end-of-sentence logit
+    (``final_logits_bias``, a weight of the real architecture) lets some outputs end by
+    themselves once repetition guards break the loops, as real outputs do.
+    """
+    import shutil
+
+    import torch
+    from transformers import MarianConfig, MarianMTModel
+
+    directory.mkdir(parents=True, exist_ok=True)
+    real_config = json.loads((real / "config.json").read_text(encoding="utf-8"))
+    scaled = real_config | sizes
+    if "num_hidden_layers" in scaled and "encoder_layers" in sizes:
+        scaled["num_hidden_layers"] = sizes["encoder_layers"]
+    config = MarianConfig.from_dict(scaled | {"init_std": init_std})
+    torch.manual_seed(seed)
+    model = MarianMTModel(config).eval()
+    with torch.no_grad():  # CTranslate2 starts decoding from a zero <pad> embedding
+        model.get_input_embeddings().weight[config.pad_token_id].zero_()
+        model.final_logits_bias[0, config.eos_token_id] = eos_bias
+    model.to(getattr(torch, real_config.get("torch_dtype", "float32"))).save_pretrained(directory)
+    (directory / "config.json").write_text(json.dumps(scaled, indent=2), encoding="utf-8")
+    for path in real.iterdir():
+        if path.is_file() and path.name != "config.json":
+            shutil.copyfile(path, directory / path.name)
+    return directory

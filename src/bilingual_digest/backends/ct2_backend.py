@@ -73,7 +73,12 @@ class CTranslate2Backend:
         self.model_id = model
         self.device = device
         kind, _, index = device.partition(":")
-        cuda_int8 = (kind, quantization) == ("cuda", "int8")
+        # int8 weights, other layers in float16 on CUDA and float32 on CPU; on CPU, "default"
+        # would ask for int8_float16 when the checkpoint is float16 (opus-mt-tc-big-*), which
+        # CTranslate2 converts back at every load with a warning.
+        compute_type = {"int8": f"int8_float{16 if kind == 'cuda' else 32}"}.get(
+            quantization, "default"
+        )
         if kind == "cuda" and ctranslate2.get_cuda_device_count() == 0:
             raise DeviceUnavailableError(
                 f"Device {device!r} was asked for but CTranslate2 sees no CUDA GPU here. "
@@ -88,7 +93,7 @@ class CTranslate2Backend:
                 str(self.path),
                 device=kind,
                 device_index=int(index or 0),
-                compute_type="int8_float16" if cuda_int8 else "default",
+                compute_type=compute_type,
                 intra_threads=intra_threads or threads(),
                 inter_threads=1,
             )
