@@ -107,6 +107,25 @@ def _pieces(model: bytes) -> list[str]:
     ]
 
 
+TINY_SIZES = {  # the layer sizes of the test models (the benchmarks pass the real ones)
+    "d_model": 32,
+    "encoder_layers": 2,
+    "decoder_layers": 2,
+    "encoder_attention_heads": 2,
+    "decoder_attention_heads": 2,
+    "encoder_ffn_dim": 64,
+    "decoder_ffn_dim": 64,
+}
+TINY_BART_GENERATION = {"forced_eos_token_id": 2, "max_length": 64, "num_beams": 1}
+
+
+def padded_vocab(vocab: dict[str, int], size: int) -> dict[str, int]:
+    """``vocab`` grown to ``size`` entries with unused ones (real embedding sizes, tiny BPE)."""
+    for i in range(size - len(vocab)):
+        vocab.setdefault(f"<unused{i}>", len(vocab))
+    return vocab
+
+
 def build_marian(
     directory: Path,
     source: str = "fr",
@@ -116,20 +135,34 @@ def build_marian(
     max_positions: int = 128,
     max_length: int = 64,
     num_beams: int = 1,
+    sizes: dict[str, int] = TINY_SIZES,
+    vocab_size: int | None = None,
+    spm_size: int = 300,
+    corpus_size: int = 300,
+    init_std: float | None = 1.0,
+    forced_eos: bool = True,
 ) -> Path:
-    """Write a tiny OPUS-MT-layout Marian model to ``directory`` and return it."""
+    """Write an OPUS-MT-layout Marian model to ``directory`` and return it.
+
+    The defaults make a tiny one for tests (large random weights, ``init_std=1.0``: outputs
+    that differ by input); ``sizes``, ``vocab_size`` (padded with unused entries), the
+    generation settings and ``init_std=None`` (transformers' default) give the benchmarks'
+    real-size ones.
+    """
     import torch
     from transformers import GenerationConfig, MarianConfig, MarianMTModel, MarianTokenizer
 
     directory.mkdir(parents=True, exist_ok=True)
     langs = {"fr": french_lines(), "en": english_lines(), "de": german_lines()}
-    src_spm = _train_spm(_corpus(langs[source], seed=seed), 300)
-    tgt_spm = _train_spm(_corpus(langs[target], seed=seed + 1), 300)
+    src_spm = _train_spm(_corpus(langs[source], size=corpus_size, seed=seed), spm_size)
+    tgt_spm = _train_spm(_corpus(langs[target], size=corpus_size, seed=seed + 1), spm_size)
     (directory / "source.spm").write_bytes(src_spm)
     (directory / "target.spm").write_bytes(tgt_spm)
     vocab: dict[str, int] = {"</s>": 0, "<unk>": 1}
     for piece in _pieces(src_spm) + _pieces(tgt_spm):
         vocab.setdefault(piece, len(vocab))
+    if vocab_size is not None:
+        vocab = padded_vocab(vocab, vocab_size - 1)
     pad = len(vocab)
     vocab["<pad>"] = pad
     (directory / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
@@ -145,16 +178,10 @@ def build_marian(
     config = MarianConfig(
         vocab_size=pad + 1,
         decoder_vocab_size=pad + 1,
-        d_model=32,
-        encoder_layers=2,
-        decoder_layers=2,
-        encoder_attention_heads=2,
-        decoder_attention_heads=2,
-        encoder_ffn_dim=64,
-        decoder_ffn_dim=64,
+        **sizes,
         max_position_embeddings=max_positions,
         activation_function="swish",
-        init_std=1.0,  # large random weights: outputs that differ by input
+        **({} if init_std is None else {"init_std": init_std}),
         scale_embedding=True,
         share_encoder_decoder_embeddings=True,
         pad_token_id=pad,
@@ -171,7 +198,7 @@ def build_marian(
         decoder_start_token_id=pad,
         pad_token_id=pad,
         eos_token_id=0,
-        forced_eos_token_id=0,
+        forced_eos_token_id=0 if forced_eos else None,
         bad_words_ids=[[pad]],
         max_length=max_length,
         num_beams=num_beams,
@@ -180,8 +207,22 @@ def build_marian(
     return directory
 
 
-def build_bart(directory: Path, *, seed: int = 0, max_positions: int = 256) -> Path:
-    """Write a tiny BART summariser (byte-level BPE tokenizer) to ``directory``."""
+def build_bart(
+    directory: Path,
+    *,
+    seed: int = 0,
+    max_positions: int = 256,
+    sizes: dict[str, int] = TINY_SIZES,
+    vocab_size: int | None = None,
+    bpe_size: int = 400,
+    corpus_size: int = 300,
+    generation: dict[str, object] = TINY_BART_GENERATION,
+) -> Path:
+    """Write a BART summariser (byte-level BPE tokenizer) to ``directory``.
+
+    The defaults make a tiny one for tests; ``sizes``, ``vocab_size`` (padded with unused
+    entries) and ``generation`` (settings beside the token ids) give the benchmarks' one.
+    """
     import torch
     from tokenizers import ByteLevelBPETokenizer
     from transformers import (
@@ -194,24 +235,22 @@ def build_bart(directory: Path, *, seed: int = 0, max_positions: int = 256) -> P
     directory.mkdir(parents=True, exist_ok=True)
     bpe = ByteLevelBPETokenizer()
     bpe.train_from_iterator(
-        _corpus(english_lines(), seed=seed),
-        vocab_size=400,
+        _corpus(english_lines(), size=corpus_size, seed=seed),
+        vocab_size=bpe_size,
         min_frequency=1,
         show_progress=False,
         special_tokens=["<s>", "<pad>", "</s>", "<unk>", "<mask>"],
     )
     bpe.save_model(str(directory))
+    if vocab_size is not None:
+        vocab_file = directory / "vocab.json"
+        vocab = padded_vocab(json.loads(vocab_file.read_text(encoding="utf-8")), vocab_size)
+        vocab_file.write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
     tokenizer = BartTokenizer.from_pretrained(str(directory), model_max_length=max_positions)
     tokenizer.save_pretrained(directory)
     config = BartConfig(
         vocab_size=len(tokenizer),
-        d_model=32,
-        encoder_layers=2,
-        decoder_layers=2,
-        encoder_attention_heads=2,
-        decoder_attention_heads=2,
-        encoder_ffn_dim=64,
-        decoder_ffn_dim=64,
+        **sizes,
         max_position_embeddings=max_positions,
         pad_token_id=1,
         bos_token_id=0,
@@ -227,9 +266,7 @@ def build_bart(directory: Path, *, seed: int = 0, max_positions: int = 256) -> P
         pad_token_id=1,
         decoder_start_token_id=2,
         forced_bos_token_id=0,
-        forced_eos_token_id=2,
-        max_length=64,
-        num_beams=1,
+        **generation,
     )
     model.save_pretrained(directory)
     return directory
