@@ -30,24 +30,6 @@ def test_a_second_run_does_not_call_the_backend(tmp_path: Path) -> None:
     assert (second.backend.hits, second.backend.misses) == (3, 0)
 
 
-def test_outputs_come_back_in_order_with_their_flags(tmp_path: Path) -> None:
-    cache = SentenceCache(UpperBackend(), tmp_path / "c.db")
-    cache.generate(["b", "c"], GREEDY)
-    out = cache.generate(["a", "b", "a", "c"], GREEDY)
-    assert [(o.text, o.num_tokens, o.hit_limit) for o in out] == [
-        ("A", 2, False),
-        ("B", 2, False),
-        ("A", 2, False),
-        ("C", 2, False),
-    ]
-    assert cache.inner.calls == [["b", "c"], ["a"]]
-    assert (cache.model_id, cache.max_input_tokens, cache.count_tokens("a b")) == (
-        "fake/upper",
-        512,
-        3,
-    )
-
-
 def test_model_and_options_are_part_of_the_key(tmp_path: Path) -> None:
     db = tmp_path / "c.db"
     SentenceCache(UpperBackend(), db).generate(["x"], GREEDY)
