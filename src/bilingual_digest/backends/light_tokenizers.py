@@ -11,10 +11,16 @@ serves, this module reproduces transformers 5's tokenizers exactly, from the sam
   with the *source* sentencepiece model when the vocabulary is shared; so does this class.
 - :class:`ByteLevelBPETokenizer` (BART, DistilBART): the byte-level BPE pipeline that
   ``BartTokenizer`` (an alias of ``RobertaTokenizer``) builds, with :mod:`tokenizers`:
-  ``<s> … </s>`` added, special tokens skipped when decoding, no clean-up of spaces.
+  ``<s> … </s>`` added, special tokens skipped when decoding, no clean-up of spaces, and the
+  added tokens with their ``lstrip``/``rstrip``/``single_word``/``normalized`` flags
+  (facebook/bart-*'s ``<mask>`` swallows the spaces before it).
 
-Any other family, or a checkpoint whose tokenizer settings these classes don't cover, gets
+Both take the special and added tokens from the files transformers reads them from
+(:mod:`~bilingual_digest.backends.token_settings`). Any other family, or a checkpoint whose
+tokenizer settings these classes don't cover (e.g. a Marian token that strips spaces), gets
 :class:`TransformersTokenizer`, an adapter over ``AutoTokenizer`` with the same interface.
+Checked against transformers on the real tokenizer files and 3,000 real sentences each
+(tests/test_light_tokenizers.py).
 """
 
 from __future__ import annotations
