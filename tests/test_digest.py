@@ -21,6 +21,7 @@ from bilingual_digest import (
 )
 from bilingual_digest.attribution import attribute, content_words
 from bilingual_digest.backends import Generated
+from bilingual_digest.digest import BilingualSummary
 from bilingual_digest.languages import resolve_pair
 from bilingual_digest.options import GenerationOptions, translation_model
 
@@ -58,7 +59,7 @@ def backends(digester: Digester) -> tuple[TagBackend, TagBackend, LeadBackend]:
     )  # type: ignore[return-value]
 
 
-def own_warnings(result: Digest) -> list[str]:
+def own_warnings(result: Digest | BilingualSummary) -> list[str]:
     """The digest's own notes (translation warnings come from the translator's checks)."""
     return [w for w in result.warnings if not w.startswith(("Article translation", "Summary tr"))]
 
@@ -166,6 +167,41 @@ def test_digest_many_batches_translation_across_documents(seed_article: str) -> 
         results[1].summary_fr,
         results[1].attribution,
     )
+
+
+def test_summarize_an_english_article_translates_only_the_summary() -> None:
+    digester = fakes()
+    fr_en, en_fr, summariser = backends(digester)
+    seen: list[tuple[float, str]] = []
+    result = digester.summarize(ENGLISH, length="short", progress=lambda f, s: seen.append((f, s)))
+    assert summariser.calls == [[ENGLISH]]
+    assert en_fr.calls == [[english_lines()[0]]]  # the summary; never the article's sentences
+    assert fr_en.calls == []
+    assert (result.source_lang, result.target_lang, result.original) == ("en", "fr", ENGLISH)
+    assert result.summaries == {"en": english_lines()[0], "fr": f"[fr] {english_lines()[0]}"}
+    assert (result.summary_en, result.summary_fr) == (english_lines()[0], result.summaries["fr"])
+    assert result.models == {"en-fr": "fake/fr", "summary": "fake/lead"}
+    assert list(result.timings) == ["summarize", "translate_summary", "total"]
+    assert seen == [(0.0, "Summarising in English"), (0.5, "Translating to French"), (1.0, "Done")]
+    data = result.to_dict()
+    assert json.loads(json.dumps(data)) == data and data["summary_fr"] == result.summary_fr
+
+
+def test_summarize_gives_the_digests_summaries_and_warnings(seed_article: str) -> None:
+    for text in (seed_article, ENGLISH):
+        whole, summary = fakes().digest(text), fakes().summarize(text)
+        assert summary.summaries == whole.summaries
+        # The same notes, less those on the translation of an English article (not made).
+        untranslated = summary.source_lang == "en"
+        assert summary.warnings == tuple(
+            w for w in whole.warnings if not (untranslated and w.startswith("Article translation"))
+        )
+        assert summary.summary_sentences() == whole.summary_sentences()
+    digester = fakes(FixedBackend("The ambassador met the council. Aliens landed on the moon."))
+    assert own_warnings(digester.summarize(ENGLISH, source="en")) == [
+        'Summary sentence 2 ("Aliens landed on the moon.") matches nothing in the article: it may '
+        "not be supported by the source (a possible hallucination)."
+    ]
 
 
 def test_to_dict_is_json_with_segments(seed_article: str) -> None:

@@ -8,6 +8,9 @@ Flows (the summariser works in English, :data:`~bilingual_digest.languages.SUMMA
 - **An English article** (English → French): summarise the English original, then translate
   the article and the summary into the target language (one batched call).
 
+:meth:`Digester.summarize` runs the same stages less the article's translation where the
+summariser doesn't need it (an English article): only its summary is translated.
+
 Which languages there are comes from the registry (:mod:`~bilingual_digest.languages`); a
 digest needs English on one side of its pair, since that is what the summariser reads.
 Attribution (:mod:`~bilingual_digest.attribution`) ties each English summary sentence to the
@@ -45,8 +48,47 @@ SUMMARY_KEY = "summary"
 """The key of the summariser among the digester's models (the translators' are pair keys)."""
 
 
+class _SummaryViews:
+    """The summaries of a :class:`Digest` or :class:`BilingualSummary`, by language."""
+
+    summaries: Mapping[str, str]
+
+    @property
+    def summary_en(self) -> str:
+        """The English summary (``""`` when there is none)."""
+        return self.summaries.get("en", "")
+
+    @property
+    def summary_fr(self) -> str:
+        """The French summary (``""`` when the pair has no French side)."""
+        return self.summaries.get("fr", "")
+
+    def summary_in(self, language: str) -> str:
+        """The summary in a language of the pair (``""`` when there is none)."""
+        return self.summaries.get(language, "")
+
+    def summary_sentences(self) -> tuple[str, ...]:
+        """The sentences of the English summary (the unit of attribution), in order."""
+        return summary_sentences(self.summary_in(SUMMARY_LANGUAGE))
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-serialisable dict of every field (segments included) and the summary sentences.
+
+        Each summary is also under ``summary_<code>`` (``summary_en``, ``summary_fr``), the
+        keys of the first round.
+
+        Returns:
+            Plain dicts, lists, strings and numbers.
+        """
+        data = plain_data(dataclasses.asdict(self))  # type: ignore[call-overload]
+        for code, text in self.summaries.items():
+            data[f"summary_{code}"] = text
+        data["summary_sentences"] = list(self.summary_sentences())
+        return data
+
+
 @dataclass(frozen=True, init=False)
-class Digest:
+class Digest(_SummaryViews):
     """Everything the product shows for one article.
 
     Attributes:
@@ -112,38 +154,32 @@ class Digest:
         for name, value in values.items():
             object.__setattr__(self, name, value)
 
-    @property
-    def summary_en(self) -> str:
-        """The English summary (``""`` when there is none)."""
-        return self.summaries.get("en", "")
 
-    @property
-    def summary_fr(self) -> str:
-        """The French summary (``""`` when the pair has no French side)."""
-        return self.summaries.get("fr", "")
+@dataclass(frozen=True)
+class BilingualSummary(_SummaryViews):
+    """An article's summary in each language of its pair, without the article's translation.
 
-    def summary_in(self, language: str) -> str:
-        """The summary in a language of the pair (``""`` when there is none)."""
-        return self.summaries.get(language, "")
+    What :meth:`Digester.summarize` returns: the work of a digest that the summaries need,
+    and no more (an English article is not translated).
 
-    def summary_sentences(self) -> tuple[str, ...]:
-        """The sentences of the English summary that :attr:`attribution` refers to, in order."""
-        return summary_sentences(self.summary_in(SUMMARY_LANGUAGE))
+    Attributes:
+        original: The article as given (cleaned of markup and control characters).
+        source_lang: Its language code.
+        target_lang: The other language of the pair.
+        summaries: The summary in each language of the pair, by language code, English first.
+        warnings: Plain-language notes from every stage that ran.
+        timings: Seconds per stage that ran: ``translate`` (an article in another language,
+            into English), ``summarize``, ``translate_summary`` and ``total``.
+        models: Model ids used, under the pair keys and ``"summary"``.
+    """
 
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-serialisable dict of every field (segments included) and the summary sentences.
-
-        Each summary is also under ``summary_<code>`` (``summary_en``, ``summary_fr``), the
-        keys of the first round.
-
-        Returns:
-            Plain dicts, lists, strings and numbers.
-        """
-        data = plain_data(dataclasses.asdict(self))
-        for code, text in self.summaries.items():
-            data[f"summary_{code}"] = text
-        data["summary_sentences"] = list(self.summary_sentences())
-        return data
+    original: str
+    source_lang: str
+    target_lang: str
+    summaries: Mapping[str, str]
+    warnings: tuple[str, ...] = ()
+    timings: dict[str, float] = dataclasses.field(default_factory=dict)
+    models: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 def plain_data(value: Any) -> Any:
@@ -327,7 +363,42 @@ class Digester:
                 pair has no English side.
             ModelUnavailableError: If a model cannot be loaded.
         """
-        return self._run([text], source, target, length, progress)[0]
+        jobs = self._jobs([text], source, target)
+        total = self._stages(jobs, length, progress, articles=True)
+        return _finish(jobs[0], total)
+
+    def summarize(
+        self,
+        text: str,
+        source: str | None = None,
+        length: str = "medium",
+        progress: Progress | None = None,
+        *,
+        target: str | None = None,
+    ) -> BilingualSummary:
+        """Summarise one article in both languages of its pair, translating only what that needs.
+
+        The stages of :meth:`digest`, less the article's translation when the summariser
+        can read the article as it is: an English article is summarised, and only its summary
+        is translated. An article in another language is still translated into English (the
+        summariser reads English).
+
+        Args:
+            text: The article, up to ``BILINGUAL_DIGEST_MAX_CHARS``.
+            source: Its language code; ``None`` detects it.
+            length: Summary length, ``"short"``, ``"medium"`` or ``"long"``.
+            progress: Called between stages with the fraction done and the next stage.
+            target: The pair's other language; ``None`` for the source's default target.
+
+        Returns:
+            The :class:`BilingualSummary`: the summaries by language, with the warnings.
+
+        Raises:
+            The errors of :meth:`digest`.
+        """
+        jobs = self._jobs([text], source, target)
+        total = self._stages(jobs, length, progress, articles=False)
+        return _finish_summary(jobs[0], total)
 
     def digest_many(
         self,
@@ -357,7 +428,9 @@ class Digester:
         """
         if isinstance(texts, str):
             raise TypeError("digest_many() takes a list of texts; use digest() for one str.")
-        return self._run(list(texts), source, target, length, None)
+        jobs = self._jobs(list(texts), source, target)
+        total = self._stages(jobs, length, None, articles=True)
+        return [_finish(job, total) for job in jobs]
 
     def _jobs(self, texts: list[str], source: str | None, target: str | None) -> list[_Job]:
         limit = max_chars() if self.max_chars is None else self.max_chars
@@ -376,15 +449,13 @@ class Digester:
             jobs.append(job)
         return jobs
 
-    def _run(
-        self,
-        texts: list[str],
-        source: str | None,
-        target: str | None,
-        length: str,
-        progress: Progress | None,
-    ) -> list[Digest]:
-        jobs = self._jobs(texts, source, target)
+    def _stages(
+        self, jobs: list[_Job], length: str, progress: Progress | None, *, articles: bool
+    ) -> float:
+        """Run the stages over the jobs; return the seconds they took.
+
+        With ``articles`` False, English articles are not translated (only their summaries).
+        """
         length = validate_length(length)
         first = [job for job in jobs if job.source != SUMMARY_LANGUAGE]
         english = language_name(SUMMARY_LANGUAGE)
@@ -407,10 +478,10 @@ class Digester:
 
         # stage: the English articles and every summary out of English, batched per pair
         report(next(step) / len(stages), stages[-1])
-        self._translate_from_english(jobs)
+        self._translate_from_english(jobs, articles=articles)
         total = time.perf_counter() - started
         report(1.0, "Done")
-        return [_finish(job, total) for job in jobs]
+        return total
 
     def _translate_articles(self, jobs: list[_Job]) -> None:
         for (src, tgt), group in _grouped(jobs, lambda job: (job.source, job.target)).items():
@@ -419,9 +490,10 @@ class Digester:
             for job, out in zip(group, outputs, strict=True):
                 _set_translation(job, out, seconds, translator.model)
 
-    def _translate_from_english(self, jobs: list[_Job]) -> None:
+    def _translate_from_english(self, jobs: list[_Job], *, articles: bool) -> None:
         # (job, language, "article" | "summary"): the articles first, then the summaries
-        work = [(job, job.target, "article") for job in jobs if job.source == SUMMARY_LANGUAGE]
+        english = [job for job in jobs if job.source == SUMMARY_LANGUAGE] if articles else []
+        work = [(job, job.target, "article") for job in english]
         for job in jobs:
             if job.summaries.get(SUMMARY_LANGUAGE):
                 work += [(job, code, "summary") for code in job.summary_languages]
@@ -437,7 +509,7 @@ class Digester:
                 job.summaries[code] = out.text
                 job.models[f"{SUMMARY_LANGUAGE}-{code}"] = translator.model
                 job.warnings.extend(f"Summary translation: {w}" for w in out.warnings)
-                if job.source != SUMMARY_LANGUAGE:
+                if job.source != SUMMARY_LANGUAGE or not articles:  # not timed with the article
                     job.timings["translate_summary"] = seconds
 
     def _summarize(self, job: _Job, length: str) -> None:
@@ -482,35 +554,59 @@ def _set_translation(job: _Job, translation: Translation, seconds: float, model:
 def _finish(job: _Job, total: float) -> Digest:
     translation = job.translation
     assert translation is not None  # every job went through a translation stage
-    summary_en = job.summaries.get(SUMMARY_LANGUAGE, "")
-    summary = summary_sentences(summary_en)
     english_side = [
         seg.source if job.source == SUMMARY_LANGUAGE else seg.translation
         for seg in translation.segments
     ]
+    attribution, notes = _summary_support(job, english_side)
+    return Digest(
+        translation=translation,
+        attribution=attribution,
+        **_finished_fields(job, notes, total),
+    )
+
+
+def _finish_summary(job: _Job, total: float) -> BilingualSummary:
+    if job.translation is not None:  # the article was translated into English
+        english_side = [seg.translation for seg in job.translation.segments]
+    else:  # an English article, not translated: its own sentences
+        english_side = [piece.text for piece in sentences(job.text, SUMMARY_LANGUAGE)]
+    _, notes = _summary_support(job, english_side)
+    return BilingualSummary(**_finished_fields(job, notes, total))
+
+
+def _summary_support(
+    job: _Job, english_side: Sequence[str]
+) -> tuple[tuple[tuple[int, ...], ...], list[str]]:
+    """Each summary sentence's sources on the article's English side, and the notes on both."""
+    summary_en = job.summaries.get(SUMMARY_LANGUAGE, "")
+    summary = summary_sentences(summary_en)
     attribution = attribute(summary, english_side)
-    order = {key: i for i, key in enumerate(model_keys())}
     numbers = (
         check_summary_numbers(summary_en, job.text, SUMMARY_LANGUAGE, job.source)
         if summary_en and job.source in CHECKED_LANGUAGES
         else []
     )
+    notes = [
+        *unsupported_notes(summary, attribution),
+        *(f"Summary: {finding.message}" for finding in numbers),
+    ]
+    return attribution, notes
+
+
+def _finished_fields(job: _Job, notes: Sequence[str], total: float) -> dict[str, Any]:
+    """The fields a :class:`Digest` and a :class:`BilingualSummary` share, from a finished job."""
+    order = {key: i for i, key in enumerate(model_keys())}
     summaries = {code: job.summaries.get(code, "") for code in (job.source, job.target)}
-    return Digest(
-        original=job.text,
-        source_lang=job.source,
-        target_lang=job.target,
-        translation=translation,
-        summaries=dict(sorted(summaries.items(), key=lambda item: item[0] != SUMMARY_LANGUAGE)),
-        attribution=attribution,
-        warnings=(
-            *job.warnings,
-            *unsupported_notes(summary, attribution),
-            *(f"Summary: {finding.message}" for finding in numbers),
-        ),
-        timings={**job.timings, "total": total},
-        models=dict(sorted(job.models.items(), key=lambda item: order.get(item[0], len(order)))),
-    )
+    return {
+        "original": job.text,
+        "source_lang": job.source,
+        "target_lang": job.target,
+        "summaries": dict(sorted(summaries.items(), key=lambda item: item[0] != SUMMARY_LANGUAGE)),
+        "warnings": (*job.warnings, *notes),
+        "timings": {**job.timings, "total": total},
+        "models": dict(sorted(job.models.items(), key=lambda item: order.get(item[0], len(order)))),
+    }
 
 
 _MIN_LETTERS_TO_JUDGE = 60
