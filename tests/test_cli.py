@@ -111,3 +111,12 @@ def test_download_offline_names_the_model_and_the_fix(capsys, tmp_path: Path) ->
     code = main(["download", "--model", "Helsinki-NLP/opus-mt-fr-en", "--to", str(tmp_path)])
     assert code == 1
     assert "the download failed" in capsys.readouterr().err
+
+
+def test_a_utf16_file_translates_like_its_utf8_copy(run, tmp_path: Path) -> None:
+    text = f"{FR}\n\nLe retrait sera ordonné et sûr.\n"
+    utf8 = run(write(tmp_path, "a.txt", text.encode()), "--direction", "fr-en")
+    utf16 = run(write(tmp_path, "b.txt", text.encode("utf-16")), "--direction", "fr-en")
+    assert utf8[0] == utf16[0] == 0
+    assert utf16[1] == utf8[1] and utf8[1].count("\n") == 3
+    assert "error" not in utf16[2] and "UTF-8" not in utf16[2]  # no refusal, no decoding note

@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+import codecs
+from pathlib import Path
+
 import pytest
 
-from bilingual_digest.sanitize import clean_text, looks_like_html
+from bilingual_digest.batch.readers import iter_documents
+from bilingual_digest.errors import InputError
+from bilingual_digest.sanitize import clean_text, decode_bytes, looks_like_html
 
 
 def test_plain_text_is_untouched() -> None:
@@ -61,3 +66,61 @@ def test_lone_surrogates_get_a_defined_answer_everywhere() -> None:
     translator = Translator("fr", backend=UpperBackend(), options=TranslationOptions(checks=False))
     result = translator.translate(text)
     assert result.text == "LE CHAT DORT." and result.warnings == clean.notes
+
+
+# --- files: decode_bytes, shared by the batch script and the command line ---------------------
+
+ARTICLE = "Une rentrée chargée à l’Assemblée 🇫🇷.\nDeuxième ligne."
+MARKED = {
+    "utf-16-le": codecs.BOM_UTF16_LE + ARTICLE.encode("utf-16-le"),
+    "utf-16-be": codecs.BOM_UTF16_BE + ARTICLE.encode("utf-16-be"),
+    "utf-32-le": codecs.BOM_UTF32_LE + ARTICLE.encode("utf-32-le"),
+    "utf-32-be": codecs.BOM_UTF32_BE + ARTICLE.encode("utf-32-be"),
+    "utf-8-sig": ARTICLE.encode("utf-8-sig"),
+}
+
+
+@pytest.mark.parametrize("encoding", list(MARKED))
+def test_files_with_a_byte_order_mark_are_decoded(encoding: str) -> None:
+    assert decode_bytes(MARKED[encoding], what="a.txt", max_chars=1000) == (ARTICLE, [])
+
+
+def test_the_size_limit_counts_characters_not_the_mark() -> None:
+    data = codecs.BOM_UTF32_LE + ("é" * 10).encode("utf-32-le")  # 44 bytes, 10 characters
+    assert decode_bytes(data, what="a.txt", max_chars=10) == ("é" * 10, [])
+    with pytest.raises(InputError, match=r"a\.txt has 48 bytes, over the limit of 10 char"):
+        decode_bytes(data + "é".encode("utf-32-le"), what="a.txt", max_chars=10)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            codecs.BOM_UTF16_LE + b"a\x00b",
+            "a.txt starts with a UTF-16 byte-order mark but is not valid UTF-16 text (byte 4); "
+            "save it again as UTF-8.",
+        ),
+        (
+            codecs.BOM_UTF16_BE + "a\x00b".encode("utf-16-be"),
+            "a.txt looks like a binary file (it holds NUL bytes), not text.",
+        ),
+        (  # without its mark, UTF-16 can't be told from binary data
+            ARTICLE.encode("utf-16-le"),
+            "a.txt looks like a binary file (it holds NUL bytes), not text.",
+        ),
+    ],
+)
+def test_bad_marked_files_are_refused_plainly(data: bytes, message: str) -> None:
+    with pytest.raises(InputError) as info:
+        decode_bytes(data, what="a.txt", max_chars=1000)
+    assert str(info.value) == message
+
+
+def test_the_batch_script_reads_utf16_files(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_bytes(MARKED["utf-16-le"])
+    (tmp_path / "b.md").write_bytes(MARKED["utf-32-be"])
+    docs = list(iter_documents([str(tmp_path)]))
+    assert [(d.id, d.text, d.error, d.warnings) for d in docs] == [
+        ("a.txt", ARTICLE, None, ()),
+        ("b.md", ARTICLE, None, ()),
+    ]

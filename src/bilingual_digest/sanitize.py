@@ -9,6 +9,7 @@ right-to-left text included, is left exactly as it was.
 
 from __future__ import annotations
 
+import codecs
 import html
 import re
 from dataclasses import dataclass
@@ -148,11 +149,41 @@ def prepare_text(text: object, what: str = "text", limit: int | None = None) -> 
     return clean
 
 
-def decode_bytes(data: bytes, *, what: str, max_chars: int) -> tuple[str, list[str]]:
-    """Decode a file's bytes as text: UTF-8 (with or without BOM), else Windows-1252.
+_BOMS = (  # longest first: the UTF-32 LE mark begins with the UTF-16 LE one
+    (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
+)
 
-    Shared by every door that reads files (batch script, web upload, command line), so a
-    file gets the same answer everywhere.
+
+def _decode_marked(data: bytes, what: str) -> str | None:
+    """Decode a file that starts with a UTF-16 or UTF-32 byte-order mark; ``None`` if none does."""
+    for bom, codec, name in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(codec)
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    f"{what} starts with a {name} byte-order mark but is not valid {name} text "
+                    f"(byte {exc.start + len(bom)}); save it again as UTF-8."
+                ) from None
+    return None
+
+
+def _bom_length(data: bytes) -> int:
+    return next((len(bom) for bom, _, _ in _BOMS if data.startswith(bom)), 0)
+
+
+def decode_bytes(data: bytes, *, what: str, max_chars: int) -> tuple[str, list[str]]:
+    """Decode a file's bytes as text: UTF-8, UTF-16 or UTF-32 with a byte-order mark, else cp1252.
+
+    UTF-8 is read with or without a byte-order mark; UTF-16 and UTF-32 (little or big endian)
+    need theirs (without it their NUL bytes make them look binary); anything else that is not
+    UTF-8 is read as Windows-1252, with a warning.
+
+    Shared by every door that reads files (batch script, command line; the web page's
+    browser-side opener follows the same rules), so a file gets the same answer everywhere.
 
     Args:
         data: The raw bytes.
@@ -166,25 +197,15 @@ def decode_bytes(data: bytes, *, what: str, max_chars: int) -> tuple[str, list[s
         InputError: For binary data, undecodable bytes, an empty file or one over the limit;
             the message names the file and what is accepted.
     """
-    if len(data) > 4 * max_chars:  # even 4-byte UTF-8 can't fit: don't decode it at all
+    if len(data) - _bom_length(data) > 4 * max_chars:  # even 4 bytes a character can't fit
         raise InputError(too_long_message(what, f"{len(data):,} bytes", max_chars))
-    if b"\x00" in data[:_BINARY_SNIFF]:
+    text = _decode_marked(data, what)
+    nul = "\x00" in text[:_BINARY_SNIFF] if text is not None else b"\x00" in data[:_BINARY_SNIFF]
+    if nul:
         raise InputError(f"{what} looks like a binary file (it holds NUL bytes), not text.")
     warnings: list[str] = []
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError:
-            raise InputError(
-                f"{what} is not valid UTF-8 (byte {exc.start}) nor Windows-1252/Latin-1 text; "
-                "convert it to UTF-8."
-            ) from None
-        warnings.append(
-            f"{what} is not valid UTF-8 (byte {exc.start}); it was decoded as "
-            "Windows-1252/Latin-1: check accented letters."
-        )
+    if text is None:
+        text, warnings = _decode_8bit(data, what)
     sniff = text[:_BINARY_SNIFF]
     controls = sum(ch not in _ALLOWED_CONTROLS and ch < " " for ch in sniff)
     if controls > max(2, len(sniff) // 100):
@@ -194,6 +215,24 @@ def decode_bytes(data: bytes, *, what: str, max_chars: int) -> tuple[str, list[s
     if len(text) > max_chars:
         raise InputError(too_long_message(what, f"{len(text):,} characters", max_chars))
     return text, warnings
+
+
+def _decode_8bit(data: bytes, what: str) -> tuple[str, list[str]]:
+    """UTF-8 (a BOM dropped), else Windows-1252 with a warning."""
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            raise InputError(
+                f"{what} is not valid UTF-8 (byte {exc.start}) nor Windows-1252/Latin-1 text; "
+                "convert it to UTF-8."
+            ) from None
+        return text, [
+            f"{what} is not valid UTF-8 (byte {exc.start}); it was decoded as "
+            "Windows-1252/Latin-1: check accented letters."
+        ]
 
 
 def too_long_message(what: str, size: str, max_chars: int) -> str:
