@@ -9,6 +9,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import gradio as gr
 import pytest
 from gradio_client import Client
 from gradio_client.exceptions import AppError
@@ -23,6 +24,12 @@ ROOT = Path(__file__).resolve().parent.parent
 FR = (
     "Le gouvernement a présenté mardi un projet de loi sur l’énergie. Les députés l’examineront "
     "à l’automne. Le ministre a défendu « une réforme nécessaire » devant la presse."
+)
+
+
+ENGLISH = (
+    "The government presented an energy bill on Tuesday. Members of parliament will examine it "
+    "in the autumn. The minister defended a necessary reform before the press."
 )
 
 
@@ -49,7 +56,7 @@ def tiny_digester(fr_en: Path, en_fr: Path, summary: Path) -> Digester:
 @pytest.fixture(scope="module")
 def served(
     marian_fr_en: Path, marian_en_fr: Path, bart_summary: Path, tmp_path_factory
-) -> Iterator[tuple[ui.gr.Blocks, Client, tuple[str, int]]]:
+) -> Iterator[tuple[gr.Blocks, Client, tuple[str, int]]]:
     demo = ui.build_demo(
         tiny_digester(marian_fr_en, marian_en_fr, bart_summary),
         max_chars=2000,
@@ -96,7 +103,7 @@ def test_api_lists_the_three_named_endpoints(served) -> None:
     assert params == {
         "/digest": ["text", "direction", "length"],
         "/translate": ["text", "direction"],
-        "/summarize": ["text", "length"],
+        "/summarize": ["text", "length", "direction"],
     }
 
 
@@ -133,8 +140,14 @@ def test_translate_endpoint_keeps_the_sentence_alignment(served) -> None:
 def test_summarize_endpoint(served) -> None:
     _, client, _ = served
     result = client.predict(FR, "medium", api_name="/summarize")
-    assert set(result) == {"source_lang", "summary_en", "summary_fr", "warnings"}
+    assert set(result) == {
+        "source_lang", "summary_en", "summary_fr", "warnings", "target_lang", "summaries",
+    }  # fmt: skip
     assert result["source_lang"] == "fr" and result["summary_en"].strip()
+    assert result["summaries"] == {"en": result["summary_en"], "fr": result["summary_fr"]}
+    english = client.predict(ENGLISH, "short", "en-fr", api_name="/summarize")
+    assert (english["source_lang"], english["target_lang"]) == ("en", "fr")
+    assert english["summary_en"].strip() and english["summary_fr"].strip()
 
 
 @pytest.mark.parametrize(
@@ -144,6 +157,7 @@ def test_summarize_endpoint(served) -> None:
         (("a " * 1001, "auto", "short"), "/digest", "over the limit of 2,000"),
         ((FR, "fr-de"), "/translate", "Unknown direction 'fr-de'"),
         ((FR, "huge"), "/summarize", "Unknown summary length 'huge'"),
+        ((FR, "short", "fr-de"), "/summarize", "Unknown direction 'fr-de'"),
         (("Der Bundestag hat heute ein neues Gesetz beschlossen.", "auto"), "/translate",
          "looks like German"),
     ],
@@ -206,7 +220,7 @@ def test_app_module_builds_the_demo_without_loading_models(
     sys.modules.pop("app", None)
     app = importlib.import_module("app")
     try:
-        assert isinstance(app.demo, ui.gr.Blocks)
+        assert isinstance(app.demo, gr.Blocks)
         service = app.demo.service
         assert service.status is None and not service.ready
         assert repr(service.digester) == "Digester(loaded=[])"

@@ -41,11 +41,11 @@ class GatedDigester(FakeDigester):
         self.release = threading.Event()
         self.started = threading.Event()
 
-    def digest(self, text, source=None, length="medium", progress=None):
+    def digest(self, text, source=None, length="medium", progress=None, **kwargs):
         if "lent" in text:
             self.started.set()
             self.release.wait(30)
-        return super().digest(text, source, length, progress)
+        return super().digest(text, source, length, progress, **kwargs)
 
 
 @pytest.fixture

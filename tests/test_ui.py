@@ -1,4 +1,4 @@
-"""The web app's handlers, rendering and exports, with a fake digester (no server, no model)."""
+"""The web app's service, handlers, rendering and exports, with a fake digester (no server)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ from pathlib import Path
 import gradio as gr
 import pytest
 
+from bilingual_digest import service as svc
 from bilingual_digest import ui
 from bilingual_digest.errors import InputError, ModelUnavailableError, UnsupportedLanguageError
 from bilingual_digest.report import aligned_tsv, digest_json, digest_markdown, write_reports
+from bilingual_digest.ui import page, render
 from ui_fakes import FakeDigester
 
 FR = (
@@ -28,37 +30,54 @@ def fake() -> FakeDigester:
 
 
 @pytest.fixture
-def service(fake: FakeDigester, tmp_path: Path) -> ui.DigestService:
-    return ui.DigestService(fake, max_chars=500, output_dir=tmp_path)
+def service(fake: FakeDigester, tmp_path: Path) -> svc.DigestService:
+    return svc.DigestService(fake, max_chars=500, output_dir=tmp_path)
 
 
 # --------------------------------------------------------------------------- choices
 
 
+def test_the_choices_and_labels_come_from_the_registry_and_options() -> None:
+    assert render.direction_choices() == [
+        ("Detect", "auto"),
+        ("French → English", "fr-en"),
+        ("English → French", "en-fr"),
+    ]
+    assert render.summary_languages() == ["en", "fr"]
+    assert [render.summary_label(code) for code in ("en", "fr")] == [
+        "Summary (English)",
+        "Résumé (français)",
+    ]
+    assert render.model_roles() == {
+        "fr-en": "French → English translator",
+        "en-fr": "English → French translator",
+        "summary": "Summariser",
+    }
+    assert render.source_names() == "French or English"
+
+
 @pytest.mark.parametrize(
-    ("value", "expected"), [("auto", None), ("fr-en", "fr"), ("EN-FR", "en"), (" auto ", None)]
+    ("direction", "length", "message"),
+    [
+        ("de-en", "short", r"Unknown direction 'de-en': accepted values are 'auto', 'fr-en', "),
+        (None, "short", r"Unknown direction None"),
+        ("auto", "tiny", r"Unknown summary length 'tiny': accepted values are 'short', 'medium'"),
+    ],
 )
-def test_parse_direction(value: str, expected: str | None) -> None:
-    assert ui.parse_direction(value) == expected
-
-
-@pytest.mark.parametrize("value", ["fr", "de-en", "", None, 3])
-def test_parse_direction_rejects_with_accepted_values(value: object) -> None:
-    with pytest.raises(InputError, match=r"accepted values are 'auto', 'fr-en', 'en-fr'"):
-        ui.parse_direction(value)
-
-
-def test_parse_length() -> None:
-    assert ui.parse_length(" Long ") == "long"
-    with pytest.raises(InputError, match=r"accepted values are 'short', 'medium', 'long'"):
-        ui.parse_length("tiny")
+def test_service_refuses_unknown_choices_with_the_accepted_values(
+    service: svc.DigestService, direction: object, length: str, message: str
+) -> None:
+    for call in (service.digest, service.summarize):
+        with pytest.raises(InputError, match=message):
+            call(FR, direction, length)  # type: ignore[arg-type]
+    assert service.digester.calls == []  # type: ignore[attr-defined]
 
 
 # --------------------------------------------------------------------------- uploads
 
 
 def test_file_opener_reads_in_the_browser_with_the_limit() -> None:
-    html = ui.render_opener(12_345)
+    html = render.render_opener(12_345)
     assert 'data-max-chars="12345"' in html
     assert 'accept=".txt,.md,text/plain,text/markdown"' in html
     assert "only its text is sent" in html
@@ -69,7 +88,7 @@ def test_seed_examples(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("Premier " + "mot " * 30 + "\nSuite.", encoding="utf-8")
     (tmp_path / "c.pdf").write_text("not offered", encoding="utf-8")
     (tmp_path / "d.txt").write_text("   ", encoding="utf-8")
-    found = ui.seed_examples(tmp_path)
+    found = render.seed_examples(tmp_path)
     assert [text for _, text in found] == [
         "Premier " + "mot " * 30 + "\nSuite.",
         "Second article.\nBody.",
@@ -79,24 +98,43 @@ def test_seed_examples(tmp_path: Path) -> None:
 
 
 def test_seed_examples_default_is_the_repository_seeds(seed_article: str) -> None:
-    assert seed_article in [text for _, text in ui.seed_examples(None)]
+    assert seed_article in [text for _, text in render.seed_examples(None)]
 
 
 # --------------------------------------------------------------------------- host and port
 
 
 def test_validate_host_and_port(caplog: pytest.LogCaptureFixture) -> None:
-    assert ui.validate_host(" 127.0.0.1 ") == "127.0.0.1"
-    assert ui.validate_host("localhost") == "localhost"
+    assert svc.validate_host(" 127.0.0.1 ") == "127.0.0.1"
+    assert svc.validate_host("localhost") == "localhost"
     assert not caplog.records
-    assert ui.validate_host("0.0.0.0") == "0.0.0.0"
+    assert svc.validate_host("0.0.0.0") == "0.0.0.0"
     assert "anyone who can reach this machine" in caplog.text
     with pytest.raises(ValueError, match="The host must be an address"):
-        ui.validate_host(" ")
-    assert ui.validate_port("8080") == 8080
+        svc.validate_host(" ")
+    assert svc.validate_port("8080") == 8080
     for bad in ("http", 0, 70000, True):
         with pytest.raises(ValueError, match=r"integer from 1 to 65535, got"):
-            ui.validate_port(bad)
+            svc.validate_port(bad)
+
+
+def test_the_address_comes_from_the_argument_ours_then_gradios(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert svc.resolve_address() == ("127.0.0.1", 7860)
+    monkeypatch.setenv("GRADIO_SERVER_NAME", "localhost")
+    monkeypatch.setenv("GRADIO_SERVER_PORT", "8081")
+    assert svc.resolve_address() == ("localhost", 8081)
+    monkeypatch.setenv("BILINGUAL_DIGEST_HOST", "127.0.0.2")
+    monkeypatch.setenv("BILINGUAL_DIGEST_PORT", " 8082 ")
+    assert svc.resolve_address() == ("127.0.0.2", 8082)
+    assert svc.resolve_address("127.0.0.3", 8083) == ("127.0.0.3", 8083)
+    monkeypatch.setenv("BILINGUAL_DIGEST_PORT", "")  # blank counts as unset
+    monkeypatch.setenv("GRADIO_SERVER_PORT", "http")
+    with pytest.raises(ValueError, match=r"^GRADIO_SERVER_PORT: The port must be an integer"):
+        svc.resolve_address()
+    with pytest.raises(ValueError, match=r"^The port must be an integer from 1 to 65535, got 0"):
+        svc.resolve_address(port=0)
 
 
 # --------------------------------------------------------------------------- rendering
@@ -105,7 +143,7 @@ def test_validate_host_and_port(caplog: pytest.LogCaptureFixture) -> None:
 def test_render_aligned_pairs_attribution_and_escaping(fake: FakeDigester) -> None:
     text = "Un <b>test</b> {x} ${y}. Deuxième phrase.\nTroisième."
     digest = fake.digest(text, source="fr")
-    page = ui.render_aligned(digest)
+    page = render.render_aligned(digest)
     assert page.count('class="bd-pair') == 3
     assert page.count('class="bd-pair bd-para"') == 1  # the third sentence starts a paragraph
     assert (
@@ -130,7 +168,7 @@ def test_render_aligned_flags_incomplete_segments_and_findings(fake: FakeDigeste
         digest.translation.segments[0], complete=False, retried=True, findings=(finding,)
     )
     translation = replace(digest.translation, segments=(flagged,))
-    page = ui.render_aligned(replace(digest, translation=translation))
+    page = render.render_aligned(replace(digest, translation=translation))
     assert (
         ' <span class="bd-flag" title="reached the length limit">may be cut short</span>'
         ' <span class="bd-flag" title="the model repeated itself; translated again">retried</span>'
@@ -140,13 +178,13 @@ def test_render_aligned_flags_incomplete_segments_and_findings(fake: FakeDigeste
 
 
 def test_render_status() -> None:
-    assert "Loading the models" in ui.render_status(None)
-    ready = ui.render_status({"fr-en": "ready", "en-fr": "ready", "summary": "ready"})
+    assert "Loading the models" in render.render_status(None)
+    ready = render.render_status({"fr-en": "ready", "en-fr": "ready", "summary": "ready"})
     assert ready == (
         "**Models ready:** French → English translator, English → French translator, Summariser."
     )
     error = str(ModelUnavailableError("sshleifer/distilbart-cnn-12-6", "no network"))
-    failed = ui.render_status({"fr-en": "ready", "en-fr": "ready", "summary": error})
+    failed = render.render_status({"fr-en": "ready", "en-fr": "ready", "summary": error})
     assert failed.splitlines() == [
         "**Some models could not be loaded**; the rest of the page still works.",
         "- French → English translator: ready",
@@ -157,22 +195,26 @@ def test_render_status() -> None:
 
 
 def test_render_notices(fake: FakeDigester) -> None:
-    assert ui.render_notices(fake.digest("Bonjour à tous.", source="fr")) == ""
+    assert render.render_notices(fake.digest("Bonjour à tous.", source="fr")) == ""
     warned = FakeDigester(warnings=("Sentence 2 reached the limit.", "Summary is short."))
-    assert ui.render_notices(warned.digest("Bonjour à tous.", source="fr")) == (
+    assert render.render_notices(warned.digest("Bonjour à tous.", source="fr")) == (
         "**Warnings**\n\n- Sentence 2 reached the limit.\n- Summary is short."
     )
 
 
-def test_detect(service: ui.DigestService) -> None:
-    assert service.detect("", "auto") == ""
-    assert service.detect(FR, "auto") == (
+def test_detection_note(service: svc.DigestService) -> None:
+    assert page.detection_note(service, "", "auto") == ""
+    assert service.detect(FR, "auto") == ("fr", "en")
+    assert page.detection_note(service, FR, "auto") == (
         "Detected language: **French** → translation into English."
     )
-    assert service.detect(FR, "en-fr") == (
+    assert page.detection_note(service, FR, "en-fr") == (
         "Language (as chosen): **English** → translation into French."
     )
-    assert service.detect("1234 !!", "auto").startswith("Language: Cannot detect the language")
+    assert page.detection_note(service, "1234 !!", "auto").startswith(
+        "Language: Cannot detect the language"
+    )
+    assert page.detection_note(service, FR, "xx").startswith("Language: Unknown direction 'xx'")
 
 
 # --------------------------------------------------------------------------- the service
@@ -181,7 +223,7 @@ def test_detect(service: ui.DigestService) -> None:
 def test_service_digest_waits_for_warm_up_once(tmp_path: Path) -> None:
     gate = threading.Event()
     fake = FakeDigester(gate=gate)
-    service = ui.DigestService(fake, max_chars=500, output_dir=tmp_path)
+    service = svc.DigestService(fake, max_chars=500, output_dir=tmp_path)
     assert fake.warm_ups == 0 and not service.ready
     service.start_warm_up()
     stages: list[tuple[float, str]] = []
@@ -208,7 +250,7 @@ def test_service_digest_waits_for_warm_up_once(tmp_path: Path) -> None:
     assert fake.calls[-1] == (FR, None, "medium")
 
 
-def test_service_checks_input_before_the_engine(service: ui.DigestService) -> None:
+def test_service_checks_input_before_the_engine(service: svc.DigestService) -> None:
     fake = service.digester
     with pytest.raises(InputError, match=r"The article has 501 characters, over the limit of 500"):
         service.digest("a" * 501)
@@ -221,29 +263,55 @@ def test_service_checks_input_before_the_engine(service: ui.DigestService) -> No
 
 def test_service_rejects_bad_limits(fake: FakeDigester) -> None:
     with pytest.raises(ValueError, match="max_chars must be a positive int, got 0"):
-        ui.DigestService(fake, max_chars=0)
+        svc.DigestService(fake, max_chars=0)
     with pytest.raises(TypeError, match="max_chars must be a positive int, got '9'"):
-        ui.DigestService(fake, max_chars="9")  # type: ignore[arg-type]
+        svc.DigestService(fake, max_chars="9")  # type: ignore[arg-type]
 
 
 def test_service_default_limit_from_environment(
     fake: FakeDigester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert ui.DigestService(fake).max_chars == 100_000
+    assert svc.DigestService(fake).max_chars == 100_000
     monkeypatch.setenv("BILINGUAL_DIGEST_MAX_CHARS", "2_000")
-    assert ui.DigestService(fake).max_chars == 2000
+    assert svc.DigestService(fake).max_chars == 2000
 
 
-def test_page_outputs_fill_every_output(service: ui.DigestService) -> None:
+def test_service_summarize_asks_the_engine_for_summaries_only(
+    service: svc.DigestService,
+) -> None:
+    fake = service.digester
+    english = "The council met today. Talks begin on Monday. A delegation will arrive."
+    result = svc.summary_record(service.summarize(english, "auto", "short"))
+    assert fake.summarize_calls == [(english, None, None, "short")]  # type: ignore[attr-defined]
+    assert fake.calls == []  # type: ignore[attr-defined]  # no digest was run
+    assert result == {
+        "source_lang": "en",
+        "target_lang": "fr",
+        "summary_en": "A delegation will arrive. The council met today.",
+        "summary_fr": "A DELEGATION WILL ARRIVE. THE COUNCIL MET TODAY.",
+        "summaries": {
+            "en": "A delegation will arrive. The council met today.",
+            "fr": "A DELEGATION WILL ARRIVE. THE COUNCIL MET TODAY.",
+        },
+        "warnings": [],
+    }
+    service.summarize(FR, "fr-en")
+    assert fake.summarize_calls[-1] == (FR, "fr", "en", "medium")  # type: ignore[attr-defined]
+
+
+def test_page_outputs_fill_every_output(service: svc.DigestService) -> None:
     digest = service.digest(FR, "auto", "short")
-    out = ui.page_outputs(service, digest, detected=True)
-    assert len(out) == 10
+    out = page.page_outputs(service, digest, detected=True, languages=["en", "fr", "de"])
+    assert len(out) == 11
     assert out[0] == "Detected language: **French** → translation into English."
     assert out[1]["value"] == FR and out[1]["label"] == "Original (French)"
     assert out[2]["value"] == FR.upper() and out[2]["label"] == "Translation (English)"
-    assert out[3] == "Ça coûte cher. Le gouvernement a présenté un projet de loi."
-    assert out[4] == out[3].upper()
-    assert out[5] == ui.render_aligned(digest)
+    summary = "Ça coûte cher. Le gouvernement a présenté un projet de loi."
+    assert (out[3]["value"], out[3]["visible"]) == (summary, True)
+    assert (out[4]["value"], out[4]["visible"]) == (summary.upper(), True)
+    assert (out[5]["value"], out[5]["visible"]) == ("", False)  # not a language of the pair
+    del out[5]
+    assert out[5] == render.render_aligned(digest)
     assert out[6] == ""
     paths = [Path(o["value"]) for o in out[7:]]
     assert all(o["visible"] for o in out[7:])
@@ -251,7 +319,7 @@ def test_page_outputs_fill_every_output(service: ui.DigestService) -> None:
     assert json.loads(paths[0].read_text(encoding="utf-8")) == digest.to_dict()
     assert paths[2].read_text(encoding="utf-8") == aligned_tsv(digest)
     # A second digest gets its own folder: an earlier download link stays valid.
-    again = ui.page_outputs(service, digest, detected=True)
+    again = page.page_outputs(service, digest, detected=True, languages=["en", "fr"])
     assert Path(again[7]["value"]).parent != paths[0].parent and paths[0].exists()
 
 
@@ -267,7 +335,7 @@ def test_page_outputs_fill_every_output(service: ui.DigestService) -> None:
     ],
 )
 def test_engine_errors_become_page_messages(error: Exception, title: str) -> None:
-    wrapped = ui._guarded(lambda: (_ for _ in ()).throw(error))
+    wrapped = page.guarded(lambda: (_ for _ in ()).throw(error))
     with pytest.raises(gr.Error) as info:
         wrapped()
     assert info.value.message == str(error)
@@ -282,7 +350,7 @@ def test_unexpected_errors_are_logged_not_shown_as_tracebacks(
         raise RuntimeError("CUDA out of memory")
 
     with pytest.raises(gr.Error) as info:
-        ui._guarded(broken)()
+        page.guarded(broken)()
     assert info.value.message == (
         "Something went wrong (RuntimeError: CUDA out of memory). Details are in the server log."
     )
@@ -302,15 +370,48 @@ def test_build_demo_loads_nothing_and_names_the_endpoints(fake: FakeDigester) ->
     assert public == {"digest", "translate", "summarize"}
 
 
+def test_build_demo_shows_the_registry_and_the_static_files(fake: FakeDigester) -> None:
+    demo = ui.build_demo(fake, examples_dir=None)
+    blocks = {b.elem_id: b for b in demo.blocks.values() if getattr(b, "elem_id", None)}
+    assert blocks["bd-direction"].choices == render.direction_choices()
+    assert [value for _, value in blocks["bd-length"].choices] == ["short", "medium", "long"]
+    assert blocks["bd-length"].value == "medium"
+    assert [blocks[f"bd-summary-{code}"].label for code in ("en", "fr")] == [
+        "Summary (English)",
+        "Résumé (français)",
+    ]
+    assert blocks["bd-upload"].js_on_load == render.static_text("opener.js")
+    assert blocks["bd-aligned"].css_template == render.static_text("aligned.css")
+    assert "arrayBuffer" in render.static_text("opener.js")
+
+
+def test_the_digest_handler_is_guarded_once(fake: FakeDigester) -> None:
+    demo = ui.build_demo(fake, examples_dir=None)
+    (handler,) = [fn.fn for fn in demo.fns.values() if fn.name == "on_digest"]
+    assert handler.__wrapped__.__name__ == "on_digest"
+    assert not hasattr(handler.__wrapped__, "__wrapped__")  # not a guard around a guard
+
+
+def test_the_static_files_are_package_data() -> None:
+    import tomllib
+
+    static = Path(render.__file__).with_name("static")
+    pyproject = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+    patterns = pyproject["tool"]["setuptools"]["package-data"]["bilingual_digest.ui"]
+    shipped = {path.name for pattern in patterns for path in static.parent.glob(pattern)}
+    assert shipped == {path.name for path in static.iterdir()} >= {"page.css", "opener.js"}
+
+
 @pytest.mark.parametrize("limit", [0, -1, True, 1.5])
 def test_build_demo_rejects_bad_concurrency(fake: FakeDigester, limit: object) -> None:
     with pytest.raises(ValueError, match="concurrency_limit must be a positive int"):
         ui.build_demo(fake, concurrency_limit=limit)  # type: ignore[arg-type]
 
 
-def test_package_import_does_not_import_gradio() -> None:
+def test_package_service_and_rendering_do_not_import_gradio() -> None:
     code = (
-        "import sys, bilingual_digest, bilingual_digest.report, bilingual_digest.cli; "
+        "import sys, bilingual_digest, bilingual_digest.report, bilingual_digest.cli, "
+        "bilingual_digest.service, bilingual_digest.ui, bilingual_digest.ui.render; "
         "print('gradio' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -346,7 +447,7 @@ def test_ui_turns_off_analytics_and_telemetry_before_importing_gradio() -> None:
         "import os\n"
         "for name in ('GRADIO_ANALYTICS_ENABLED', 'HF_HUB_DISABLE_TELEMETRY'):\n"
         "    os.environ.pop(name, None)\n"
-        "import bilingual_digest.ui\n"
+        "from bilingual_digest.ui import build_demo\n"
         "print(os.environ['GRADIO_ANALYTICS_ENABLED'], os.environ['HF_HUB_DISABLE_TELEMETRY'])"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -6,7 +6,7 @@ import re
 import threading
 from collections.abc import Callable
 
-from bilingual_digest.digest import Digest
+from bilingual_digest.digest import BilingualSummary, Digest
 from bilingual_digest.languages import resolve_pair
 from bilingual_digest.translation import Segment, Translation
 
@@ -32,15 +32,16 @@ def fake_translation(text: str, source: str, target: str) -> Translation:
 
 
 class _FakeTranslator:
-    def __init__(self, source: str) -> None:
-        self.source, self.target = resolve_pair(source, None)
+    def __init__(self, source: str, target: str | None = None) -> None:
+        self.source, self.target = resolve_pair(source, target)
 
     def translate(self, text: str) -> Translation:
         return fake_translation(text, self.source, self.target)
 
 
 class FakeDigester:
-    """Digester contract: ``warm_up()`` and ``digest(text, source, length, progress)``.
+    """Digester contract: ``warm_up()``, ``translator(source, target)``, and
+    ``digest`` / ``summarize(text, source, length, progress, *, target)``.
 
     Args:
         status: What ``warm_up()`` reports.
@@ -62,10 +63,13 @@ class FakeDigester:
         self.gate = gate
         self.warm_ups = 0
         self.calls: list[tuple[str, str | None, str]] = []
+        """``(text, source, length)`` of each digest."""
+        self.summarize_calls: list[tuple[str, str | None, str | None, str]] = []
+        """``(text, source, target, length)`` of each summarize."""
         self.stages: list[tuple[float, str]] = []
 
-    def translator(self, source: str) -> _FakeTranslator:
-        return _FakeTranslator(source)
+    def translator(self, source: str, target: str | None = None) -> _FakeTranslator:
+        return _FakeTranslator(source, target)
 
     def warm_up(self) -> dict[str, str]:
         self.warm_ups += 1
@@ -79,17 +83,19 @@ class FakeDigester:
         source: str | None = None,
         length: str = "medium",
         progress: Callable[[float, str], object] | None = None,
+        *,
+        target: str | None = None,
     ) -> Digest:
         self.calls.append((text, source, length))
         if self.error is not None:
             raise self.error
-        src, tgt = resolve_pair(source, None, text)
+        src, tgt = resolve_pair(source, target, text)
         translation = fake_translation(text, src, tgt)
         if progress is not None:
             progress(0.5, "Translating")
             progress(1.0, "Summarising")
         segs = translation.segments
-        english = [s.translation if src == "fr" else s.source for s in segs]
+        english = [s.source if src == "en" else s.translation for s in segs]
         # Summary: the last then the first sentence, so the attribution is not the identity.
         picked = (len(segs) - 1, 0) if len(segs) > 1 else (0,)
         summary_en = " ".join(english[i].capitalize() for i in picked)
@@ -98,10 +104,26 @@ class FakeDigester:
             source_lang=src,
             target_lang=tgt,
             translation=translation,
-            summary_en=summary_en,
-            summary_fr=summary_en.upper(),
+            summaries={"en": summary_en, tgt if src == "en" else src: summary_en.upper()},
             attribution=tuple((i,) for i in picked),
             warnings=self.warnings,
             timings={},
             models={"fr-en": "fake/upper", "summary": "fake/pick"},
+        )
+
+    def summarize(
+        self,
+        text: str,
+        source: str | None = None,
+        length: str = "medium",
+        progress: Callable[[float, str], object] | None = None,
+        *,
+        target: str | None = None,
+    ) -> BilingualSummary:
+        self.summarize_calls.append((text, source, target, length))
+        calls = len(self.calls)
+        whole = self.digest(text, source, length, progress, target=target)
+        del self.calls[calls:]  # a summary is not a digest
+        return BilingualSummary(
+            whole.original, whole.source_lang, whole.target_lang, whole.summaries, whole.warnings
         )

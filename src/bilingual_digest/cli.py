@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import BilingualDigestError
-from .languages import directions, pairs
+from .languages import directions, pairs, resolve_direction
 from .options import (
     BACKENDS,
     DEFAULT_LENGTH,
@@ -46,7 +46,7 @@ def _cmd_translate(args: argparse.Namespace) -> int:
     for note in clean.notes:
         logger.warning("%s", note)
     text = clean.text
-    source, target = _direction(args.direction, text)
+    source, target = resolve_direction(args.direction, text)
     options = TranslationOptions(num_beams=args.beams, batch_size=args.batch_size)
     translator = Translator(
         source, target, model=args.model, device=args.device, backend=args.backend, options=options
@@ -56,13 +56,6 @@ def _cmd_translate(args: argparse.Namespace) -> int:
     for warning in result.warnings:
         logger.warning("%s", warning)
     return EXIT_OK
-
-
-def _direction(direction: str, text: str) -> tuple[str, str]:
-    from .languages import parse_direction, resolve_pair
-
-    pair = parse_direction(direction)
-    return resolve_pair(None, None, text) if pair is None else resolve_pair(*pair)
 
 
 _DEFAULTS = TranslationOptions()

@@ -448,6 +448,17 @@ def parse_direction(direction: object) -> tuple[str, str] | None:
     return pair.source, pair.target
 
 
+def resolve_direction(direction: object, text: str) -> tuple[str, str]:
+    """The ``(source, target)`` pair of a direction choice, detecting the language for ``"auto"``.
+
+    Raises:
+        InputError: For an unknown choice (the message lists the accepted values).
+        UnsupportedLanguageError: If the language of ``text`` can't be detected.
+    """
+    pair = parse_direction(direction)
+    return resolve_pair(None, None, text) if pair is None else pair
+
+
 # --- live views for the names of the first round ----------------------------------------------
 
 

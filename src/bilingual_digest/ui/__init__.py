@@ -1,0 +1,35 @@
+"""The web app: :func:`build_demo` builds the Gradio page, :func:`launch` serves it.
+
+- :mod:`.page`: the page and its Gradio glue (the only module that imports gradio);
+- :mod:`.render`: what the page shows (HTML, Markdown, labels from the language registry);
+- ``static/``: the page's CSS and JavaScript;
+- the engine-facing service they call is :mod:`bilingual_digest.service`.
+
+Importing this package imports nothing heavy: gradio is loaded when :func:`build_demo` or
+:func:`launch` is first looked up.
+
+>>> from bilingual_digest.ui import build_demo, launch  # doctest: +SKIP
+>>> launch(build_demo())  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..service import DigestService
+    from .page import build_demo, launch
+
+__all__ = ["DigestService", "build_demo", "launch"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("build_demo", "launch"):
+        from . import page
+
+        return getattr(page, name)
+    if name == "DigestService":
+        from ..service import DigestService
+
+        return DigestService
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

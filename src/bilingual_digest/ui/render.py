@@ -1,0 +1,228 @@
+"""What the page shows, without gradio: HTML and Markdown, labels and choices, sample articles.
+
+Every language name, direction, summary label and model role shown comes from the language
+registry (:mod:`bilingual_digest.languages`), and the length choices from
+:data:`~bilingual_digest.options.SUMMARY_LENGTHS`, so a language registered at run time
+appears on the page without a change here. The page's CSS and JavaScript are static files
+beside this module (``static/``), read with :func:`static_text`.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..languages import AUTO, SUMMARY_LANGUAGE, get_language, language_name, pairs
+
+if TYPE_CHECKING:
+    from ..digest import Digest
+    from ..translation import Segment
+
+UPLOAD_SUFFIXES = (".txt", ".md")
+SUMMARY_ROLE = "Summariser"
+"""The summariser's name in the status line (the translators' come from their pairs)."""
+_REPO_SEEDS = Path(__file__).resolve().parents[3] / "seeds"
+
+
+# --------------------------------------------------------------------------- from the registry
+
+
+def direction_choices() -> list[tuple[str, str]]:
+    """The direction radio's ``(label, value)`` choices: detect, then every registered pair."""
+    return [("Detect", AUTO), *((pair.label, pair.key) for pair in pairs())]
+
+
+def summary_languages() -> list[str]:
+    """The languages a summary can be in: English (the summariser's), then each paired with it."""
+    codes = [SUMMARY_LANGUAGE]
+    for pair in pairs():
+        if SUMMARY_LANGUAGE in (pair.source, pair.target):
+            other = pair.target if pair.source == SUMMARY_LANGUAGE else pair.source
+            codes += [] if other in codes else [other]
+    return codes
+
+
+def summary_label(code: str) -> str:
+    """A summary box's label, in the summary's language: ``"Résumé (français)"``."""
+    language = get_language(code)
+    return f"{language.summary_label} ({language.native_name})"
+
+
+def model_roles() -> dict[str, str]:
+    """Each model's role in the status line, by the key :meth:`Digester.warm_up` reports."""
+    from ..digest import SUMMARY_KEY
+
+    roles = {pair.key: f"{pair.label} translator" for pair in pairs()}
+    roles[SUMMARY_KEY] = SUMMARY_ROLE
+    return roles
+
+
+def source_names() -> str:
+    """The languages an article can be in, for sentences: ``"French or English"``."""
+    names = list(dict.fromkeys(language_name(pair.source) for pair in pairs()))
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def escape(text: str) -> str:
+    """Escape text for ``gr.HTML``, braces and ``$`` too (its value is a template)."""
+    return html.escape(text).replace("{", "&#123;").replace("}", "&#125;").replace("$", "&#36;")
+
+
+def render_aligned(digest: Digest) -> str:
+    """The sentence-aligned view as HTML.
+
+    Each source sentence sits beside its translation (both marked ``data-seg``), and each
+    English summary sentence lists the source sentences it draws on (``data-src``); the
+    page's script highlights partners on hover, focus and click.
+
+    Args:
+        digest: The digest to show.
+
+    Returns:
+        An HTML fragment (all text escaped).
+    """
+    src, tgt = digest.source_lang, digest.target_lang
+    parts = ['<div class="bd-aligned">']
+    sentences = digest.summary_sentences()
+    if sentences:
+        parts.append(
+            '<section class="bd-sums"><h3>Summary sentences and their sources</h3>'
+            '<p class="bd-hint">Point at or click a summary sentence to light up the source '
+            "sentences it draws on, in both languages; point at a sentence below to light up "
+            "its translation.</p><ol>"
+        )
+        for number, sentence in enumerate(sentences):
+            sources = digest.attribution[number] if number < len(digest.attribution) else ()
+            ids = " ".join(str(i) for i in sources)
+            cite = ", ".join(str(i + 1) for i in sources) or "—"
+            parts.append(
+                f'<li class="bd-sum" tabindex="0" data-src="{ids}" lang="{SUMMARY_LANGUAGE}">'
+                f'{escape(sentence)} <span class="bd-cite">[{cite}]</span></li>'
+            )
+        parts.append("</ol></section>")
+    parts.append(
+        f'<div class="bd-grid" role="table"><div class="bd-head" role="row">'
+        f'<span role="columnheader">#</span>'
+        f'<span role="columnheader">{escape(language_name(src))} (original)</span>'
+        f'<span role="columnheader">{escape(language_name(tgt))} (translation)</span></div>'
+    )
+    paragraph = None
+    for seg in digest.translation.segments:
+        new_para = " bd-para" if paragraph is not None and seg.paragraph != paragraph else ""
+        paragraph = seg.paragraph
+        flag = "".join(_flags(seg))
+        parts.append(
+            f'<div class="bd-pair{new_para}" role="row">'
+            f'<span class="bd-num" role="cell">{seg.index + 1}</span>'
+            f'<span class="bd-src" role="cell" tabindex="0" lang="{src}" data-seg="{seg.index}">'
+            f"{escape(seg.source)}</span>"
+            f'<span class="bd-tgt" role="cell" tabindex="0" lang="{tgt}" data-seg="{seg.index}">'
+            f"{escape(seg.translation)}{flag}</span></div>"
+        )
+    parts.append("</div></div>")
+    return "".join(parts)
+
+
+def _flags(seg: Segment) -> list[str]:
+    """Small red notes after a translation: cut short, retried, and each check's finding."""
+    flags = [] if seg.complete else [("reached the length limit", "may be cut short")]
+    if seg.retried:
+        flags.append(("the model repeated itself; translated again", "retried"))
+    flags += [(f.message, f"{f.kind.replace('_', ' ')}: {f.text}") for f in seg.findings]
+    return [
+        f' <span class="bd-flag" title="{escape(t)}">{escape(label)}</span>' for t, label in flags
+    ]
+
+
+def render_notices(digest: Digest) -> str:
+    """The digest's warnings as a Markdown list (``""`` when there are none)."""
+    if not digest.warnings:
+        return ""
+    return "**Warnings**\n\n" + "\n".join(f"- {w}" for w in digest.warnings)
+
+
+def describe_direction(source: str, target: str, detected: bool) -> str:
+    """A one-line Markdown note on the language of the text and of the translation."""
+    how = "Detected language" if detected else "Language (as chosen)"
+    return f"{how}: **{language_name(source)}** → translation into {language_name(target)}."
+
+
+def render_status(status: dict[str, str] | None) -> str:
+    """The models' loading status as Markdown.
+
+    Args:
+        status: ``None`` while loading, else :meth:`Digester.warm_up`'s result.
+
+    Returns:
+        One line per model: ready, or the error with how to fix it.
+    """
+    if status is None:
+        return "**Loading the models in the background…** You can paste an article meanwhile."
+    roles = model_roles()
+    failed = {k: v for k, v in status.items() if v != "ready"}
+    if not failed:
+        return "**Models ready:** " + ", ".join(roles.get(k, k) for k in status) + "."
+    lines = ["**Some models could not be loaded**; the rest of the page still works."]
+    for key, value in status.items():
+        lines.append(f"- {roles.get(key, key)}: {'ready' if value == 'ready' else value}")
+    return "\n".join(lines)
+
+
+def render_opener(max_chars: int) -> str:
+    """The file opener: a ``.txt``/``.md`` file is read by the browser into the text box.
+
+    The file never travels to the server as a file (so it is never written to disk under
+    its name); only its text does, through the same checks as pasted text. Its script is
+    ``static/opener.js``.
+    """
+    accept = ",".join((*UPLOAD_SUFFIXES, "text/plain", "text/markdown"))
+    return (
+        f'<label class="bd-upload" data-max-chars="{max_chars}">'
+        f'<span class="bd-upload-title">…or open a file ({", ".join(UPLOAD_SUFFIXES)})</span>'
+        '<span class="bd-upload-hint">Drop it here or click to choose. It is read in your '
+        "browser; only its text is sent.</span>"
+        f'<input type="file" accept="{accept}"></label>'
+        '<p class="bd-upload-msg" role="status" aria-live="polite"></p>'
+    )
+
+
+def static_text(name: str) -> str:
+    """A static file of the page (``static/<name>``: CSS or JavaScript), as text."""
+    return resources.files(__package__).joinpath("static", name).read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- sample articles
+
+
+def seed_examples(directory: str | os.PathLike[str] | None) -> list[tuple[str, str]]:
+    """Sample articles for the example buttons.
+
+    Args:
+        directory: A folder of ``.txt``/``.md`` articles; ``None`` for the repository's
+            ``seeds/`` (or ``./seeds``).
+
+    Returns:
+        ``(label, text)`` pairs sorted by file name; the label is the article's opening words.
+    """
+    if directory is None:
+        candidates = [_REPO_SEEDS, Path.cwd() / "seeds"]
+        directory = next((c for c in candidates if c.is_dir()), None)
+        if directory is None:
+            return []
+    found = []
+    for path in sorted(Path(directory).iterdir()):
+        if path.suffix.lower() not in UPLOAD_SUFFIXES or not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8-sig")
+        if not text.strip():
+            continue
+        first = text.strip().splitlines()[0]
+        label = first if len(first) <= 72 else first[:71].rsplit(" ", 1)[0] + "…"
+        found.append((label, text))
+    return found
