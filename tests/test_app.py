@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import importlib
 import ipaddress
+import os
 import socket
+import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import gradio as gr
+import httpx
 import pytest
 from gradio_client import Client
 from gradio_client.exceptions import AppError
@@ -247,11 +251,53 @@ def test_cli_serve_passes_host_port_and_limits(monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_the_server_accepts_no_file_uploads(served) -> None:
-    import httpx
-
     _, _, (_, port) = served
     response = httpx.post(
         f"http://127.0.0.1:{port}/gradio_api/upload",
         files={"files": ("article.txt", b"Un article.", "text/plain")},
     )
     assert response.status_code == 413
+
+
+def test_launch_reads_gradios_variables_when_ours_are_not_set(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from ui_fakes import FakeDigester
+
+    port = free_port()
+    monkeypatch.setenv("GRADIO_SERVER_NAME", "127.0.0.1")
+    monkeypatch.setenv("GRADIO_SERVER_PORT", str(port))
+    demo = ui.build_demo(FakeDigester(), examples_dir=None)
+    try:
+        assert ui.launch(demo, block=False, quiet=True) == ("127.0.0.1", port)
+        assert httpx.get(f"http://127.0.0.1:{port}/config").status_code == 200
+    finally:
+        demo.close()
+
+
+def test_python_app_py_takes_the_options_of_serve(tiny_env: dict[str, str]) -> None:
+    env = {**os.environ, **tiny_env, "GRADIO_SERVER_PORT": "1"}  # ours win: --port
+    bad = subprocess.run(
+        [sys.executable, "app.py", "--port", "http"], cwd=ROOT, env=env, capture_output=True,
+        text=True, timeout=120,
+    )  # fmt: skip
+    assert bad.returncode == 2 and "argument --port: invalid int value: 'http'" in bad.stderr
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "app.py", "--port", str(port), "--max-chars", "1234"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            assert server.poll() is None, server.stderr.read()  # type: ignore[union-attr]
+            try:
+                config = httpx.get(f"http://127.0.0.1:{port}/config", timeout=5).text
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "the app never answered on --port"
+                time.sleep(0.5)
+        assert "Up to 1,234 characters." in config
+    finally:
+        server.terminate()
+        server.wait(30)

@@ -333,16 +333,48 @@ def _save_hub_model(model: str, to: Path) -> str:
 
 
 def _add_serve_parser(sub: argparse._SubParsersAction) -> None:
+    from .options import DEFAULT_MAX_CHARS
+    from .service import (
+        DEFAULT_CONCURRENCY,
+        DEFAULT_HOST,
+        DEFAULT_PORT,
+        GRADIO_HOST_ENV,
+        GRADIO_PORT_ENV,
+    )
+
     p = sub.add_parser(
         "serve",
-        help="serve the web app (default http://127.0.0.1:7860, this machine only)",
-        description="Serve the web app. It binds 127.0.0.1 (this machine only) unless told "
-        "otherwise; 0.0.0.0 lets anyone who can reach the machine use it, with no login.",
+        help=f"serve the web app (default http://{DEFAULT_HOST}:{DEFAULT_PORT}, this machine "
+        "only); python app.py takes the same options",
+        description=f"Serve the web app. It binds {DEFAULT_HOST} (this machine only) unless "
+        "told otherwise; 0.0.0.0 lets anyone who can reach the machine use it, with no login.",
     )
-    p.add_argument("--host", default=None, help="address to bind (env BILINGUAL_DIGEST_HOST)")
-    p.add_argument("--port", type=int, default=None, help="port (env BILINGUAL_DIGEST_PORT)")
-    p.add_argument("--max-chars", type=int, default=None, help="largest article, in chars")
-    p.add_argument("--concurrency", type=int, default=1, help="digests run at once (default 1)")
+    p.add_argument(
+        "--host",
+        default=None,
+        help=f"address to bind (default: env BILINGUAL_DIGEST_HOST, else {GRADIO_HOST_ENV}, "
+        f"else {DEFAULT_HOST})",
+    )
+    p.add_argument(
+        "--port",
+        type=int,
+        default=None,
+        help=f"port (default: env BILINGUAL_DIGEST_PORT, else {GRADIO_PORT_ENV}, "
+        f"else {DEFAULT_PORT})",
+    )
+    p.add_argument(
+        "--max-chars",
+        type=int,
+        default=None,
+        help="largest article, in characters (default: env BILINGUAL_DIGEST_MAX_CHARS, else "
+        f"{DEFAULT_MAX_CHARS:,})",
+    )
+    p.add_argument(
+        "--concurrency",
+        type=int,
+        default=DEFAULT_CONCURRENCY,
+        help="digests run at once (default: %(default)s)",
+    )
     p.set_defaults(run=_cmd_serve)
 
 
