@@ -5,6 +5,7 @@ Screenshots go to ``test-artifacts/`` (git-ignored).
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -154,3 +155,41 @@ def test_opening_files_reads_them_in_the_browser(page, tmp_path: Path) -> None:
         "document.querySelector('#bd-original textarea')?.value.includes('Rentrée')",
         timeout=TIMEOUT_MS,
     )
+
+
+def test_utf16_and_utf32_files_are_decoded_in_the_browser(page, tmp_path: Path) -> None:
+    opener = page.locator("#bd-upload input[type=file]")
+    message = page.locator("#bd-upload .bd-upload-msg")
+    text = "Une rentrée chargée à l’Assemblée 🇫🇷.\nLes députés reviennent."
+    files = {
+        "utf16le.txt": codecs.BOM_UTF16_LE + text.encode("utf-16-le"),
+        "utf16be.md": codecs.BOM_UTF16_BE + text.encode("utf-16-be"),
+        "utf32le.txt": codecs.BOM_UTF32_LE + text.encode("utf-32-le"),
+        "utf32be.txt": codecs.BOM_UTF32_BE + text.encode("utf-32-be"),
+    }
+    for name, data in files.items():
+        page.locator("#bd-input textarea").fill("")
+        (tmp_path / name).write_bytes(data)
+        opener.set_input_files(str(tmp_path / name))
+        page.wait_for_function("document.querySelector('#bd-input textarea').value !== ''")
+        assert value(page, "bd-input") == text, name
+        # Characters as the server counts them (code points): the flag is 2, not 4.
+        assert message.inner_text() == f'Opened "{name}" ({len(text)} characters).'
+    broken = tmp_path / "broken.txt"
+    broken.write_bytes(codecs.BOM_UTF16_LE + b"a\x00b")
+    opener.set_input_files(str(broken))
+    page.wait_for_function(
+        "document.querySelector('#bd-upload .bd-upload-msg').textContent.includes('broken')"
+    )
+    assert message.inner_text() == (
+        '"broken.txt" starts with a UTF-16 byte-order mark but is not valid UTF-16 text; '
+        "save it again as UTF-8."
+    )
+    assert value(page, "bd-input") == text  # the text box keeps what it had
+    unmarked = tmp_path / "unmarked.txt"
+    unmarked.write_bytes(text.encode("utf-16-le"))
+    opener.set_input_files(str(unmarked))
+    page.wait_for_function(
+        "document.querySelector('#bd-upload .bd-upload-msg').textContent.includes('unmarked')"
+    )
+    assert message.inner_text() == '"unmarked.txt" looks like a binary file, not text.'
