@@ -1,7 +1,8 @@
 """Proof that a language pair is data: a third language, registered at run time, works through
-every door (Python, the command line, the batch script, other processes) without editing a
-module. The "German" models are tiny random Marian models the suite builds, so their output is
-noise; what is checked is that the right model runs, in the right direction, everywhere."""
+every door (Python, the command line, the batch script, other processes, the web app) without
+editing a module. The "German" models are tiny random Marian models the suite builds, so their
+output is noise; what is checked is that the right model runs, in the right direction,
+everywhere."""
 
 from __future__ import annotations
 
@@ -116,3 +117,59 @@ def test_another_process_replays_the_registry(german: dict[str, str]) -> None:
         record = pool.submit(_process_in_a_fresh_process, pickle.dumps(spec)).result(timeout=300)
     assert (record["source_lang"], record["target_lang"]) == ("de", "en")
     assert record["translation"]
+
+
+def test_web_app_offers_and_runs_the_new_direction(german: dict[str, str], tmp_path: Path) -> None:
+    """The page built over the registry shows German, and its API works in de-en."""
+    import httpx
+    from gradio_client import Client
+
+    from bilingual_digest.translation import Translator
+    from bilingual_digest.ui import build_demo, launch
+    from bilingual_digest.ui.page import page_outputs
+    from bilingual_digest.ui.render import render_status, summary_languages
+    from test_app import free_port
+
+    def greedy(source: str, target: str) -> Translator:  # the registry's model, beam 1
+        return Translator(source, target, options=GREEDY)
+
+    demo = build_demo(Digester(load_translator=greedy), examples_dir=tmp_path, max_chars=5000)
+    _, port = launch(demo, port=free_port(), block=False, quiet=True)
+    try:
+        config = httpx.get(f"http://127.0.0.1:{port}/config", timeout=30).json()
+        props = {c["props"].get("elem_id"): c["props"] for c in config["components"]}
+        assert ["German → English", "de-en"] in props["bd-direction"]["choices"]
+        assert ["English → German", "en-de"] in props["bd-direction"]["choices"]
+        assert props["bd-summary-de"]["label"] == "Zusammenfassung (Deutsch)"
+        assert "French, English or German" in props["bd-header"]["value"]
+
+        client = Client(f"http://127.0.0.1:{port}/", analytics_enabled=False, verbose=False)
+        translated = client.predict(GERMAN, "de-en", api_name="/translate")
+        assert (translated["source_lang"], translated["target_lang"]) == ("de", "en")
+        assert [s["source"] for s in translated["segments"]] == german_lines()[:4]
+        result = client.predict(GERMAN, "de-en", "short", api_name="/digest")
+        assert (result["source_lang"], result["target_lang"]) == ("de", "en")
+        assert result["summary_en"].strip() and result["summary_de"].strip()
+        assert {key: result["models"][key] for key in ("de-en", "en-de")} == german
+        summary = client.predict(GERMAN, "short", "de-en", api_name="/summarize")
+        assert summary["summaries"] == {"en": result["summary_en"], "de": result["summary_de"]}
+        assert summary["summary_fr"] == ""
+
+        service = demo.service
+        assert service.wait_ready(120) and {"de-en", "en-de"} <= set(service.status)
+        assert "German → English translator, English → German translator" in (
+            render_status(service.status)
+        )
+        shown = page_outputs(
+            service, service.digest(GERMAN, "de-en", "short"), False, summary_languages()
+        )
+        assert shown[0] == "Language (as chosen): **German** → translation into English."
+        assert shown[1]["label"] == "Original (German)"
+        boxes = dict(zip(summary_languages(), shown[3:6], strict=True))
+        assert {code: box["visible"] for code, box in boxes.items()} == {
+            "en": True,
+            "fr": False,
+            "de": True,
+        }
+    finally:
+        demo.close()

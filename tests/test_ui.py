@@ -14,7 +14,13 @@ import pytest
 from bilingual_digest import service as svc
 from bilingual_digest import ui
 from bilingual_digest.errors import InputError, ModelUnavailableError, UnsupportedLanguageError
-from bilingual_digest.report import aligned_tsv, digest_json, digest_markdown, write_reports
+from bilingual_digest.report import (
+    aligned_tsv,
+    digest_json,
+    digest_markdown,
+    summary_heading,
+    write_reports,
+)
 from bilingual_digest.ui import page, render
 from ui_fakes import FakeDigester
 
@@ -44,7 +50,7 @@ def test_the_choices_and_labels_come_from_the_registry_and_options() -> None:
         ("English → French", "en-fr"),
     ]
     assert render.summary_languages() == ["en", "fr"]
-    assert [render.summary_label(code) for code in ("en", "fr")] == [
+    assert [summary_heading(code) for code in ("en", "fr")] == [
         "Summary (English)",
         "Résumé (français)",
     ]

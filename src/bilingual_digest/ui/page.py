@@ -27,6 +27,7 @@ import gradio as gr  # only after the privacy settings above
 from ..errors import BilingualDigestError
 from ..languages import AUTO, directions, language_name, parse_direction
 from ..options import DEFAULT_LENGTH, SUMMARY_LENGTHS
+from ..report import summary_heading
 from ..service import (
     DEFAULT_CONCURRENCY,
     DEFAULT_QUEUE_SIZE,
@@ -45,7 +46,6 @@ from .render import (
     seed_examples,
     source_names,
     static_text,
-    summary_label,
     summary_languages,
 )
 
@@ -268,7 +268,7 @@ def build_demo(
             with gr.Column(min_width=280):
                 summaries = [
                     gr.Textbox(
-                        label=summary_label(code),
+                        label=summary_heading(code),
                         lines=6,
                         max_lines=20,
                         elem_id=f"bd-summary-{code}",

@@ -1,7 +1,8 @@
 """What the page shows, without gradio: HTML and Markdown, labels and choices, sample articles.
 
-Every language name, direction, summary label and model role shown comes from the language
-registry (:mod:`bilingual_digest.languages`), and the length choices from
+Every language name, direction and model role shown comes from the language registry
+(:mod:`bilingual_digest.languages`; the summary boxes are labelled by
+:func:`~bilingual_digest.report.summary_heading`, as in the reports), and the length choices from
 :data:`~bilingual_digest.options.SUMMARY_LENGTHS`, so a language registered at run time
 appears on the page without a change here. The page's CSS and JavaScript are static files
 beside this module (``static/``), read with :func:`static_text`.
@@ -15,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..languages import AUTO, SUMMARY_LANGUAGE, get_language, language_name, pairs
+from ..languages import AUTO, SUMMARY_LANGUAGE, language_name, pairs
 
 if TYPE_CHECKING:
     from ..digest import Digest
@@ -43,12 +44,6 @@ def summary_languages() -> list[str]:
             other = pair.target if pair.source == SUMMARY_LANGUAGE else pair.source
             codes += [] if other in codes else [other]
     return codes
-
-
-def summary_label(code: str) -> str:
-    """A summary box's label, in the summary's language: ``"Résumé (français)"``."""
-    language = get_language(code)
-    return f"{language.summary_label} ({language.native_name})"
 
 
 def model_roles() -> dict[str, str]:
