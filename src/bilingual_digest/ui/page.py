@@ -157,7 +157,7 @@ def _api_functions(service: DigestService) -> list[Callable[..., dict[str, Any]]
     )  # fmt: skip
     translate.__doc__ = _api_doc("Translate an article sentence by sentence.", "text", "direction")
     summarize.__doc__ = _api_doc(
-        "Summarise an article in both languages of its pair (only the summary is translated).",
+        "Summarise an article in both languages of its pair, translating only what that needs.",
         "text", "length", "direction",
     )  # fmt: skip
     return [digest, translate, summarize]
