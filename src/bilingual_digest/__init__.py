@@ -6,7 +6,7 @@
 """
 
 from .detection import detect_language
-from .digest import Digest, Digester, digest
+from .digest import Digester, digest
 from .errors import (
     BilingualDigestError,
     DeviceUnavailableError,
@@ -15,6 +15,7 @@ from .errors import (
     UnsupportedLanguageError,
 )
 from .options import GenerationOptions, TranslationOptions
+from .results import BilingualSummary, Digest
 from .summarization import Summarizer, SummaryOptions, summarize
 from .translation import Segment, Translation, Translator, translate
 
@@ -22,6 +23,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "BilingualDigestError",
+    "BilingualSummary",
     "DeviceUnavailableError",
     "Digest",
     "Digester",

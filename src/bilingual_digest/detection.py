@@ -12,8 +12,9 @@ import re
 from typing import TYPE_CHECKING
 
 from .errors import UnsupportedLanguageError
-from .languages import languages
+from .languages import get_language, language_name, languages, resolve_pair
 from .sanitize import without_surrogates
+from .segment import paragraphs
 
 if TYPE_CHECKING:
     from lingua import LanguageDetector
@@ -88,3 +89,46 @@ def detect_language(text: str) -> str:
     if best is None or best.name not in handles:
         raise UnsupportedLanguageError(f"Cannot tell whether the text is {either}. {hint}")
     return handles[best.name]
+
+
+_MIN_LETTERS_TO_JUDGE = 60
+
+
+def mixed_language_notes(text: str, source: str, target: str | None = None) -> list[str]:
+    """Say which paragraphs read as another language than the article's.
+
+    The translator works in one direction per article, so a paragraph in another language is
+    passed through the model as if it were in the source language (OPUS-MT mostly copies
+    it). Paragraphs too short to judge (under 60 letters) are not checked.
+
+    Args:
+        text: The article.
+        source: Its language.
+        target: The translation's language (for the message); ``None`` for the default.
+
+    Returns:
+        One note per other language found, naming its paragraphs (1-based); or nothing.
+    """
+    found: dict[str, list[int]] = {}
+    for number, (start, end) in enumerate(paragraphs(text), start=1):
+        if sum(ch.isalpha() for ch in text[start:end]) < _MIN_LETTERS_TO_JUDGE:
+            continue
+        language = _language_or_none(text[start:end])
+        if language not in (None, source):
+            found.setdefault(language, []).append(number)  # type: ignore[arg-type]
+    if not found:
+        return []
+    src, tgt = resolve_pair(source, target)
+    return [
+        f"Paragraph(s) {', '.join(map(str, numbers))} look {language_name(code)}, not "
+        f"{get_language(src).name}: they were passed through the {src}→{tgt} model as they "
+        "are (usually copied through). Digest them separately to get them translated."
+        for code, numbers in found.items()
+    ]
+
+
+def _language_or_none(text: str) -> str | None:
+    try:
+        return detect_language(text)
+    except UnsupportedLanguageError:
+        return None

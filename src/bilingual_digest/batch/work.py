@@ -14,7 +14,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from ..digest import plain_data
 from ..errors import BilingualDigestError
 from ..languages import (
     find_pair,
@@ -25,6 +24,7 @@ from ..languages import (
     resolve_pair,
 )
 from ..options import TranslationOptions, validate_backend, validate_device
+from ..results import plain_data
 from ..sanitize import clean_text
 from .readers import Document
 
