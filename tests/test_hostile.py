@@ -170,7 +170,7 @@ def api():
     ("text", "direction", "message"),
     [
         ("", "auto", "The article is empty"),
-        ("x", "auto", 'Pass the language explicitly, e.g. source="fr"'),
+        ("x", "auto", "Choose the direction \\(fr-en, en-fr\\) instead of detecting it"),
         ("0123456789", "auto", "Cannot detect the language of a text without words"),
         ("Die Parteien werden Gespräche über einen Rückzug aufnehmen.", "auto", "German"),
         (FR * 600, "auto", "over the limit of 50,000"),

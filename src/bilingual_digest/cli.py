@@ -12,6 +12,7 @@ from typing import Any
 
 from .errors import BilingualDigestError
 from .languages import directions, pairs, resolve_direction
+from .messages import door_message
 from .options import (
     BACKENDS,
     DEFAULT_LENGTH,
@@ -407,8 +408,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args))
     except (BilingualDigestError, ValueError, TypeError, OSError) as exc:
-        message = str(exc).replace(
-            'e.g. source="fr" or source="en"', "with --direction fr-en or en-fr"
-        )
-        print(f"bilingual-digest: error: {message}", file=sys.stderr)
+        print(f"bilingual-digest: error: {door_message(exc, 'cli')}", file=sys.stderr)
         return EXIT_FAILED if isinstance(exc, (BilingualDigestError, OSError)) else EXIT_USAGE

@@ -208,6 +208,10 @@ class Digester:
                 pair has no English side.
             ModelUnavailableError: If a model cannot be loaded.
         """
+        if isinstance(text, (list, tuple)):
+            raise TypeError(
+                "digest() takes one article as a str; for several, use Digester.digest_many()."
+            )
         jobs = self._jobs([text], source, target)
         total = self._stages(jobs, length, progress, articles=True)
         return _finish(jobs[0], total)

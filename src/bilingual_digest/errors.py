@@ -8,7 +8,26 @@ class BilingualDigestError(Exception):
 
 
 class UnsupportedLanguageError(BilingualDigestError, ValueError):
-    """A language or language pair that bilingual-digest does not handle."""
+    """A language or language pair that bilingual-digest does not handle.
+
+    Attributes:
+        reason: What went wrong, without advice.
+        asks_for_language: True when the fix is to give the language explicitly (it could
+            not be detected); each door then says how in its own terms
+            (:func:`bilingual_digest.messages.door_message`). ``str()`` gives Python's way.
+    """
+
+    def __init__(self, reason: str, *, asks_for_language: bool = False) -> None:
+        self.reason = reason
+        self.asks_for_language = asks_for_language
+        super().__init__(reason)
+
+    def __str__(self) -> str:
+        if not self.asks_for_language:
+            return self.reason
+        from .messages import language_hint
+
+        return f"{self.reason} {language_hint('python')}"
 
 
 class InputError(BilingualDigestError, ValueError):

@@ -334,7 +334,7 @@ def check_text(text: object, *, what: str = "text", limit: int | None = None) ->
         InputError: If it is empty, whitespace only, or longer than the limit.
     """
     if not isinstance(text, str):
-        raise TypeError(f"The {what} must be a str (or a list of str), got {type(text).__name__}.")
+        raise TypeError(f"The {what} must be a str, got {type(text).__name__}.")
     if not text.strip():
         raise InputError(f"The {what} is empty: give some French or English text.")
     if limit is not None and len(text) > limit:

@@ -26,6 +26,7 @@ import gradio as gr  # only after the privacy settings above
 
 from ..errors import BilingualDigestError
 from ..languages import AUTO, directions, language_name, parse_direction
+from ..messages import door_message
 from ..options import DEFAULT_LENGTH, SUMMARY_LENGTHS
 from ..report import summary_heading
 from ..service import (
@@ -61,7 +62,8 @@ logger = logging.getLogger("bilingual_digest")
 def _as_gr_error(exc: BaseException) -> gr.Error:
     if isinstance(exc, (BilingualDigestError, ValueError, TypeError)):
         title = "Model unavailable" if isinstance(exc, OSError) else "Cannot digest this text"
-        return gr.Error(str(exc), title=title, duration=None, print_exception=False)
+        message = door_message(exc, "web")
+        return gr.Error(message, title=title, duration=None, print_exception=False)
     logger.exception("Unexpected error in the web app")
     return gr.Error(
         f"Something went wrong ({type(exc).__name__}: {exc}). Details are in the server log.",
@@ -94,7 +96,7 @@ def detection_note(service: DigestService, text: str, direction: str) -> str:
         source, target = service.detect(text, direction)
         detected = parse_direction(direction) is None
     except BilingualDigestError as exc:
-        return f"Language: {exc}"
+        return f"Language: {door_message(exc, 'web')}"
     return describe_direction(source, target, detected)
 
 
