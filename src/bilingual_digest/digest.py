@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .attribution import attribute, unsupported_notes
+from .cancel import CancelFlag, check_cancelled
 from .checks import LANGUAGES as CHECKED_LANGUAGES
 from .checks import check_summary_numbers
 from .detection import mixed_language_notes
@@ -183,6 +184,7 @@ class Digester:
         progress: Progress | None = None,
         *,
         target: str | None = None,
+        cancel: CancelFlag | None = None,
     ) -> Digest:
         """Translate and summarise one article in both languages of its pair.
 
@@ -196,6 +198,8 @@ class Digester:
             length: Summary length, ``"short"``, ``"medium"`` or ``"long"``.
             progress: Called between stages with the fraction done and the next stage.
             target: The translation's language; ``None`` for the source's default target.
+            cancel: Checked between stages and before each batch sent to a model; see
+                :mod:`~bilingual_digest.cancel`.
 
         Returns:
             The :class:`Digest`.
@@ -207,13 +211,14 @@ class Digester:
             UnsupportedLanguageError: If the language is unknown or can't be detected, or the
                 pair has no English side.
             ModelUnavailableError: If a model cannot be loaded.
+            Cancelled: If ``cancel`` was set before the work was done.
         """
         if isinstance(text, (list, tuple)):
             raise TypeError(
                 "digest() takes one article as a str; for several, use Digester.digest_many()."
             )
         jobs = self._jobs([text], source, target)
-        total = self._stages(jobs, length, progress, articles=True)
+        total = self._stages(jobs, length, progress, articles=True, cancel=cancel)
         return _finish(jobs[0], total)
 
     def summarize(
@@ -224,6 +229,7 @@ class Digester:
         progress: Progress | None = None,
         *,
         target: str | None = None,
+        cancel: CancelFlag | None = None,
     ) -> BilingualSummary:
         """Summarise one article in both languages of its pair, translating only what that needs.
 
@@ -238,6 +244,7 @@ class Digester:
             length: Summary length, ``"short"``, ``"medium"`` or ``"long"``.
             progress: Called between stages with the fraction done and the next stage.
             target: The pair's other language; ``None`` for the source's default target.
+            cancel: Checked between stages and before each batch sent to a model.
 
         Returns:
             The :class:`BilingualSummary`: the summaries by language, with the warnings.
@@ -246,7 +253,7 @@ class Digester:
             The errors of :meth:`digest`.
         """
         jobs = self._jobs([text], source, target)
-        total = self._stages(jobs, length, progress, articles=False)
+        total = self._stages(jobs, length, progress, articles=False, cancel=cancel)
         return _finish_summary(jobs[0], total)
 
     def digest_many(
@@ -299,11 +306,18 @@ class Digester:
         return jobs
 
     def _stages(
-        self, jobs: list[_Job], length: str, progress: Progress | None, *, articles: bool
+        self,
+        jobs: list[_Job],
+        length: str,
+        progress: Progress | None,
+        *,
+        articles: bool,
+        cancel: CancelFlag | None = None,
     ) -> float:
         """Run the stages over the jobs; return the seconds they took.
 
         With ``articles`` False, English articles are not translated (only their summaries).
+        ``cancel`` is checked before each stage and, inside them, before each model batch.
         """
         length = validate_length(length)
         first = [job for job in jobs if job.source != SUMMARY_LANGUAGE]
@@ -314,32 +328,41 @@ class Digester:
         names = " and ".join(sorted(language_name(code) for code in last))
         stages += [f"Summarising in {english}", f"Translating to {names}"]
         step = iter(range(len(stages)))
-        report = progress or (lambda fraction, stage: None)
+        given = progress or (lambda fraction, stage: None)
+
+        def report(fraction: float, stage: str) -> None:
+            check_cancelled(cancel)
+            given(fraction, stage)
+
         started = time.perf_counter()
 
         if first:  # stage: the articles into English, batched per pair
             report(next(step) / len(stages), stages[0])
-            self._translate_articles(first)
+            self._translate_articles(first, cancel)
 
         report(next(step) / len(stages), stages[-2])
         for job in jobs:
-            self._summarize(job, length)
+            self._summarize(job, length, cancel)
 
         # stage: the English articles and every summary out of English, batched per pair
         report(next(step) / len(stages), stages[-1])
-        self._translate_from_english(jobs, articles=articles)
+        self._translate_from_english(jobs, articles=articles, cancel=cancel)
         total = time.perf_counter() - started
         report(1.0, "Done")
         return total
 
-    def _translate_articles(self, jobs: list[_Job]) -> None:
+    def _translate_articles(self, jobs: list[_Job], cancel: CancelFlag | None) -> None:
         for (src, tgt), group in _grouped(jobs, lambda job: (job.source, job.target)).items():
             translator = self.translator(src, tgt)
-            outputs, seconds = _timed(translator.translate_many, [job.text for job in group])
+            outputs, seconds = _timed(
+                translator.translate_many, [job.text for job in group], cancel=cancel
+            )
             for job, out in zip(group, outputs, strict=True):
                 _set_translation(job, out, seconds, translator.model)
 
-    def _translate_from_english(self, jobs: list[_Job], *, articles: bool) -> None:
+    def _translate_from_english(
+        self, jobs: list[_Job], *, articles: bool, cancel: CancelFlag | None
+    ) -> None:
         # (job, language, "article" | "summary"): the articles first, then the summaries
         english = [job for job in jobs if job.source == SUMMARY_LANGUAGE] if articles else []
         work = [(job, job.target, "article") for job in english]
@@ -350,7 +373,7 @@ class Digester:
             translator = self.translator(SUMMARY_LANGUAGE, code)
             inputs = [job.text if kind == "article" else job.summaries[SUMMARY_LANGUAGE]
                       for job, _, kind in items]  # fmt: skip
-            outputs, seconds = _timed(translator.translate_many, inputs)
+            outputs, seconds = _timed(translator.translate_many, inputs, cancel=cancel)
             for (job, _, kind), out in zip(items, outputs, strict=True):
                 if kind == "article":
                     _set_translation(job, out, seconds, translator.model)
@@ -361,13 +384,13 @@ class Digester:
                 if job.source != SUMMARY_LANGUAGE or not articles:  # not timed with the article
                     job.timings["translate_summary"] = seconds
 
-    def _summarize(self, job: _Job, length: str) -> None:
+    def _summarize(self, job: _Job, length: str, cancel: CancelFlag | None) -> None:
         if not job.english.strip():
             job.warnings.append(
                 "Summary: the translation is empty, so there is nothing to summarise."
             )
             return
-        summary, seconds = _timed(self.summarizer.summarize, job.english, length)
+        summary, seconds = _timed(self.summarizer.summarize, job.english, length, cancel=cancel)
         job.timings["summarize"] = seconds
         job.summaries[SUMMARY_LANGUAGE] = summary.text
         job.warnings.extend(f"Summary: {w}" for w in summary.warnings)
@@ -387,9 +410,9 @@ def _grouped(items: Sequence[Any], key: Callable[[Any], Any]) -> dict[Any, list[
     return groups
 
 
-def _timed(function: Callable[..., Any], *args: Any) -> tuple[Any, float]:
+def _timed(function: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any, float]:
     began = time.perf_counter()
-    result = function(*args)
+    result = function(*args, **kwargs)
     return result, time.perf_counter() - began
 
 

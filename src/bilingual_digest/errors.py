@@ -59,3 +59,19 @@ def _default_hint(model: str) -> str:
 
 class DeviceUnavailableError(BilingualDigestError, RuntimeError):
     """A device that was asked for (e.g. ``cuda``) is not available on this machine."""
+
+
+class Cancelled(BilingualDigestError):
+    """Work stopped because its caller cancelled it (see :mod:`bilingual_digest.cancel`)."""
+
+
+class ServerBusyError(BilingualDigestError):
+    """The server's queue is full: the request was refused at once rather than left waiting.
+
+    Attributes:
+        retry_after: Seconds after which a retry is reasonable.
+    """
+
+    def __init__(self, message: str, retry_after: int = 5) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -19,6 +19,7 @@ from typing import overload
 from . import prompts
 from .backends import Backend, Generated, generate_batched, load_backend
 from .backends.cache import CachedBackend
+from .cancel import CancelFlag
 from .languages import SUMMARY_LANGUAGE
 from .options import (
     SUMMARY_LENGTHS,
@@ -223,12 +224,16 @@ class Summarizer:
         sections.append(text[start:end])
         return sections
 
-    def summarize(self, text: str, length: str = "medium") -> Summary:
+    def summarize(
+        self, text: str, length: str = "medium", *, cancel: CancelFlag | None = None
+    ) -> Summary:
         """Summarise one English text.
 
         Args:
             text: English text of any length.
             length: ``"short"``, ``"medium"`` or ``"long"`` (see :data:`LENGTHS`).
+            cancel: Checked before each batch sent to the model; see
+                :mod:`~bilingual_digest.cancel`.
 
         Returns:
             The :class:`Summary`. A text of fewer than ``options.min_sentences`` sentences is
@@ -238,6 +243,7 @@ class Summarizer:
             TypeError: If ``text`` is not a ``str``.
             InputError: If ``text`` is empty or whitespace only.
             ValueError: If ``length`` is not a preset.
+            Cancelled: If ``cancel`` was set before the work was done.
         """
         check_text(text)
         generation = self.options.generation(length)
@@ -248,16 +254,23 @@ class Summarizer:
                 f"{'' if found == 1 else 's'}): the summary is the text itself."
             )
             return Summary(text.strip(), (note,), 0, self.model, False)
-        summary, warnings, chunks = self._condense(text, generation)
+        summary, warnings, chunks = self._condense(text, generation, cancel)
         if not summary:
             warnings.append("The summariser returned an empty summary.")
         return Summary(summary, tuple(warnings), chunks, self.model, True)
 
-    def _generate(self, texts: Sequence[str], generation: GenerationOptions) -> list[Generated]:
+    def _generate(
+        self,
+        texts: Sequence[str],
+        generation: GenerationOptions,
+        cancel: CancelFlag | None = None,
+    ) -> list[Generated]:
         rendered = [self.prompt.render(t) for t in texts]
-        return generate_batched(self.backend, rendered, generation, self.options.batch_size)
+        return generate_batched(self.backend, rendered, generation, self.options.batch_size, cancel)
 
-    def _condense(self, text: str, generation: GenerationOptions) -> tuple[str, list[str], int]:
+    def _condense(
+        self, text: str, generation: GenerationOptions, cancel: CancelFlag | None = None
+    ) -> tuple[str, list[str], int]:
         """Map-reduce until the text fits, then summarise it once more."""
         limit = generation.max_new_tokens
         warnings: list[str] = []
@@ -279,7 +292,7 @@ class Summarizer:
                     "left out)."
                 )
                 return text, warnings, first
-            outputs = self._generate(sections, generation)
+            outputs = self._generate(sections, generation, cancel)
             cut = sum(out.hit_limit for out in outputs)
             if cut:
                 warnings.append(
@@ -291,7 +304,7 @@ class Summarizer:
                 return text, warnings, first
             rounds += 1
             sections = self.chunks(text)
-        (output,) = self._generate(sections, generation)
+        (output,) = self._generate(sections, generation, cancel)
         if output.hit_limit:
             warnings.append(
                 f"The summary reached the limit of {limit} generated tokens and may be cut short."

@@ -10,6 +10,7 @@ from typing import overload
 
 from .backends import Backend, Generated, generate_batched, load_backend
 from .backends.cache import CachedBackend
+from .cancel import CancelFlag
 from .checks import LANGUAGES as CHECKED_LANGUAGES
 from .checks import (
     Finding,
@@ -136,11 +137,13 @@ class Translator:
             text, self.source, self.backend.count_tokens, self.backend.max_input_tokens - 1
         )
 
-    def translate(self, text: str) -> Translation:
+    def translate(self, text: str, *, cancel: CancelFlag | None = None) -> Translation:
         """Translate one text.
 
         Args:
             text: The text, in the translator's source language.
+            cancel: Checked before each batch sent to the model; see
+                :mod:`~bilingual_digest.cancel`.
 
         Returns:
             The :class:`Translation`, with one segment per source sentence.
@@ -148,14 +151,19 @@ class Translator:
         Raises:
             TypeError: If ``text`` is not a ``str``.
             InputError: If ``text`` is empty or whitespace only.
+            Cancelled: If ``cancel`` was set before the work was done.
         """
-        return self.translate_many([text])[0]
+        return self.translate_many([text], cancel=cancel)[0]
 
-    def translate_many(self, texts: Sequence[str]) -> list[Translation]:
+    def translate_many(
+        self, texts: Sequence[str], *, cancel: CancelFlag | None = None
+    ) -> list[Translation]:
         """Translate several texts, batching their sentences together.
 
         Args:
             texts: Texts in the source language.
+            cancel: Checked before each batch sent to the model; see
+                :mod:`~bilingual_digest.cancel`.
 
         Every text is cleaned first (:func:`~bilingual_digest.sanitize.clean_text`: markup
         reduced to its text, control characters removed), with a note in the warnings; the
@@ -168,6 +176,7 @@ class Translator:
             TypeError: If ``texts`` is a ``str`` or holds something other than ``str``.
             InputError: If a text is empty or whitespace only, before or after cleaning (the
                 message gives its index).
+            Cancelled: If ``cancel`` was set before the work was done.
         """
         if isinstance(texts, str):
             raise TypeError("translate_many() takes a list of texts; use translate() for one str.")
@@ -181,9 +190,9 @@ class Translator:
         prepared = [prepare_sentence(p.text, steps) for pieces in per_text for p in pieces]
         flat = [p.model_input for p in prepared]
         outputs = generate_batched(
-            self.backend, flat, self.options.generation(), self.options.batch_size
+            self.backend, flat, self.options.generation(), self.options.batch_size, cancel
         )
-        retried = self._retry_degenerate(flat, outputs)
+        retried = self._retry_degenerate(flat, outputs, cancel)
         results, first = [], 0
         for clean, pieces in zip(cleaned, per_text, strict=True):
             span = slice(first, first + len(pieces))
@@ -201,7 +210,9 @@ class Translator:
         """
         return []
 
-    def _retry_degenerate(self, sources: list[str], outputs: list[Generated]) -> dict[int, bool]:
+    def _retry_degenerate(
+        self, sources: list[str], outputs: list[Generated], cancel: CancelFlag | None = None
+    ) -> dict[int, bool]:
         """Translate looping outputs again with repetition guards; keep the better one.
 
         Returns:
@@ -214,7 +225,7 @@ class Translator:
             return {}
         guarded = replace(self.options.generation(), no_repeat_ngram_size=3, repetition_penalty=1.3)
         again = generate_batched(
-            self.backend, [sources[i] for i in bad], guarded, self.options.batch_size
+            self.backend, [sources[i] for i in bad], guarded, self.options.batch_size, cancel
         )
         kept = {}
         for i, new in zip(bad, again, strict=True):

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
+from ..cancel import CancelFlag, check_cancelled
 from ..options import GenerationOptions
 
 
@@ -51,7 +52,11 @@ class Backend(Protocol):
 
 
 def generate_batched(
-    backend: Backend, texts: Sequence[str], options: GenerationOptions, batch_size: int
+    backend: Backend,
+    texts: Sequence[str],
+    options: GenerationOptions,
+    batch_size: int,
+    cancel: CancelFlag | None = None,
 ) -> list[Generated]:
     """Generate for many texts in batches of similar length, returning outputs in input order.
 
@@ -63,13 +68,18 @@ def generate_batched(
         texts: Inputs, each already within ``backend.max_input_tokens``.
         options: Decoding options.
         batch_size: Most inputs per call.
+        cancel: Checked before each batch (see :mod:`~bilingual_digest.cancel`).
 
     Returns:
         One :class:`Generated` per input, in input order.
+
+    Raises:
+        Cancelled: If ``cancel`` is set before a batch.
     """
     order = sorted(range(len(texts)), key=lambda i: (len(texts[i]), i), reverse=True)
     results: list[Generated | None] = [None] * len(texts)
     for first in range(0, len(order), batch_size):
+        check_cancelled(cancel)
         chunk = order[first : first + batch_size]
         outputs = backend.generate([texts[i] for i in chunk], options)
         if len(outputs) != len(chunk):
