@@ -34,9 +34,14 @@ def fake_translation(text: str, source: str, target: str) -> Translation:
 class _FakeTranslator:
     def __init__(self, source: str, target: str | None = None) -> None:
         self.source, self.target = resolve_pair(source, target)
+        self.calls: list[list[str]] = []
 
-    def translate(self, text: str) -> Translation:
-        return fake_translation(text, self.source, self.target)
+    def translate(self, text: str, *, cancel: object = None) -> Translation:
+        return self.translate_many([text], cancel=cancel)[0]
+
+    def translate_many(self, texts: list[str], *, cancel: object = None) -> list[Translation]:
+        self.calls.append(list(texts))
+        return [fake_translation(text, self.source, self.target) for text in texts]
 
 
 class FakeDigester:
@@ -67,9 +72,14 @@ class FakeDigester:
         self.summarize_calls: list[tuple[str, str | None, str | None, str]] = []
         """``(text, source, target, length)`` of each summarize."""
         self.stages: list[tuple[float, str]] = []
+        self.translators: dict[tuple[str, str], _FakeTranslator] = {}
+        """The translators handed out, by pair (their ``calls`` count the model batches)."""
 
     def translator(self, source: str, target: str | None = None) -> _FakeTranslator:
-        return _FakeTranslator(source, target)
+        key = resolve_pair(source, target)
+        if key not in self.translators:
+            self.translators[key] = _FakeTranslator(*key)
+        return self.translators[key]
 
     def warm_up(self) -> dict[str, str]:
         self.warm_ups += 1
@@ -85,6 +95,7 @@ class FakeDigester:
         progress: Callable[[float, str], object] | None = None,
         *,
         target: str | None = None,
+        cancel: object = None,
     ) -> Digest:
         self.calls.append((text, source, length))
         if self.error is not None:
@@ -119,6 +130,7 @@ class FakeDigester:
         progress: Callable[[float, str], object] | None = None,
         *,
         target: str | None = None,
+        cancel: object = None,
     ) -> BilingualSummary:
         self.summarize_calls.append((text, source, target, length))
         calls = len(self.calls)

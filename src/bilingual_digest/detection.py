@@ -129,6 +129,38 @@ def detect_language(text: str) -> str:
     return winner
 
 
+def language_confidences(text: str) -> list[tuple[str, float]]:
+    """How likely each registered language is, most likely first, for clients that want odds.
+
+    The first entry is always :func:`detect_language`'s answer; the values come from the
+    registered languages' detector over the whole text and add up to 1 (a single detectable
+    language gets 1.0).
+
+    Args:
+        text: Any text.
+
+    Returns:
+        ``[(code, confidence), ...]`` with confidences from 0 to 1.
+
+    Raises:
+        TypeError: If ``text`` is not a string.
+        UnsupportedLanguageError: When :func:`detect_language` would raise it.
+    """
+    best = detect_language(text)
+    handles = _detectable()
+    if len(handles) < 2:
+        return [(best, 1.0)]
+    exact, _ = _detectors(tuple(handles))
+    sample = without_surrogates(text)[:_SAMPLE]
+    values = {
+        handles[value.language.name]: value.value
+        for value in exact.compute_language_confidence_values(sample)
+        if value.language.name in handles
+    }
+    ranked = sorted(values.items(), key=lambda item: (item[0] != best, -item[1]))
+    return ranked or [(best, 1.0)]
+
+
 def mixed_language_notes(text: str, source: str, target: str | None = None) -> list[str]:
     """Say which paragraphs read as another language than the article's.
 
