@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from bilingual_digest import Digester, Summarizer, Translator, TranslationOptions
+from bilingual_digest import Digester, Summarizer, TranslationOptions, Translator
 from bilingual_digest.backends import Generated
 from bilingual_digest.errors import Cancelled, ServerBusyError
 from bilingual_digest.options import GenerationOptions
@@ -81,9 +81,9 @@ def test_the_queue_runs_one_at_a_time_first_come_first_served_and_refuses_beyond
             assert time.monotonic() < deadline
             time.sleep(0.01)
     assert (queue.running, queue.waiting) == (1, 2)
-    with pytest.raises(ServerBusyError, match="1 request\\(s\\) running and 2 waiting"):
-        with queue.slot():
-            pass
+    full = r"1 request\(s\) running and 2 waiting"
+    with pytest.raises(ServerBusyError, match=full), queue.slot():
+        pass
     release.set()
     for thread in threads:
         thread.join(10)

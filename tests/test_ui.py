@@ -111,13 +111,20 @@ def test_seed_examples_default_is_the_repository_seeds(seed_article: str) -> Non
 
 
 def test_validate_host_and_port(caplog: pytest.LogCaptureFixture) -> None:
+    from bilingual_digest.settings import warn_if_exposed
+
     assert svc.validate_host(" 127.0.0.1 ") == "127.0.0.1"
     assert svc.validate_host("localhost") == "localhost"
+    warn_if_exposed("localhost")
     assert not caplog.records
     assert svc.validate_host("0.0.0.0") == "0.0.0.0"
+    warn_if_exposed("0.0.0.0")
     assert "anyone who can reach this machine" in caplog.text
+    assert "with no API key" in caplog.text
     with pytest.raises(ValueError, match="The host must be an address"):
         svc.validate_host(" ")
+    with pytest.raises(ValueError, match=r"'999\.1\.1\.1' is not an IPv4 address"):
+        svc.validate_host("999.1.1.1")
     assert svc.validate_port("8080") == 8080
     for bad in ("http", 0, 70000, True):
         with pytest.raises(ValueError, match=r"integer from 1 to 65535, got"):

@@ -334,57 +334,61 @@ def _save_hub_model(model: str, to: Path) -> str:
 
 
 def _add_serve_parser(sub: argparse._SubParsersAction) -> None:
-    from .options import DEFAULT_MAX_CHARS
-    from .service import (
-        DEFAULT_CONCURRENCY,
-        DEFAULT_HOST,
-        DEFAULT_PORT,
-        GRADIO_HOST_ENV,
-        GRADIO_PORT_ENV,
-    )
+    from .settings import DEFAULT_HOST, DEFAULT_PORT, SERVE_SETTINGS
 
     p = sub.add_parser(
         "serve",
-        help=f"serve the web app (default http://{DEFAULT_HOST}:{DEFAULT_PORT}, this machine "
-        "only); python app.py takes the same options",
-        description=f"Serve the web app. It binds {DEFAULT_HOST} (this machine only) unless "
-        "told otherwise; 0.0.0.0 lets anyone who can reach the machine use it, with no login.",
+        help=f"serve the web page and the JSON API (default http://{DEFAULT_HOST}:"
+        f"{DEFAULT_PORT}, this machine only); python app.py takes the same options",
+        description=f"Serve the web page and the JSON API (LibreTranslate's and ours, "
+        f"described at /spec) on one port. It binds {DEFAULT_HOST} (this machine only) unless "
+        "told otherwise; before binding 0.0.0.0, set API keys and limits (README, 'Exposing "
+        "it').",
+        epilog="API keys are read from --api-keys-file and from BILINGUAL_DIGEST_API_KEYS "
+        "(comma-separated; never on the command line, where ps would show them).",
     )
-    p.add_argument(
-        "--host",
-        default=None,
-        help=f"address to bind (default: env BILINGUAL_DIGEST_HOST, else {GRADIO_HOST_ENV}, "
-        f"else {DEFAULT_HOST})",
-    )
-    p.add_argument(
-        "--port",
-        type=int,
-        default=None,
-        help=f"port (default: env BILINGUAL_DIGEST_PORT, else {GRADIO_PORT_ENV}, "
-        f"else {DEFAULT_PORT})",
-    )
-    p.add_argument(
-        "--max-chars",
-        type=int,
-        default=None,
-        help="largest article, in characters (default: env BILINGUAL_DIGEST_MAX_CHARS, else "
-        f"{DEFAULT_MAX_CHARS:,})",
-    )
-    p.add_argument(
-        "--concurrency",
-        type=int,
-        default=DEFAULT_CONCURRENCY,
-        help="digests run at once (default: %(default)s)",
-    )
+    for setting in SERVE_SETTINGS:
+        if not setting.option:
+            continue
+        if setting.boolean:
+            p.add_argument(
+                setting.flag,
+                dest=setting.name,
+                action=argparse.BooleanOptionalAction,
+                default=None,
+                help=setting.describe(),
+            )
+            continue
+        p.add_argument(
+            setting.flag,
+            dest=setting.name,
+            type=_checked_by(setting.check),
+            default=None,
+            metavar=setting.metavar,
+            help=setting.describe().replace("%", "%%"),
+        )
     p.set_defaults(run=_cmd_serve)
 
 
-def _cmd_serve(args: argparse.Namespace) -> int:
-    from .ui import build_demo, launch
+def _checked_by(check: Callable[[Any], Any]) -> Callable[[str], Any]:
+    """An argparse type from a setting's check: its message is argparse's error."""
 
-    demo = build_demo(max_chars=args.max_chars, concurrency_limit=args.concurrency)
-    launch(demo, host=args.host, port=args.port)
-    return EXIT_OK
+    def parse(text: str) -> Any:
+        try:
+            check(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+        return text  # resolved (and checked again, with the environment) by the settings
+
+    return parse
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from .server import serve
+    from .settings import SERVE_SETTINGS, ServerSettings
+
+    given = {s.name: getattr(args, s.name) for s in SERVE_SETTINGS if s.option}
+    return serve(ServerSettings.resolve(**given))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

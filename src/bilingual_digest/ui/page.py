@@ -2,9 +2,11 @@
 
 The only module that imports gradio. :func:`build_demo` makes the page over a
 :class:`~bilingual_digest.service.DigestService` (no model is loaded while building it);
-:func:`launch` serves it and starts loading the models in a background thread so the first
-click doesn't pay for it. The page polls the loading status. What the page shows is rendered
-by :mod:`.render`; its CSS and JavaScript are the files in ``static/``.
+:func:`mount_page` mounts it into the server's app (:mod:`bilingual_digest.api`), which the
+server (:mod:`bilingual_digest.server`) serves while the models load in a background thread.
+The page polls the loading status. Its work runs in the service's queue, shared with the
+JSON API; a cancelled event stops its work before the next model batch. What the page shows
+is rendered by :mod:`.render`; its CSS and JavaScript are the files in ``static/``.
 
 Privacy: gradio's analytics and the Hugging Face hub's telemetry are switched off here,
 before gradio is imported (set ``GRADIO_ANALYTICS_ENABLED=True`` in the environment to opt
@@ -14,8 +16,11 @@ back in), the app binds 127.0.0.1 by default and never opens a share link.
 from __future__ import annotations
 
 import functools
+import inspect
+import json
 import logging
 import os
+import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -33,10 +38,10 @@ from ..service import (
     DEFAULT_CONCURRENCY,
     DEFAULT_QUEUE_SIZE,
     DigestService,
-    resolve_address,
     summary_record,
     translation_record,
 )
+from ..work_queue import run_cancellable
 from .render import (
     describe_direction,
     direction_choices,
@@ -51,6 +56,8 @@ from .render import (
 )
 
 if TYPE_CHECKING:
+    from fastapi import FastAPI
+
     from ..digest import Digest, Digester
 
 logger = logging.getLogger("bilingual_digest")
@@ -74,7 +81,22 @@ def _as_gr_error(exc: BaseException) -> gr.Error:
 
 
 def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn our errors into gr.Error messages (shown on the page, no traceback)."""
+    """Turn our errors into gr.Error messages (shown on the page, no traceback).
+
+    A coroutine function stays one (Gradio cancels it as a task: see :func:`in_queue`).
+    """
+    if inspect.iscoroutinefunction(fn):
+
+        @functools.wraps(fn)
+        async def waiting(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return await fn(*args, **kwargs)
+            except gr.Error:
+                raise
+            except Exception as exc:
+                raise _as_gr_error(exc) from None
+
+        return waiting
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -86,6 +108,12 @@ def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
             raise _as_gr_error(exc) from None
 
     return wrapper
+
+
+async def in_queue(work: Callable[[Any], Any]) -> Any:
+    """Run ``work(cancel)`` off the event loop; a cancelled Gradio event sets the flag, and
+    the event ends only once the work has stopped (its queue slot is held until then)."""
+    return await run_cancellable(work)
 
 
 def detection_note(service: DigestService, text: str, direction: str) -> str:
@@ -143,15 +171,21 @@ def _api_doc(summary: str, *params: str) -> str:
     return "\n".join([summary, "", "Args:", *(f"    {name}: {helps[name]}" for name in params)])
 
 
-def _api_functions(service: DigestService) -> list[Callable[..., dict[str, Any]]]:
-    def digest(text: str, direction: str = AUTO, length: str = DEFAULT_LENGTH) -> dict[str, Any]:
-        return service.digest(text, direction, length).to_dict()
+def _api_functions(service: DigestService) -> list[Callable[..., Any]]:
+    async def digest(
+        text: str, direction: str = AUTO, length: str = DEFAULT_LENGTH
+    ) -> dict[str, Any]:
+        done = await in_queue(lambda c: service.digest(text, direction, length, cancel=c))
+        return done.to_dict()
 
-    def translate(text: str, direction: str = AUTO) -> dict[str, Any]:
-        return translation_record(service.translate(text, direction))
+    async def translate(text: str, direction: str = AUTO) -> dict[str, Any]:
+        return translation_record(await in_queue(lambda c: service.translate(text, direction, c)))
 
-    def summarize(text: str, length: str = DEFAULT_LENGTH, direction: str = AUTO) -> dict[str, Any]:
-        return summary_record(service.summarize(text, direction, length))
+    async def summarize(
+        text: str, length: str = DEFAULT_LENGTH, direction: str = AUTO
+    ) -> dict[str, Any]:
+        done = await in_queue(lambda c: service.summarize(text, direction, length, cancel=c))
+        return summary_record(done)
 
     digest.__doc__ = _api_doc(
         "Translate and summarise an article; returns the whole digest as a dict.",
@@ -165,17 +199,84 @@ def _api_functions(service: DigestService) -> list[Callable[..., dict[str, Any]]
     return [digest, translate, summarize]
 
 
+def api_defaults(service: DigestService) -> dict[str, list[Any]]:
+    """Each named endpoint's parameters' defaults, in order (``inspect.Parameter.empty``
+    for a required one)."""
+    return {
+        fn.__name__: [p.default for p in inspect.signature(fn).parameters.values()]
+        for fn in _api_functions(service)
+    }
+
+
+_CALL = re.compile(r"^/gradio_api/(?:call/v2|call|run|api)/(\w+)/?$")
+
+
+class _DefaultArguments:
+    """Fill in the documented defaults of a named endpoint called over plain HTTP with only
+    its required arguments (``{"data": [text]}``); Gradio itself wants every value.
+
+    ``gradio_client`` fills them in itself; this does the same for ``curl``.
+    """
+
+    def __init__(self, app: Any, defaults: dict[str, list[Any]]) -> None:
+        self.app, self.defaults = app, defaults
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        match = _CALL.match(scope.get("path", "")) if scope["type"] == "http" else None
+        if match is None or scope["method"] != "POST" or match.group(1) not in self.defaults:
+            await self.app(scope, receive, send)
+            return
+        chunks, more = [], True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                await self.app(scope, receive, send)  # the client left: let Gradio see it
+                return
+            chunks.append(message.get("body", b""))
+            more = message.get("more_body", False)
+        body = self._padded(b"".join(chunks), self.defaults[match.group(1)])
+        sent = False
+
+        async def replay() -> Any:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        headers = [(k, v) for k, v in scope["headers"] if k.lower() != b"content-length"]
+        headers.append((b"content-length", str(len(body)).encode()))
+        await self.app({**scope, "headers": headers}, replay, send)
+
+    @staticmethod
+    def _padded(body: bytes, defaults: list[Any]) -> bytes:
+        try:
+            data = json.loads(body)
+            values = data["data"]
+        except (ValueError, KeyError, TypeError):
+            return body  # not ours to judge: Gradio answers it
+        if not isinstance(values, list) or len(values) >= len(defaults):
+            return body
+        missing = defaults[len(values) :]
+        if any(default is inspect.Parameter.empty for default in missing):
+            return body
+        data["data"] = [*values, *missing]
+        return json.dumps(data).encode()
+
+
 # --------------------------------------------------------------------------- the page
 
 
 def build_demo(
     digester: Digester | None = None,
     *,
+    service: DigestService | None = None,
     max_chars: int | None = None,
     examples_dir: str | os.PathLike[str] | None = None,
     concurrency_limit: int = DEFAULT_CONCURRENCY,
     output_dir: str | os.PathLike[str] | None = None,
     queue_size: int = DEFAULT_QUEUE_SIZE,
+    api_endpoints: bool = True,
 ) -> gr.Blocks:
     """Build the web app (nothing is loaded or started here).
 
@@ -185,6 +286,9 @@ def build_demo(
     Args:
         digester: The engine; ``None`` builds the default :class:`Digester` (models load in
             the background once the app is launched or first opened).
+        service: The service to show (the server shares it with the JSON API); when given,
+            ``digester``, ``max_chars``, ``output_dir``, ``concurrency_limit`` and
+            ``queue_size`` are its own.
         max_chars: Largest accepted article; ``None`` reads ``BILINGUAL_DIGEST_MAX_CHARS``
             (default 100,000).
         examples_dir: Folder of sample articles (``.txt``/``.md``) offered as examples;
@@ -194,6 +298,9 @@ def build_demo(
         output_dir: Where download files are written; ``None`` for a temporary folder.
         queue_size: Requests waiting at most; beyond it a request is answered at once that
             the server is busy.
+        api_endpoints: Offer the named endpoints ``/digest``, ``/translate`` and
+            ``/summarize`` to ``gradio_client`` (the server leaves them out when API keys are
+            required and the page is open: they can't carry a key).
 
     Returns:
         The ``gr.Blocks`` app; ``demo.service`` is its :class:`DigestService`.
@@ -202,10 +309,18 @@ def build_demo(
         ValueError: If ``concurrency_limit``, ``queue_size`` or ``max_chars`` is not a
             positive integer.
     """
-    for name, value in (("concurrency_limit", concurrency_limit), ("queue_size", queue_size)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be a positive int, got {value!r}.")
-    service = DigestService(digester, max_chars=max_chars, output_dir=output_dir)
+    if service is None:
+        for name, value in (("concurrency_limit", concurrency_limit), ("queue_size", queue_size)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be a positive int, got {value!r}.")
+        service = DigestService(
+            digester,
+            max_chars=max_chars,
+            output_dir=output_dir,
+            concurrency=concurrency_limit,
+            queue_size=queue_size,
+        )
+    concurrency_limit, queue_size = service.queue.concurrency, service.queue.queue_size
     examples = seed_examples(examples_dir)
     languages = summary_languages()
     work = {"concurrency_limit": concurrency_limit, "concurrency_id": "models"}
@@ -298,7 +413,7 @@ def build_demo(
             return [render_status(service.status if done else None), gr.Timer(active=not done)]
 
         @guarded
-        def on_digest(
+        async def on_digest(
             text: str,
             direction: str,
             length: str,
@@ -307,7 +422,9 @@ def build_demo(
             def report(fraction: float, stage: str) -> None:
                 progress(fraction, desc=stage)
 
-            result = service.digest(text, direction, length, progress=report)
+            result = await in_queue(
+                lambda c: service.digest(text, direction, length, progress=report, cancel=c)
+            )
             auto = parse_direction(direction) is None
             return page_outputs(service, result, detected=auto, languages=languages)
 
@@ -328,7 +445,7 @@ def build_demo(
             api_visibility="private",
             **work,
         )
-        for fn in _api_functions(service):
+        for fn in _api_functions(service) if api_endpoints else []:
             gr.api(guarded(fn), api_name=fn.__name__, **work)
 
     demo.queue(max_size=queue_size, default_concurrency_limit=concurrency_limit)
@@ -336,44 +453,42 @@ def build_demo(
     return demo
 
 
-def launch(
+def mount_page(
+    app: FastAPI,
     demo: gr.Blocks,
-    host: str | None = None,
-    port: int | str | None = None,
     *,
-    block: bool = True,
-    quiet: bool = False,
-) -> tuple[str, int]:
-    """Start loading the models in the background, then serve the app.
+    auth: Callable[[str, str], bool] | None = None,
+    path: str = "/",
+    host: str = "127.0.0.1",
+    port: int = 7860,
+) -> None:
+    """Mount the page into the server's app (after the app's own routes).
 
     Args:
-        demo: The app from :func:`build_demo`.
-        host: Address to bind; default ``BILINGUAL_DIGEST_HOST``, else ``GRADIO_SERVER_NAME``,
-            else ``127.0.0.1`` (loopback only). ``0.0.0.0`` exposes the app to the network.
-        port: TCP port; default ``BILINGUAL_DIGEST_PORT``, else ``GRADIO_SERVER_PORT``, else
-            7860.
-        block: Serve until interrupted; False returns once the server is up (tests).
-        quiet: Don't print gradio's start-up banner.
-
-    Returns:
-        The ``(host, port)`` served (when ``block`` is False, or after the server stops).
-
-    Raises:
-        ValueError: If the host or port is invalid.
-        OSError: If the port is taken.
+        app: The FastAPI app (:func:`bilingual_digest.api.create_app`).
+        demo: The page from :func:`build_demo`.
+        auth: ``auth(user, password)`` for a login form (the server passes the API-key check:
+            any user name, a key as the password); ``None`` for an open page.
+        path: Where to mount it.
+        host: The address the server binds (Gradio records it).
+        port: The server's port (Gradio records it).
     """
-    host, port = resolve_address(host, port)
     service: DigestService | None = getattr(demo, "service", None)
     if service is not None:
-        service.start_warm_up()
-    demo.launch(
+        app.add_middleware(_DefaultArguments, defaults=api_defaults(service))
+    gr.mount_gradio_app(
+        app,
+        demo,
+        path=path,
         server_name=host,
         server_port=port,
-        share=False,
-        prevent_thread_lock=not block,
-        quiet=quiet,
+        auth=auth,
+        auth_message="Enter any user name, and an API key of this server as the password."
+        if auth
+        else None,
+        footer_links=["api"],
+        run_history=False,  # nothing recorded, no bucket to connect
         max_file_size=1,  # the page uploads no files (they are read in the browser)
         css=static_text("page.css"),
-        footer_links=["api"],
+        ssr_mode=False,
     )
-    return host, port
