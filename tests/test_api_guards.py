@@ -9,7 +9,6 @@ import os
 import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -334,18 +333,16 @@ def test_bad_addresses_and_ports_are_one_line_and_an_exit_status() -> None:
             assert [line for line in lines if "error" in line.lower()] == [lines[-1]]
 
 
-def test_the_warm_up_does_not_start_before_the_port_is_bound(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    from bilingual_digest import server as server_module
+def test_nothing_starts_before_the_port_is_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first round aborted (exit 134) because models were loading when it failed to bind."""
     from bilingual_digest.server import PortInUseError, serve
+    from bilingual_digest.service import DigestService
 
-    started = threading.Event()
-    monkeypatch.setattr(server_module, "create_app", lambda *a, **k: started.set(), raising=False)
+    built: list[object] = []
+    monkeypatch.setattr(DigestService, "__init__", lambda self, *a, **k: built.append(self))
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
-        settings = ServerSettings.resolve(port=taken.getsockname()[1])
-        with pytest.raises(PortInUseError):
-            serve(settings)
-    assert not started.is_set()
+        with pytest.raises(PortInUseError, match="already in use"):
+            serve(ServerSettings.resolve(port=taken.getsockname()[1]))
+    assert built == []

@@ -20,21 +20,17 @@ around every response (security headers, host names, CORS, body size) are in
 from __future__ import annotations
 
 import asyncio
-import functools
-import json
-import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, ValidationError
-from starlette.exceptions import HTTPException
-from starlette.formparsers import MultiPartException
+from fastapi.responses import Response
+from pydantic import BaseModel
 
 from . import __version__
 from .access import Access
 from .api_models import (
+    DESCRIPTION,
     DIGEST_EXAMPLE,
     EXAMPLES,
     DetectedLanguage,
@@ -50,163 +46,25 @@ from .api_models import (
     V1Translation,
     request_body,
 )
-from .errors import (
-    BilingualDigestError,
-    Cancelled,
-    ModelUnavailableError,
-    ServerBusyError,
+from .api_requests import (
+    ApiError,
+    SafeJSONResponse,
+    answers,
+    answers_v1,
+    api_key,
+    check_size,
+    read_params,
+    texts_param,
+    validated,
 )
-from .http_guards import BodyTooLarge, add_guards, refuse_uploads
-from .languages import AUTO, directions, find_language, languages, pairs
+from .http_guards import add_guards, refuse_uploads
+from .languages import AUTO, find_language, languages, pairs
 from .service import DigestService, TextTranslation, summary_record, translation_record
 from .settings import ServerSettings
 from .work_queue import run_cancellable
 
-logger = logging.getLogger("bilingual_digest")
-
 LIBRETRANSLATE = "LibreTranslate-compatible"
 OURS = "bilingual-digest"
-
-
-class ApiError(Exception):
-    """A refusal with its HTTP status: answered as ``{"error": message}``."""
-
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.status, self.message, self.headers = status, message, headers or {}
-
-
-class SafeJSONResponse(JSONResponse):
-    """JSON in UTF-8; a string no codec can encode (a lone surrogate) is written escaped."""
-
-    def render(self, content: Any) -> bytes:
-        try:
-            return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode()
-        except UnicodeEncodeError:
-            return json.dumps(content, separators=(",", ":")).encode()
-
-
-def _error(exc: BaseException) -> Response:
-    """The answer for an exception, in LibreTranslate's shape ``{"error": ...}``."""
-    headers: dict[str, str] = {}
-    if isinstance(exc, ApiError):
-        status, message, headers = exc.status, exc.message, exc.headers
-    elif isinstance(exc, BodyTooLarge):
-        status, message = 413, str(exc)
-    elif isinstance(exc, ServerBusyError):
-        status, message, headers = 503, str(exc), {"Retry-After": str(exc.retry_after)}
-    elif isinstance(exc, (Cancelled, ModelUnavailableError)):
-        status, message = 503, str(exc)
-    elif isinstance(exc, (BilingualDigestError, ValueError, TypeError)):
-        status, message = 400, str(exc)
-    else:
-        logger.exception("Unexpected error in the API")
-        status = 500
-        message = f"Internal error ({type(exc).__name__}); the details are in the server log."
-    return SafeJSONResponse({"error": message}, status_code=status, headers=headers)
-
-
-def _answers(fn: Callable[[Request], Awaitable[Any]]) -> Callable[[Request], Awaitable[Any]]:
-    """Turn what an endpoint raises into its ``{"error": ...}`` answer (never a traceback)."""
-
-    @functools.wraps(fn)
-    async def endpoint(request: Request) -> Any:
-        try:
-            return await fn(request)
-        except Exception as exc:
-            return _error(exc)
-
-    return endpoint
-
-
-_SOURCE_HINT = 'e.g. source="fr" or source="en"'
-"""The engine's hint for an undetectable language, in Python's words: true at LibreTranslate's
-``/translate`` (its parameter is ``source`` too), rewritten for ours, which take a direction."""
-
-
-def _v1(fn: Callable[[Request], Awaitable[Any]]) -> Callable[[Request], Awaitable[Any]]:
-    """:func:`_answers`, with messages in the words of ``/api/v1`` (``direction``)."""
-    answered = _answers(fn)
-
-    @functools.wraps(fn)
-    async def endpoint(request: Request) -> Any:
-        response = await answered(request)
-        if isinstance(response, Response) and response.status_code == 400:
-            body = json.loads(response.body)
-            pairs_ = " or ".join(f'"{d}"' for d in directions() if d != AUTO)
-            body["error"] = body["error"].replace(_SOURCE_HINT, f'with "direction": {pairs_}')
-            return SafeJSONResponse(body, status_code=400)
-        return response
-
-    return endpoint
-
-
-# --------------------------------------------------------------------------- requests
-
-
-async def read_params(request: Request) -> dict[str, Any]:
-    """The parameters of a request, LibreTranslate's way: the query string, then the form
-    or JSON body; a name given several times is a list.
-
-    Raises:
-        ApiError: For a JSON body that is not an object, or a form carrying files.
-    """
-    params: dict[str, Any] = {}
-
-    def add(items: Any) -> None:
-        for key in dict.fromkeys(items.keys()):
-            values = items.getlist(key)
-            params[key] = values[0] if len(values) == 1 else values
-
-    add(request.query_params)
-    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if kind in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        try:
-            form = await request.form(max_files=0)
-        except (MultiPartException, HTTPException) as exc:
-            reason = getattr(exc, "detail", None) or getattr(exc, "message", exc)
-            raise ApiError(400, f"Invalid request: {reason} (files are not accepted)") from None
-        add(form)
-    elif kind == "application/json" or kind.endswith("+json"):
-        body = await request.body()
-        if body.strip():
-            try:
-                data = json.loads(body)
-            except ValueError:
-                raise ApiError(400, "Invalid JSON format") from None
-            if not isinstance(data, dict):
-                raise ApiError(400, "Invalid JSON format")
-            params.update(data)
-    return params
-
-
-def _key(request: Request, params: dict[str, Any]) -> object:
-    """The API key: the ``api_key`` parameter, else an ``Authorization: Bearer`` header."""
-    if params.get("api_key"):
-        return params["api_key"]
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    return token.strip() if scheme.lower() == "bearer" else None
-
-
-def _texts(value: object, name: str) -> list[str]:
-    """A required text or list of texts."""
-    if value is None or value == "" or value == []:
-        raise ApiError(400, f"Invalid request: missing {name} parameter")
-    texts = value if isinstance(value, list) else [value]
-    if not all(isinstance(text, str) for text in texts):
-        raise ApiError(400, f"Invalid request: {name} must be a string or a list of strings")
-    return texts  # type: ignore[return-value]
-
-
-def _validated(model: type[BaseModel], params: dict[str, Any]) -> Any:
-    try:
-        return model.model_validate(params)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        name = ".".join(str(part) for part in first["loc"]) or "body"
-        if first["type"] == "missing":
-            raise ApiError(400, f"Invalid request: missing {name} parameter") from None
-        raise ApiError(400, f"Invalid request: {name}: {first['msg']}") from None
 
 
 # --------------------------------------------------------------------------- the app
@@ -248,7 +106,7 @@ def create_app(
     app = FastAPI(
         title="bilingual-digest",
         version=__version__,
-        description=_DESCRIPTION,
+        description=DESCRIPTION,
         openapi_url="/spec",
         docs_url=None,
         redoc_url=None,
@@ -285,25 +143,6 @@ def body_limit(max_chars: int) -> int:
     return 12 * max_chars + 64 * 1024
 
 
-_DESCRIPTION = """French↔English translation and bilingual summaries, on this machine.
-
-**LibreTranslate-compatible** endpoints (`/translate`, `/detect`, `/languages`, `/health`,
-`/frontend/settings`, `/spec`) take their parameters as form data, a JSON body or the query
-string, and answer as LibreTranslate does; errors are `{"error": "..."}` with status 400
-(bad request), 403 (API key missing or wrong, when the server needs keys), 405 (wrong method),
-413 (body too large), 429 (over the rate limit) or 503 (busy, or a model unavailable).
-
-**Ours** (`/api/v1/...`) give the sentence alignment, the faithfulness warnings and the
-digest. The API key goes in `api_key` or an `Authorization: Bearer` header.
-"""
-
-
-def _over_limit(texts: list[str], limit: int) -> None:
-    size = sum(len(text) for text in texts)
-    if size > limit:
-        raise ApiError(400, f"Invalid request: request ({size}) exceeds text limit ({limit})")
-
-
 def _routes(app: FastAPI, service: DigestService, access: Access) -> None:
     """LibreTranslate's endpoints and ours."""
     errors = {code: {"model": ErrorBody} for code in (400, 403, 413, 429, 503)}
@@ -312,7 +151,7 @@ def _routes(app: FastAPI, service: DigestService, access: Access) -> None:
         """The request's parameters, once its key and rate limit are checked."""
         params = await read_params(request)
         address = request.client.host if request.client else "unknown"
-        verdict = access.admit(_key(request, params), address)
+        verdict = access.admit(api_key(request, params), address)
         if verdict.status != 200:
             retry = {"Retry-After": str(verdict.retry_after)} if verdict.retry_after else {}
             raise ApiError(verdict.status, verdict.error, retry)
@@ -320,6 +159,12 @@ def _routes(app: FastAPI, service: DigestService, access: Access) -> None:
 
     async def run(request: Request, work: Callable[[Any], Any]) -> Any:
         return await run_cancellable(work, gone=request.is_disconnected)
+
+    async def article(request: Request, work: Callable[[Any, Any], Any]) -> Any:
+        """Run ``work(body, cancel)`` for an /api/v1 article request, once it is checked."""
+        body = validated(V1DigestRequest, await admitted(request))
+        check_size([body.text], service.max_chars)
+        return await run(request, lambda cancel: work(body, cancel))
 
     @app.post(
         "/translate",
@@ -330,13 +175,13 @@ def _routes(app: FastAPI, service: DigestService, access: Access) -> None:
         responses=errors,
         openapi_extra=request_body(TranslateRequest, EXAMPLES["translate"], form=True),
     )
-    @_answers
+    @answers
     async def translate(request: Request) -> dict[str, Any]:
         """Translate a text or a list of texts; `source` may be `auto`. With `format=html`
         the markup is kept and only the text translated. The parameters may also be sent
         in the query string."""
         params = await admitted(request)
-        texts = _texts(params.get("q"), "q")
+        texts = texts_param(params.get("q"), "q")
         for name in ("source", "target"):
             if not params.get(name):
                 raise ApiError(400, f"Invalid request: missing {name} parameter")
@@ -344,7 +189,7 @@ def _routes(app: FastAPI, service: DigestService, access: Access) -> None:
             alternatives = max(0, int(params.get("alternatives") or 0))
         except (TypeError, ValueError):
             raise ApiError(400, "Invalid request: alternatives parameter is not a number") from None
-        _over_limit(texts, service.max_chars)
+        check_size(texts, service.max_chars)
         fmt = params.get("format") or "text"
         if fmt not in ("text", "html"):
             raise ApiError(400, f"{fmt} format is not supported")
@@ -383,16 +228,16 @@ def _routes(app: FastAPI, service: DigestService, access: Access) -> None:
         responses=errors,
         openapi_extra=request_body(DetectRequest, EXAMPLES["detect"], form=True),
     )
-    @_answers
+    @answers
     async def detect(request: Request) -> list[dict[str, Any]]:
         """The registered languages the text may be in, most likely first (confidence
         0–100). A text clearly in another language is refused, naming it."""
         params = await admitted(request)
         q = params.get("q")
         if not isinstance(q, str) or not q:
-            _texts(q, "q")
+            texts_param(q, "q")
             raise ApiError(400, "Invalid request: q must be a string")
-        _over_limit([q], service.max_chars)
+        check_size([q], service.max_chars)
         found = await asyncio.to_thread(service.detect_languages, q)
         return [_detected(code, confidence) for code, confidence in found]
 
@@ -446,40 +291,34 @@ def _routes(app: FastAPI, service: DigestService, access: Access) -> None:
 
     @v1("/api/v1/translate", V1TranslateRequest, "v1_translate", "Translate an article, "
         "sentence by sentence", V1Translation)  # fmt: skip
-    @_v1
+    @answers_v1
     async def v1_translate(request: Request) -> dict[str, Any]:
         """The translation with its sentence alignment (`segments`) and the faithfulness
         `warnings`. Only `text` is required."""
-        body = _validated(V1TranslateRequest, await admitted(request))
-        _over_limit([body.text], service.max_chars)
+        body = validated(V1TranslateRequest, await admitted(request))
+        check_size([body.text], service.max_chars)
         done = await run(request, lambda c: service.translate(body.text, body.direction, c))
         return translation_record(done)
 
     @v1("/api/v1/digest", V1DigestRequest, "v1_digest", "Digest an article", None)
-    @_v1
+    @answers_v1
     async def v1_digest(request: Request) -> dict[str, Any]:
         """The whole digest as the Python `Digest.to_dict()`: the translation with its
         segments, the summary in both languages, the attribution, warnings, timings and
         models. Only `text` is required."""
-        body = _validated(V1DigestRequest, await admitted(request))
-        _over_limit([body.text], service.max_chars)
-        done = await run(
-            request,
-            lambda c: service.digest(body.text, body.direction, body.length, cancel=c),
+        done = await article(
+            request, lambda b, c: service.digest(b.text, b.direction, b.length, cancel=c)
         )
         return done.to_dict()
 
     @v1("/api/v1/summarize", V1DigestRequest, "v1_digest", "Summarise an article in both "
         "languages", V1Summary)  # fmt: skip
-    @_v1
+    @answers_v1
     async def v1_summarize(request: Request) -> dict[str, Any]:
         """The summary in both languages of the pair; only what the summaries need is
         translated. Only `text` is required."""
-        body = _validated(V1DigestRequest, await admitted(request))
-        _over_limit([body.text], service.max_chars)
-        done = await run(
-            request,
-            lambda c: service.summarize(body.text, body.direction, body.length, cancel=c),
+        done = await article(
+            request, lambda b, c: service.summarize(b.text, b.direction, b.length, cancel=c)
         )
         return summary_record(done)
 

@@ -10,6 +10,19 @@ from pydantic import BaseModel, ConfigDict, Field
 from .languages import AUTO
 from .options import DEFAULT_LENGTH
 
+DESCRIPTION = """French↔English translation and bilingual summaries, on this machine.
+
+**LibreTranslate-compatible** endpoints (`/translate`, `/detect`, `/languages`, `/health`,
+`/frontend/settings`, `/spec`) take their parameters as form data, a JSON body or the query
+string, and answer as LibreTranslate does; errors are `{"error": "..."}` with status 400
+(bad request), 403 (API key missing or wrong, when the server needs keys), 405 (wrong method),
+413 (body too large), 429 (over the rate limit) or 503 (busy, or a model unavailable).
+
+**Ours** (`/api/v1/...`) give the sentence alignment, the faithfulness warnings and the
+digest. The API key goes in `api_key` or an `Authorization: Bearer` header.
+"""
+"""The API's description at the head of its OpenAPI document."""
+
 _FR = "Les deux parties vont entamer des discussions sur un retrait ordonné des forces."
 _EN = "The two parties will begin discussions on an orderly withdrawal of the forces."
 

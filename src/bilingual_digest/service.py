@@ -203,6 +203,23 @@ class DigestService:
             self.wait_ready()
             return work()
 
+    def _article(
+        self,
+        flow: Callable[..., _T],
+        text: str,
+        direction: str,
+        length: str,
+        progress: Progress | None,
+        cancel: CancelFlag | None,
+    ) -> _T:
+        """Check an article request, then run a digester flow on it in the queue."""
+        checked, source, target, preset = self._accept(text, direction, length)
+        return self._run(
+            lambda: flow(checked, source, preset, progress, target=target, cancel=cancel),
+            cancel,
+            progress,
+        )
+
     def digest(
         self,
         text: str,
@@ -230,14 +247,7 @@ class DigestService:
             ServerBusyError: If the queue is full.
             Cancelled: If ``cancel`` was set before the work was done.
         """
-        text, source, target, length = self._accept(text, direction, length)
-        return self._run(
-            lambda: self.digester.digest(
-                text, source, length, progress, target=target, cancel=cancel
-            ),
-            cancel,
-            progress,
-        )
+        return self._article(self.digester.digest, text, direction, length, progress, cancel)
 
     def summarize(
         self,
@@ -262,14 +272,7 @@ class DigestService:
         Raises:
             The errors of :meth:`digest`.
         """
-        text, source, target, length = self._accept(text, direction, length)
-        return self._run(
-            lambda: self.digester.summarize(
-                text, source, length, progress, target=target, cancel=cancel
-            ),
-            cancel,
-            progress,
-        )
+        return self._article(self.digester.summarize, text, direction, length, progress, cancel)
 
     def translate(
         self, text: str, direction: str = "auto", cancel: CancelFlag | None = None
