@@ -171,6 +171,8 @@ def test_alternatives_are_accepted(url: str) -> None:
         ({"q": [FR, 3], "source": "fr", "target": "en"}, "q must be a string or a list of strings"),
         ({"q": "Die Regierung hat heute ein Gesetz über die Energie vorgelegt.",
           "source": "auto", "target": "en"}, "looks like German"),
+        ({"q": "x", "source": "auto", "target": "en"},
+         'Give the language explicitly in "source" ("fr", "en")'),
     ],
 )  # fmt: skip
 def test_bad_requests_get_400_with_a_message(url: str, body: dict, message: str) -> None:
@@ -274,7 +276,7 @@ def test_v1_translate_and_summarize(url: str) -> None:
         ({"text": 5}, "Invalid request: text: Input should be a valid string"),
         ({"text": FR, "direction": "fr-de"}, "Unknown direction 'fr-de'"),
         ({"text": FR, "length": "huge"}, "Unknown summary length 'huge'"),
-        ({"text": "x"}, 'with "direction": "fr-en" or "en-fr"'),
+        ({"text": "x"}, 'Give the language explicitly in "direction" ("fr-en" or "en-fr")'),
     ],
 )
 def test_v1_errors_are_400_in_its_own_words(url: str, body: dict, message: str) -> None:

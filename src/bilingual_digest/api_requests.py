@@ -23,6 +23,7 @@ from starlette.formparsers import MultiPartException
 from .errors import BilingualDigestError, Cancelled, ModelUnavailableError, ServerBusyError
 from .http_guards import BodyTooLarge
 from .languages import AUTO, directions
+from .messages import door_message
 
 logger = logging.getLogger("bilingual_digest")
 
@@ -45,8 +46,13 @@ class SafeJSONResponse(JSONResponse):
             return json.dumps(content, separators=(",", ":")).encode()
 
 
-def error_response(exc: BaseException) -> Response:
-    """The answer for an exception, in LibreTranslate's shape ``{"error": ...}``."""
+def error_response(exc: BaseException, *, v1: bool = False) -> Response:
+    """The answer for an exception, in LibreTranslate's shape ``{"error": ...}``.
+
+    Advice to give the language is told in the endpoint's terms: ``source`` for
+    LibreTranslate's (:func:`~bilingual_digest.messages.door_message`), ``direction`` for
+    ours (``v1``).
+    """
     headers: dict[str, str] = {}
     if isinstance(exc, ApiError):
         status, message, headers = exc.status, exc.message, exc.headers
@@ -56,8 +62,13 @@ def error_response(exc: BaseException) -> Response:
         status, message, headers = 503, str(exc), {"Retry-After": str(exc.retry_after)}
     elif isinstance(exc, (Cancelled, ModelUnavailableError)):
         status, message = 503, str(exc)
+    elif v1 and getattr(exc, "asks_for_language", False):
+        choices = " or ".join(f'"{d}"' for d in directions() if d != AUTO)
+        reason = getattr(exc, "reason", str(exc))
+        status, message = 400, f'{reason} Give the language explicitly in "direction" ({choices}).'
+
     elif isinstance(exc, (BilingualDigestError, ValueError, TypeError)):
-        status, message = 400, str(exc)
+        status, message = 400, door_message(exc, "api")
     else:
         logger.exception("Unexpected error in the API")
         status = 500
@@ -67,35 +78,23 @@ def error_response(exc: BaseException) -> Response:
 
 def answers(fn: Callable[[Request], Awaitable[Any]]) -> Callable[[Request], Awaitable[Any]]:
     """Turn what an endpoint raises into its ``{"error": ...}`` answer (never a traceback)."""
+    return _answering(fn, v1=False)
 
+
+def answers_v1(fn: Callable[[Request], Awaitable[Any]]) -> Callable[[Request], Awaitable[Any]]:
+    """:func:`answers`, with messages in the words of ``/api/v1`` (``direction``)."""
+    return _answering(fn, v1=True)
+
+
+def _answering(
+    fn: Callable[[Request], Awaitable[Any]], *, v1: bool
+) -> Callable[[Request], Awaitable[Any]]:
     @functools.wraps(fn)
     async def endpoint(request: Request) -> Any:
         try:
             return await fn(request)
         except Exception as exc:
-            return error_response(exc)
-
-    return endpoint
-
-
-_SOURCE_HINT = 'e.g. source="fr" or source="en"'
-"""The engine's hint for an undetectable language, in Python's words: true at LibreTranslate's
-``/translate`` (its parameter is ``source`` too), rewritten for ours, which take a direction."""
-
-
-def answers_v1(fn: Callable[[Request], Awaitable[Any]]) -> Callable[[Request], Awaitable[Any]]:
-    """:func:`answers`, with messages in the words of ``/api/v1`` (``direction``)."""
-    answered = answers(fn)
-
-    @functools.wraps(fn)
-    async def endpoint(request: Request) -> Any:
-        response = await answered(request)
-        if isinstance(response, Response) and response.status_code == 400:
-            body = json.loads(response.body)
-            pairs_ = " or ".join(f'"{d}"' for d in directions() if d != AUTO)
-            body["error"] = body["error"].replace(_SOURCE_HINT, f'with "direction": {pairs_}')
-            return SafeJSONResponse(body, status_code=400)
-        return response
+            return error_response(exc, v1=v1)
 
     return endpoint
 
