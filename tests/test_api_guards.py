@@ -4,6 +4,7 @@ of issue 13 (a cancelled request stops; a bad address or port is one line and an
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import socket
@@ -346,3 +347,24 @@ def test_nothing_starts_before_the_port_is_bound(monkeypatch: pytest.MonkeyPatch
         with pytest.raises(PortInUseError, match="already in use"):
             serve(ServerSettings.resolve(port=taken.getsockname()[1]))
     assert built == []
+
+
+def test_named_endpoints_over_plain_http_take_their_documented_defaults() -> None:
+    """``{"data": [text]}`` alone (curl, no gradio_client): the README's defaults apply."""
+    with serving(page=True) as server:
+        results = {}
+        for name in ("digest", "translate", "summarize"):
+            call = httpx.post(server.url + f"gradio_api/call/{name}", json={"data": [FR_ARTICLE]})
+            assert call.status_code == 200, call.text
+            event = call.json()["event_id"]
+            stream = httpx.get(server.url + f"gradio_api/call/{name}/{event}", timeout=60)
+            lines = stream.text.splitlines()
+            assert "event: complete" in lines, stream.text
+            results[name] = json.loads(lines[lines.index("event: complete") + 1][len("data: ") :])
+    (digest,) = results["digest"]
+    assert (digest["source_lang"], digest["target_lang"]) == ("fr", "en")  # direction auto
+    assert digest["summary_en"] and digest["summary_fr"]
+    (translation,) = results["translate"]
+    assert translation["translation"].startswith("[en] ")
+    (summary,) = results["summarize"]
+    assert summary["source_lang"] == "fr" and summary["summary_en"]
