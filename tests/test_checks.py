@@ -712,9 +712,14 @@ PAIR_CHECKS = [check_numbers, check_names, check_untranslated, check_segment]
 
 
 @pytest.mark.parametrize("check", [*PAIR_CHECKS, check_summary_numbers])
-@pytest.mark.parametrize("langs", [("de", "en"), ("fr", "EN"), ("fr", None)])
-def test_bad_language_is_rejected(check: object, langs: tuple[object, object]) -> None:
-    with pytest.raises(ValueError, match="'en', 'fr'"):
+@pytest.mark.parametrize(
+    ("langs", "error", "match"),
+    [(("fr", None), TypeError, "must be a str language code"), ((" ", "en"), ValueError, "code")],
+)
+def test_bad_language_is_rejected(
+    check: object, langs: tuple[object, object], error: type[Exception], match: str
+) -> None:
+    with pytest.raises(error, match=match):
         check("un", "one", *langs)  # type: ignore[operator]
 
 

@@ -250,9 +250,10 @@ def test_findings_are_attached_to_segments_and_warnings() -> None:
     translator = Translator("fr", backend=LoopingBackend())
     result = translator.translate("Le sommet a lieu le 25 avril à Niamey. Rien à signaler.")
     first = result.segments[0]
+    # The fake "translation" keeps the French month, which English text doesn't read as one.
     assert [(f.kind, f.text, f.segment) for f in first.findings] == [
         ("number_missing", "25 avril", 0),
-        ("number_added", "26 avril", 0),
+        ("number_added", "26", 0),
     ]
     assert result.segments[1].findings == ()
     assert result.warnings == tuple(f"Sentence 1: {f.message}" for f in first.findings)

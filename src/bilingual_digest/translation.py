@@ -11,15 +11,14 @@ from typing import overload
 from .backends import Backend, Generated, generate_batched, load_backend
 from .backends.cache import CachedBackend
 from .cancel import CancelFlag
-from .checks import LANGUAGES as CHECKED_LANGUAGES
 from .checks import (
     Finding,
-    check_length_ratio,
     check_repetition,
     check_segment,
     repetition_score,
+    skipped_checks_note,
 )
-from .languages import language_name, resolve_pair, validate_language
+from .languages import resolve_pair, validate_language
 from .options import (
     TranslationOptions,
     resolve_backend,
@@ -239,36 +238,11 @@ class Translator:
         logger.info("Retried %d looping sentence(s) with repetition guards", len(bad))
         return kept
 
-    @property
-    def _full_checks(self) -> bool:
-        """Whether the checks have tables for both languages (else only the generic ones run)."""
-        return {self.source, self.target} <= set(CHECKED_LANGUAGES)
-
-    def _checks_note(self) -> str:
-        names = " and ".join(
-            language_name(code)
-            for code in (self.source, self.target)
-            if code not in CHECKED_LANGUAGES
-        )
-        return (
-            f"The faithfulness checks have no tables for {names}: numbers, names and untranslated "
-            "text were not checked; length and repetition were."
-        )
-
     def _check(self, source: str, translation: str, index: int) -> tuple[Finding, ...]:
-        """The findings for one segment: every check, or the language-independent ones."""
+        """The findings for one segment (the checks skip what a language has no tables for)."""
         if not self.options.checks:
             return ()
-        if self._full_checks:
-            return tuple(
-                check_segment(source, translation, self.source, self.target, segment=index)
-            )
-        if not translation.strip():
-            return ()
-        return (
-            *check_length_ratio(source, translation, segment=index),
-            *check_repetition(translation, segment=index),
-        )
+        return tuple(check_segment(source, translation, self.source, self.target, segment=index))
 
     def _assemble(
         self,
@@ -281,8 +255,9 @@ class Translator:
     ) -> Translation:
         text = clean.text
         segments, parts, warnings, cursor = [], [], list(clean.notes), 0
-        if self.options.checks and not self._full_checks:
-            warnings.append(self._checks_note())
+        skipped = skipped_checks_note(self.source, self.target) if self.options.checks else None
+        if skipped and pieces:
+            warnings.append(skipped)
         for index, (piece, ready, out) in enumerate(zip(pieces, prepared, outputs, strict=True)):
             output, found = ready.restore(out.text)
             parts.append(text[cursor : piece.start])  # the whitespace and line breaks between

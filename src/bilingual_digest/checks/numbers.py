@@ -1,0 +1,164 @@
+"""The numbers check: numbers, amounts, percentages, dates and times that differ."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+
+from .findings import Finding
+from .language_tables import Tables, load_tables
+from .mentions import Mention, extract_mentions
+from .text import WORD_RE, check_pair, check_segment_index, fold
+
+__all__ = ["check_numbers", "compatible", "number_findings", "pair_tables", "word_set"]
+
+
+def pair_tables(source_lang: str, target_lang: str) -> tuple[Tables | None, Tables | None]:
+    """Both sides' tables, or ``(None, None)`` when either side has none.
+
+    Reading one side with its tables and the other without would compare a date with two
+    bare numbers, so a side without tables makes both sides read digits only.
+    """
+    source, target = load_tables(source_lang), load_tables(target_lang)
+    return (source, target) if source is not None and target is not None else (None, None)
+
+
+def compatible(a: Mention, b: Mention) -> bool:
+    """Whether two mentions say the same thing (a missing unit is tolerated)."""
+    if a.kind == b.kind == "number":
+        return a.key == b.key and (a.unit is None or b.unit is None or a.unit == b.unit)
+    if a.kind == b.kind == "date":
+        return a.key == b.key
+    if a.kind == b.kind == "time":
+        (ha, ma), (hb, mb) = a.key, b.key
+        if a.unit and b.unit:  # both say which half of the day
+            return (ha, ma) == (hb, mb)
+        return ma == mb and int(ha) % 12 == int(hb) % 12  # type: ignore[call-overload]
+    if {a.kind, b.kind} == {"time", "number"}:
+        time, number = (a, b) if a.kind == "time" else (b, a)
+        return number.unit is None and time.key[1] == 0 and number.key[0] == time.key[0]
+    return False
+
+
+def word_set(text: str) -> set[str]:
+    """The folded words of a text, and the parts of its hyphenated or elided words."""
+    words: set[str] = set()
+    for m in WORD_RE.finditer(fold(text)):
+        word = m.group()
+        words.add(word)
+        words.update(part for part in re.split(r"['\-]", word) if part)
+    return words
+
+
+def _spelled_out(mention: Mention, words: set[str], tables: Tables | None) -> bool:
+    """Whether a small whole number is written out in words (or Roman) on the other side."""
+    if mention.kind != "number" or mention.unit is not None or tables is None:
+        return False
+    if mention.roman and mention.roman in words:
+        return True
+    value = mention.key[0]
+    if not isinstance(value, Decimal) or value != value.to_integral_value():
+        return False
+    return any(tables.number_words.get(word) == int(value) for word in words)
+
+
+def number_findings(
+    mentions: Iterable[Mention],
+    others: list[Mention],
+    other_words: set[str],
+    other_tables: Tables | None,
+    kind: str,
+    segment: int | None,
+    message: str,
+    match: Callable[[Mention, Mention], bool] = compatible,
+) -> list[Finding]:
+    """One finding per distinct mention that no mention of the other text matches."""
+    findings: list[Finding] = []
+    reported: set[tuple[object, ...]] = set()
+    for mention in mentions:
+        if any(match(other, mention) for other in others):
+            continue
+        if _spelled_out(mention, other_words, other_tables) or mention.ident in reported:
+            continue
+        reported.add(mention.ident)
+        findings.append(
+            Finding(
+                kind, mention.text, segment, message.format(noun=mention.noun, text=mention.text)
+            )
+        )
+    return findings
+
+
+def check_numbers(
+    source: str,
+    translation: str,
+    source_lang: str,
+    target_lang: str,
+    *,
+    segment: int | None = None,
+) -> list[Finding]:
+    """Flag numbers, amounts, percentages, dates and times that differ between the two sides.
+
+    Both sides are read with their own language's conventions, then compared by value:
+    ``"1 200,50 €"`` = ``"€1,200.50"`` = ``"1,200.50 euros"``; ``"3,5 %"`` = ``"3.5 percent"``;
+    ``"25 avril 2024"`` = ``"April 25, 2024"``; ``"1er"`` = ``"1st"``; ``"14h30"`` =
+    ``"2:30 p.m."``; ``"2 milliards"`` = ``"2 billion"``. A lone ``","`` or ``"."`` followed
+    by three digits is a thousands separator in English (``"1,200"``) and a decimal comma
+    in French (``"1,200"`` is 1.2); thin and no-break spaces group thousands. The year or day
+    of a date is not reported again as a bare number. A unit on one side only (``"50 %"``
+    against ``"50"``) is tolerated; two different units (``"50 €"`` against ``"$50"``) are
+    not. A small whole number written out in words on the other side (``"3"`` against
+    ``"three"``/``"trois"``, 0 to 20, ordinals to 10th, 100, 1000) is accepted, and so is a
+    French Roman ordinal kept bare (``"Napoléon Ier"`` / ``"Napoleon I"``). Month names are
+    read in the text's language, accents optional, in any case, except that English
+    ``"March"``, ``"May"`` and abbreviations need their capital (``"may 5"`` is a verb) and
+    French abbreviations their period (``"sept."``).
+
+    For a language without check tables (see :func:`~bilingual_digest.checks.has_tables`),
+    both sides are compared as digit strings only.
+
+    Known limits: values are compared as sets, so a value repeated on one side and given
+    once on the other is not reported; signs are ignored; spelled-out numbers beyond the
+    small ones above are not read; a numeric date such as ``04/05/2024`` is read day first
+    unless that is impossible.
+
+    Args:
+        source: The source segment.
+        translation: Its translation.
+        source_lang: Language code of ``source`` (``"fr"``, ``"en"``, …).
+        target_lang: Language code of ``translation``.
+        segment: Segment index to copy into each finding.
+
+    Returns:
+        ``number_missing`` findings (in source order) then ``number_added`` findings (in
+        translation order); a changed number gives one of each.
+
+    Raises:
+        TypeError: If a text or language code is not a ``str`` or ``segment`` not an ``int``.
+        ValueError: If a language code is empty.
+    """
+    source_lang, target_lang = check_pair(source, translation, source_lang, target_lang)
+    check_segment_index(segment)
+    src_tables, tgt_tables = pair_tables(source_lang, target_lang)
+    src = extract_mentions(source, src_tables)
+    tgt = extract_mentions(translation, tgt_tables)
+    missing = number_findings(
+        src,
+        tgt,
+        word_set(translation),
+        tgt_tables,
+        "number_missing",
+        segment,
+        'The {noun} "{text}" in the source is missing from the translation.',
+    )
+    added = number_findings(
+        tgt,
+        src,
+        word_set(source),
+        src_tables,
+        "number_added",
+        segment,
+        'The translation contains the {noun} "{text}", which is not in the source.',
+    )
+    return missing + added
