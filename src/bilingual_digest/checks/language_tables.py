@@ -17,10 +17,13 @@ written naturally (accents, any case) and compared accent- and case-folded:
 ``weekdays``, ``ordinal_suffixes`` (``"1er"``, ``"1st"``), ``roman_ordinal_suffixes``
     (``"XXe"``), ``day_connectors`` (``"du 3 au 5"``), ``day_month_prepositions``
     (``"5th of May"``), ``month_year_prepositions``.
-``hour_letter`` (``"15 h 30"``), ``am_pm`` (whether ``"3 p.m."`` is written).
-``percent_words``, ``percentage_point_words``, ``currency_words`` (ISO-like code →
-    words), ``amount_prepositions`` (``"3 millions d'euros"``), ``scales`` (word → value),
-    ``number_words`` (small numbers written out: word → value).
+``hour_words`` (``"15 h 30"``, ``"22 heures"``), ``am_pm`` (whether ``"3 p.m."`` is
+    written), ``decade_words`` (``"les années 70"``), ``decade_suffix`` (``"the 1970s"``).
+``percent_words``, ``percentage_point_words``, ``currency_words`` (ISO 4217 code →
+    words), ``amount_prepositions`` (``"3 millions d'euros"``), ``scales`` (word → value,
+    or the list of values it can have: French ``"billion"``), ``scale_abbreviations``
+    (``"M$"``, ``"£4bn"``; the bare number is kept as a reading too), ``number_words``
+    (words for numbers that the number-words library does not read: ``"dozen"``).
 ``function_words``
     frequent words that tell the language (the untranslated check).
 ``name_stopwords``, ``translatable_words``, ``name_connectors``, ``title_abbreviations``,
@@ -30,7 +33,16 @@ written naturally (accents, any case) and compared accent- and case-folded:
     elided articles (``"l'"``).
 ``equivalents``
     form → list of concept keys shared across languages (ISO country codes, ``"org:un"``):
-    two forms in two languages with a key in common name the same thing.
+    two forms in two languages with a key in common name the same thing (CLDR's country,
+    language and city names are added to these, see :mod:`.entities`). ``demonyms``: the
+    same for words naming a people or an adjective of place (never required).
+``common_words_file``
+    a text file beside the tables (one word a line) of the language's common lower-case
+    words: a capitalised word among them is likely a common noun, not a name (looked up
+    with :func:`lexicon_form`).
+``stemmer``
+    the Snowball stemmer of the language (``"french"``): a word opening a sentence whose
+    stem is a common word's ("Troisièmement", "Luckily") is taken for a common word.
 """
 
 from __future__ import annotations
@@ -48,6 +60,7 @@ __all__ = [
     "Tables",
     "has_tables",
     "language_name",
+    "lexicon_form",
     "load_tables",
     "skipped_checks_note",
     "tables_path",
@@ -68,6 +81,8 @@ _WORD_LISTS = (
     "elisions",
 )
 _ORDERED_LISTS = (
+    "hour_words",
+    "decade_words",
     "ordinal_suffixes",
     "roman_ordinal_suffixes",
     "day_connectors",
@@ -77,8 +92,17 @@ _ORDERED_LISTS = (
     "percentage_point_words",
     "amount_prepositions",
 )
-_NUMBER_MAPS = ("months", "month_abbreviations", "scales", "number_words")
-_SCALARS = ("language", "decimal_separator", "month_abbreviations_need", "hour_letter", "am_pm")
+_NUMBER_MAPS = ("months", "month_abbreviations", "number_words")
+_SCALE_MAPS = ("scales", "scale_abbreviations")
+_SCALARS = (
+    "language",
+    "decimal_separator",
+    "month_abbreviations_need",
+    "am_pm",
+    "decade_suffix",
+    "common_words_file",
+    "stemmer",
+)
 
 
 def _longest_first(words: Any) -> tuple[str, ...]:
@@ -101,13 +125,16 @@ class Tables:
     day_connectors: tuple[str, ...] = ()
     day_month_prepositions: tuple[str, ...] = ()
     month_year_prepositions: tuple[str, ...] = ()
-    hour_letter: str | None = None
+    hour_words: tuple[str, ...] = ()
     am_pm: bool = False
+    decade_words: tuple[str, ...] = ()
+    decade_suffix: str | None = None
     percent_words: tuple[str, ...] = ()
     percentage_point_words: tuple[str, ...] = ()
     currency_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
     amount_prepositions: tuple[str, ...] = ()
-    scales: dict[str, int] = field(default_factory=dict)
+    scales: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    scale_abbreviations: dict[str, tuple[int, ...]] = field(default_factory=dict)
     number_words: dict[str, int] = field(default_factory=dict)
     function_words: frozenset[str] = frozenset()
     name_stopwords: frozenset[str] = frozenset()
@@ -116,14 +143,20 @@ class Tables:
     title_abbreviations: frozenset[str] = frozenset()
     elisions: frozenset[str] = frozenset()
     equivalents: dict[str, frozenset[str]] = field(default_factory=dict)
+    demonyms: dict[str, frozenset[str]] = field(default_factory=dict)
+    common_words: frozenset[str] = frozenset()
+    stemmer: str | None = None
 
     @classmethod
     def from_dict(cls, code: str, data: object, origin: str) -> Tables:
-        """Build tables from a parsed JSON object; ``origin`` names it in error messages."""
+        """Build tables from a parsed JSON object; ``origin`` names it in error messages.
+
+        ``common_words_file`` is read relative to the folder of ``origin``.
+        """
         if not isinstance(data, dict):
             raise ValueError(f"Check tables {origin}: expected a JSON object.")
-        known = {*_WORD_LISTS, *_ORDERED_LISTS, *_NUMBER_MAPS, *_SCALARS}
-        known |= {"currency_words", "equivalents"}
+        known = {*_WORD_LISTS, *_ORDERED_LISTS, *_NUMBER_MAPS, *_SCALE_MAPS, *_SCALARS}
+        known |= {"currency_words", "equivalents", "demonyms"}
         unknown = sorted(set(data) - known)
         if unknown:
             raise ValueError(f"Check tables {origin}: unknown keys {', '.join(unknown)}.")
@@ -132,8 +165,10 @@ class Tables:
                 "code": code,
                 "decimal_separator": data.get("decimal_separator"),
                 "month_abbreviations_need": data.get("month_abbreviations_need", "period"),
-                "hour_letter": data.get("hour_letter"),
                 "am_pm": bool(data.get("am_pm", False)),
+                "decade_suffix": data.get("decade_suffix"),
+                "common_words_file": data.get("common_words_file"),
+                "stemmer": data.get("stemmer"),
             }
             for key in _WORD_LISTS:
                 values[key] = frozenset(fold(w) for w in data.get(key, ()))
@@ -141,11 +176,17 @@ class Tables:
                 values[key] = _longest_first(data.get(key, ()))
             for key in _NUMBER_MAPS:
                 values[key] = {fold(w): int(v) for w, v in data.get(key, {}).items()}
+            for key in _SCALE_MAPS:  # a value, or every value the word can have
+                values[key] = {
+                    fold(w): tuple(int(x) for x in (v if isinstance(v, list) else [v]))
+                    for w, v in data.get(key, {}).items()
+                }
             currencies = data.get("currency_words", {}).items()
             values["currency_words"] = {unit: _longest_first(ws) for unit, ws in currencies}
-            values["equivalents"] = {
-                fold(form): frozenset(keys) for form, keys in data.get("equivalents", {}).items()
-            }
+            for key in ("equivalents", "demonyms"):
+                values[key] = {
+                    fold(form): frozenset(keys) for form, keys in data.get(key, {}).items()
+                }
         except (AttributeError, TypeError, ValueError) as exc:
             raise ValueError(f"Check tables {origin}: {exc}") from exc
         if values["decimal_separator"] not in (None, ",", "."):
@@ -155,7 +196,32 @@ class Tables:
                 f"Check tables {origin}: month_abbreviations_need must be 'period' or 'capital'."
             )
         values["name_stopwords"] |= values["weekdays"] | set(values["months"])
+        common = values.pop("common_words_file", None)
+        if common:
+            path = Path(origin).parent / str(common)
+            try:
+                text = path.read_text(encoding="utf-8")
+            except OSError as exc:
+                raise ValueError(f"Check tables {origin}: common_words_file: {exc}") from exc
+            values["common_words"] = frozenset(_lexicon_forms(text.split()))
         return cls(**values)
+
+
+def _lexicon_forms(words: list[str]) -> set[str]:
+    """Lower-case words, each also without the accent of its first letter ("etat" for
+    "état": capitals often lose theirs), other accents kept ("colé" is not "Coles")."""
+    forms = set()
+    for word in words:
+        word = word.casefold()
+        forms.add(word)
+        forms.add(fold(word[:1]) + word[1:])
+    return forms
+
+
+def lexicon_form(word: str) -> str:
+    """How a word is looked up among ``common_words``: lower case, first accent dropped."""
+    word = word.casefold().replace("’", "'")
+    return fold(word[:1]) + word[1:]
 
 
 def tables_path(code: str) -> Path | None:

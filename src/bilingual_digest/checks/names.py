@@ -4,174 +4,24 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
 from difflib import SequenceMatcher
 
+from .entities import EntityIndex, entity_index
 from .findings import Finding
-from .language_tables import Tables, load_tables
+from .language_tables import Tables, lexicon_form, load_tables
+from .name_tokens import (
+    NameToken,
+    PairTables,
+    looks_like_title,
+    name_groups,
+    name_tokens,
+    pair_tables,
+)
+from .number_patterns import currency_codes
 from .text import check_pair, check_segment_index, fold
 
 __all__ = ["check_names"]
-
-# Particles of personal names, whatever the text's language ("Ludwig van Beethoven").
-_NAME_PARTICLES = frozenset(
-    ("von", "van", "der", "den", "di", "da", "do", "dos", "del", "della", "al", "el", "ben",
-     "bin", "ibn", "y")
-)  # fmt: skip
-_NAME_TOKEN_RE = re.compile(r"(?P<dotted>(?:[A-Z]\.){2,})|(?P<word>\w+(?:['’\-]\w+)*)")
-_BOUNDARY_CHARS = frozenset('.!?…:;«"“(\n')
-_ROMAN_RE = re.compile(r"[IVX]+")
-_ROMAN_ORDINAL_RE = re.compile(r"[IVXLC]+(?:eme|ème|e|er|re)")
-
-
-@dataclass(frozen=True, eq=False)
-class _PairTables:
-    """What the names check reads from the two languages' tables, merged."""
-
-    stopwords: frozenset[str]
-    translatable: frozenset[str]
-    connectors: frozenset[str]
-    abbreviations: frozenset[str]
-    elision: re.Pattern[str] | None
-    equivalents: dict[str, frozenset[str]]  # form -> every form naming the same thing
-
-
-@functools.lru_cache(maxsize=16)
-def _pair_tables(source: Tables, target: Tables) -> _PairTables:
-    keys_of: dict[str, set[str]] = {}
-    forms_of: dict[str, set[str]] = {}
-    for tables in (source, target):
-        for form, keys in tables.equivalents.items():
-            keys_of.setdefault(form, set()).update(keys)
-            for key in keys:
-                forms_of.setdefault(key, set()).add(form)
-    equivalents = {
-        form: frozenset(f for key in keys for f in forms_of[key]) for form, keys in keys_of.items()
-    }
-    elisions = sorted(source.elisions | target.elisions, key=lambda e: (-len(e), e))
-    elision = (
-        re.compile(rf"^(?:{'|'.join(map(re.escape, elisions))})['’](?=\w)", re.IGNORECASE)
-        if elisions
-        else None
-    )
-    return _PairTables(
-        stopwords=source.name_stopwords | target.name_stopwords,
-        translatable=source.translatable_words | target.translatable_words,
-        connectors=source.name_connectors | target.name_connectors | _NAME_PARTICLES,
-        abbreviations=source.title_abbreviations | target.title_abbreviations,
-        elision=elision,
-        equivalents=equivalents,
-    )
-
-
-@dataclass
-class _NameToken:
-    core: str  # the word without elision ("l'") or possessive ("'s")
-    start: int  # start of the core
-    end: int
-    kind: str  # "acronym", "cap", "initial", "lower" or "other"
-    initial: bool  # first word of a sentence (or of a quotation)
-
-
-def _classify(core: str) -> tuple[str, str]:
-    letters = [c for c in core if c.isalpha()]
-    if not letters:
-        return "other", core
-    upper = sum(c.isupper() for c in letters)
-    lower = sum(c.islower() for c in letters)
-    if len(letters) == 1 and upper == 1:
-        return "initial", core
-    if upper >= 2 and (lower == 0 or (lower == 1 and core.endswith("s"))):
-        base = core[:-1] if lower else core
-        if len(letters) <= 9 and not _ROMAN_RE.fullmatch(base):
-            return "acronym", base
-        return "other", core
-    if _ROMAN_ORDINAL_RE.fullmatch(core):  # "XXIe" is a number, not a name
-        return "other", core
-    if core[0].isupper() and lower:
-        return "cap", core
-    return ("lower" if lower else "other"), core
-
-
-def _name_tokens(text: str, tables: _PairTables) -> list[_NameToken]:
-    tokens: list[_NameToken] = []
-    prev_end = 0
-    prev_core = ""
-    for m in _NAME_TOKEN_RE.finditer(text):
-        gap = text[prev_end : m.start()]
-        boundary = not tokens or any(c in _BOUNDARY_CHARS and c != "." for c in gap)
-        if "." in gap and not boundary:
-            boundary = not (len(prev_core) == 1 or fold(prev_core) in tables.abbreviations)
-        prev_end = m.end()
-        if m.group("dotted"):
-            core = m.group().replace(".", "")
-            tokens.append(_NameToken(core, m.start(), m.end(), "acronym", boundary))
-            prev_core = core
-            continue
-        word, start = m.group(), m.start()
-        elision = tables.elision.match(word) if tables.elision else None
-        if elision:
-            word, start = word[elision.end() :], start + elision.end()
-        word = re.sub(r"['’]s$", "", word)
-        kind, core = _classify(word)
-        tokens.append(_NameToken(core, start, start + len(word), kind, boundary))
-        prev_core = word
-    return tokens
-
-
-def _joinable(text: str, left: _NameToken, right: _NameToken, tables: _PairTables) -> bool:
-    gap = text[left.end : right.start]
-    if "\n" in gap:
-        return False
-    stripped = gap.strip()
-    if not stripped:
-        return True
-    # "Kurt M. Campbell", and an elided article glued to the next word ("d'État").
-    if stripped == "." and (left.kind == "initial" or fold(left.core) in tables.abbreviations):
-        return True
-    return re.fullmatch(r"(?i)(?:l|d|qu)['’]", stripped) is not None
-
-
-def _name_groups(
-    text: str, tokens: list[_NameToken], tables: _PairTables
-) -> list[list[_NameToken]]:
-    """Runs of capitalised words (with connectors between them) forming one name."""
-    groups: list[list[_NameToken]] = []
-    i = 0
-    while i < len(tokens):
-        if tokens[i].kind not in ("cap", "initial"):
-            i += 1
-            continue
-        members = [tokens[i]]
-        j = i + 1
-        while j < len(tokens):
-            if not _joinable(text, tokens[j - 1], tokens[j], tables):
-                break
-            if tokens[j].kind in ("cap", "initial"):
-                members.append(tokens[j])
-                j += 1
-                continue
-            k = j
-            while (
-                k < len(tokens)
-                and tokens[k].kind == "lower"
-                and fold(tokens[k].core) in tables.connectors
-                and _joinable(text, tokens[k - 1], tokens[k], tables)
-            ):
-                k += 1
-            if (
-                k > j
-                and k < len(tokens)
-                and tokens[k].kind == "cap"
-                and _joinable(text, tokens[k - 1], tokens[k], tables)
-            ):
-                members.extend(tokens[j : k + 1])
-                j = k + 1
-                continue
-            break
-        groups.append(members)
-        i = j
-    return groups
 
 
 def _common_prefix(a: str, b: str) -> int:
@@ -199,74 +49,172 @@ def _similar(a: str, b: str) -> bool:
     return ratio >= 0.85 or (prefix >= 3 and ratio >= 0.75) or (prefix >= 4 and ratio >= 0.6)
 
 
-class _TargetIndex:
+class _Target:
     """What a translation contains, for quick name look-ups."""
 
-    def __init__(self, text: str, tables: _PairTables) -> None:
-        self.tables = tables
+    def __init__(self, text: str, tables: PairTables) -> None:
         self.folded = fold(text)
+        # Forms of the target language, and borrowed ones ("USA", "Länder") of the source's.
+        self.indexes = (entity_index(tables.target), entity_index(tables.source))
         self.words: set[str] = set()
         self.upper_words: set[str] = set()
-        self.acronym_letters: set[str] = set()
-        for token in _name_tokens(text, tables):
+        self.acronyms: list[str] = []
+        self.initials: list[str] = []  # first letters of each run of capitalised words
+        self.content: list[str] = []  # first letters of the words that are not function words
+        run = ""
+        for token in name_tokens(text, tables):
             if token.kind == "other" and not any(c.isalpha() for c in token.core):
                 continue
             folded = fold(token.core)
+            if folded not in tables.stopwords and folded not in tables.connectors:
+                self.content.append(folded[0])
             forms = {folded, *(p for p in folded.split("-") if p)}
             self.words.update(forms)
             if any(c.isupper() for c in token.core):
                 self.upper_words.update(forms)
             if token.kind == "acronym":
-                self.acronym_letters.add("".join(sorted(folded)))
+                self.acronyms.append(folded)
+            if token.kind in ("cap", "acronym", "initial"):
+                run += folded[0]
+            elif not (token.kind == "lower" and folded in tables.connectors):
+                run = self._end_run(run)
+        self._end_run(run)
         self._cache: dict[str, bool] = {}
 
-    def _equivalent_present(self, form: str) -> bool:
-        if " " in form or "." in form:
-            pattern = rf"(?<!\w){re.escape(form)}(?!\w)"
-            return re.search(pattern, self.folded) is not None
-        if len(form) <= 3:
-            return form in self.upper_words
-        return self._fuzzy_present(form)
+    def _end_run(self, run: str) -> str:
+        if len(run) >= 2:
+            self.initials.append(run)
+        return ""
 
-    def _fuzzy_present(self, form: str) -> bool:
+    def has_word(self, form: str) -> bool:
+        """Whether the translation has this folded word, or one spelled nearly alike."""
         if form in self.words:
             return True
         if form not in self._cache:
             self._cache[form] = any(_similar(form, w) for w in self.words if len(w) >= 2)
         return self._cache[form]
 
-    def has_word(self, core: str, *, allow_translatable: bool = True) -> bool:
-        form = fold(core)
-        if allow_translatable and form in self.tables.translatable:
+    def has_entity(self, keys: frozenset[str]) -> bool:
+        return any(index.present(keys, self.folded, self.words) for index in self.indexes)
+
+    def has_acronym(self, form: str, keys: frozenset[str]) -> bool:
+        """The acronym itself, an equivalent (ONU/UN), one close to it (OTAN/NATO, OEA/OAS,
+        PNB/GNP: the same length, all letters but one shared) or its expansion (initials of
+        a run of capitalised words, in any order, all letters but one)."""
+        if form in self.upper_words or (keys and self.has_entity(keys)):
             return True
-        if any(self._equivalent_present(e) for e in self.tables.equivalents.get(form, ())):
+        need = len(form) - 1 if len(form) >= 3 else len(form)
+        for other in self.acronyms:
+            if len(other) == len(form) and _shared(form, other) >= need:
+                return True
+        if any(_shared(form, run) >= need for run in self.initials):
             return True
-        if self._fuzzy_present(form):
-            return True
-        # "Sud-Soudan" ~ "South Sudan": every part present, one of them not merely translatable.
-        parts = [p for p in form.split("-") if len(p) > 1]
-        return (
-            len(parts) > 1
-            and all(self.has_word(p) for p in parts)
-            and any(self.has_word(p, allow_translatable=False) for p in parts)
+        # Spelled out in ordinary words, in any order ("OPC": "Office pour la protection de
+        # la concurrence"), every letter.
+        size, letters = len(form), sorted(form)
+        return size >= 2 and any(
+            sorted(self.content[i : i + size]) == letters
+            for i in range(len(self.content) - size + 1)
         )
 
-    def has_acronym(self, core: str) -> bool:
-        form = fold(core)
-        if form in self.upper_words:
-            return True
-        if "".join(sorted(form)) in self.acronym_letters:  # OTAN/NATO, UE/EU, RDC/DRC
-            return True
-        return any(self._equivalent_present(e) for e in self.tables.equivalents.get(form, ()))
+
+def _shared(a: str, b: str) -> int:
+    """How many letters of ``a`` ``b`` has (with repeats)."""
+    pool = list(b)
+    count = 0
+    for char in a:
+        if char in pool:
+            pool.remove(char)
+            count += 1
+    return count
 
 
-def _looks_like_title(tokens: list[_NameToken]) -> bool:
-    """A headline in Title Case or in capitals, where capitals say nothing about names."""
-    words = [t for t in tokens if sum(c.isalpha() for c in t.core) >= 2]
-    if len(words) < 4:
+_PLURALS = (("ies", "y"), ("aux", "al"), ("es", ""), ("s", ""), ("x", ""))
+
+
+def _is_common(word: str, tables: PairTables) -> bool:
+    """A common word of the source language (or a plural of one, or made of such words:
+    "Celui-ci", "Aujourd'hui", "Medium-sized"), or a word that translates ("Conseil")."""
+    folded = fold(word)
+    if folded in tables.translatable or folded in tables.stopwords:
+        return True
+    words = tables.source.common_words
+    form = lexicon_form(word)
+    if form in words:
+        return True
+    for ending, replacement in _PLURALS:
+        if form.endswith(ending) and form[: -len(ending)] + replacement in words:
+            return True
+    parts = [p for p in re.split(r"[-']", form) if p]
+    return len(parts) > 1 and all(_is_common(p, tables) for p in parts)
+
+
+@functools.lru_cache(maxsize=8)
+def _stems(tables: Tables) -> tuple[Callable[[str], str], frozenset[str]] | None:
+    """The language's stemmer and the stems of its common words (None without a stemmer)."""
+    if not tables.stemmer:
+        return None
+    try:
+        import snowballstemmer
+    except ImportError:  # pragma: no cover - a dependency
+        return None
+    stemmer = snowballstemmer.stemmer(tables.stemmer)
+    return stemmer.stemWord, frozenset(stemmer.stemWords(sorted(tables.common_words)))
+
+
+def _common_stem(word: str, tables: Tables) -> bool:
+    """Whether a word's stem is a common word's ("troisièmement", "luckily", "tournaient")."""
+    stems = _stems(tables)
+    return stems is not None and stems[0](word.casefold()) in stems[1]
+
+
+def _keys(tables: PairTables, token: NameToken, source: EntityIndex) -> tuple[frozenset[str], bool]:
+    """The entity keys of a word, and whether it is a strong form (see :mod:`.entities`)."""
+    form = fold(token.core)
+    if token.kind == "cap" and len(form) <= 3:  # "Ce", "Au": short forms are acronyms only
+        return frozenset(), False
+    keys, strong = source.keys(form, stems=not _is_common(token.core, tables))
+    # A form borrowed from the other language ("USA" in French text) names it too.
+    borrowed, borrowed_strong = entity_index(tables.target).keys(form, stems=False)
+    return keys | borrowed, strong or borrowed_strong
+
+
+def _required(tables: PairTables, token: NameToken, keys: frozenset[str], strong: bool) -> bool:
+    """Whether a capitalised word must be found in the translation: a place or a name, not a
+    common noun or title that translates ("Chambre", "Recherche", "Secretary") nor a demonym
+    ("Czech", "allemands")."""
+    if strong:
+        return True
+    if keys or _is_common(token.core, tables):
         return False
-    capitalised = sum(t.kind in ("cap", "acronym") for t in words)
-    return capitalised >= 0.7 * len(words)
+    # A capital opening a sentence says less: a verb or adverb form may be rarer than the
+    # common words listed ("Tournaient", "Luckily"); its stem tells.
+    return not (token.initial and _common_stem(token.core, tables.source))
+
+
+def _acronym_findings(
+    tokens: list[NameToken], target: _Target, tables: PairTables, source: EntityIndex
+) -> list[NameToken]:
+    missing = []
+    currencies = currency_codes()
+    for token in tokens:
+        form = fold(token.core)
+        if token.kind != "acronym" or form in tables.stopwords or token.core in currencies:
+            continue
+        if not target.has_acronym(form, _keys(tables, token, source)[0]):
+            missing.append(token)
+    return missing
+
+
+def _phrase_keys(text: str, index: EntityIndex) -> dict[int, tuple[frozenset[str], bool]]:
+    """Multi-word forms in the text ("Etats Unis", "Corée du Sud"): their keys by the start
+    of each word inside them."""
+    found: dict[int, tuple[frozenset[str], bool]] = {}
+    for start, end, phrase in index.phrases_in(fold(text)):
+        keys, strong = index.keys(phrase)
+        for m in re.finditer(r"\w+", text[start:end]):
+            found[start + m.start()] = (keys, strong)
+    return found
 
 
 def check_names(
@@ -279,42 +227,37 @@ def check_names(
 ) -> list[Finding]:
     """Flag names and acronyms of the source that are absent from the translation.
 
-    The heuristic, tuned to avoid false alarms:
-
     * Candidates are acronyms (2+ capitals, no lower case; ``"CNSP"``, ``"U.S."``,
-      ``"NGOs"``; Roman numerals excluded) and runs of capitalised words, joined across
-      connectors (``de``, ``d'``, ``l'``, ``of``, ``the``, ``for``, ``von``...) and initials:
-      ``"Kathleen Fitz Gibbon"``, ``"Kurt M. Campbell"``, ``"Département d'État"``.
-      French elisions (``"l'Afrique"`` → ``"Afrique"``) and possessives (``"Ryder's"``) are
-      stripped.
-    * Capitalised function words, titles and month/day names (``"Les"``, ``"The"``,
-      ``"Lors"``, ``"Mme"``, ``"Avril"``) never count. A run left with a single word that
-      opens a sentence or a quotation is skipped (``"Niamey accueille..."`` is not checked).
-    * A word counts as present when its accent-folded, case-folded form, or a close
-      spelling of it, is among the translation's words: equal; one contains the other
-      (``"Fitz"`` in ``"FitzGibbon"``); a shared prefix of 5+ letters (``"Département"`` /
-      ``"Department"``); or a similarity ratio of 0.85 (0.75 with a 3-letter shared prefix,
-      0.6 with 4: ``"Afrique"`` / ``"Africa"``). Common institutional words, titles and
-      demonyms that translate (``"Conseil"``, ``"État"``, ``"Défense"``, ``"Secretary"``,
-      ``"French"``) always count as present; the languages' tables of equivalents cover
-      names that change completely (``"États-Unis"`` / ``"United States"``, ``"Allemagne"``
-      / ``"Germany"``).
-    * An acronym counts as present if the translation has it (in a word with a capital),
-      the same letters reordered (``"OTAN"`` / ``"NATO"``), or a listed equivalent
-      (``"ONU"`` / ``"UN"``).
-    * A multi-word name is reported when more than half of its words are absent, so a
-      dropped first name alone, or an institution name whose common nouns were translated,
-      is not reported. The finding names the span from the first to the last absent word
-      (adjacent names such as ``"Niger Kathleen Fitz Gibbon"`` cannot be told apart).
+      ``"NGOs"``; Roman numerals and currency codes excluded) and capitalised words, read
+      in runs joined across connectors (``de``, ``d'``, ``of``, ``von``...) and initials:
+      ``"Kathleen Fitz Gibbon"``, ``"Département d'État"``. French elisions
+      (``"l'Afrique"``) and possessives (``"Ryder's"``) are stripped.
+    * A capitalised word is a name unless it is a function word, title or month
+      (``"Les"``, ``"Mme"``, ``"Avril"``), an institutional word that translates
+      (``"Conseil"``, ``"Secretary"``), or one of the language's common words (its
+      lower-case form is a whole word of the OPUS-MT tokenizer's vocabulary: ``"Chambre"``,
+      ``"Recherche"``, ``"House"``): those are not required. Countries, peoples, languages
+      and cities are names whose form changes: CLDR's names in both languages and a small
+      table say which forms match (``"Brésil"``/``"Brazil"``, ``"Allemands"``/
+      ``"Germans"``, ``"Londres"``/``"London"``, ``"ONU"``/``"UN"``; see
+      :mod:`bilingual_digest.checks.entities`).
+    * A name counts as present when the translation has it, or a close spelling of it
+      (``"Pentagone"``/``"Pentagon"``, ``"Afrique"``/``"Africa"``), or an equivalent form.
+      Each missing word of a name is reported, the run from the first missing word to the
+      last: a first name dropped is reported too.
+    * An acronym counts as present if the translation has it, an equivalent (ONU/UN), one
+      of the same length sharing all letters but one (OTAN/NATO, OEA/OAS), or capitalised
+      words whose initials give all its letters but one (its expansion).
     * Text in Title Case or capitals throughout (a headline) is not checked for
       capitalised words, only for acronyms (and not at all if it is all in capitals).
 
     A language without check tables (see :func:`~bilingual_digest.checks.has_tables`) on
     either side skips this check: it returns no finding.
 
-    Known limits: a sentence-initial one-word name is not checked; names spelled very
-    differently across languages and not in the table (``"Kadhafi"`` / ``"Gaddafi"``) are
-    reported; a name replaced by a similar-looking word is not.
+    Known limits: names spelled very differently across languages and in no table
+    (``"Kadhafi"``/``"Gaddafi"``) are reported; a name that is also a common word
+    (``"Bush"``, ``"Pierre"``) alone is not required; a name replaced by a similar-looking
+    word is not reported.
 
     Args:
         source: The source segment.
@@ -335,37 +278,30 @@ def check_names(
     src_tables, tgt_tables = load_tables(source_lang), load_tables(target_lang)
     if src_tables is None or tgt_tables is None:
         return []
-    tables = _pair_tables(src_tables, tgt_tables)
-    tokens = _name_tokens(source, tables)
+    tables = pair_tables(src_tables, tgt_tables)
+    tokens = name_tokens(source, tables)
     if not tokens:
         return []
-    target = _TargetIndex(translation, tables)
-    title = _looks_like_title(tokens)
+    target = _Target(translation, tables)
+    src_index = entity_index(src_tables)
+    title = looks_like_title(tokens)
     all_caps = title and all(t.kind != "cap" for t in tokens)
     candidates: list[tuple[int, str]] = []
-
-    def significant(token: _NameToken) -> bool:
-        return token.kind == "cap" and fold(token.core) not in tables.stopwords
-
     if not all_caps:
-        for token in tokens:
-            if (
-                token.kind == "acronym"
-                and fold(token.core) not in tables.stopwords
-                and not target.has_acronym(token.core)
-            ):
-                candidates.append((token.start, source[token.start : token.end]))
+        for token in _acronym_findings(tokens, target, tables, src_index):
+            candidates.append((token.start, source[token.start : token.end]))
     if not title:
-        for group in _name_groups(source, tokens, tables):
-            while group and not significant(group[0]):
-                group = group[1:]
-            while group and not significant(group[-1]):
-                group = group[:-1]
-            kept = [t for t in group if significant(t)]
-            if not kept or (len(kept) == 1 and kept[0].initial):
-                continue
-            missing = [t for t in kept if not target.has_word(t.core)]
-            if 2 * len(missing) > len(kept):
+        phrases = _phrase_keys(source, src_index)
+        for group in name_groups(source, tokens, tables):
+            kept = [t for t in group if t.kind == "cap" and fold(t.core) not in tables.stopwords]
+            missing, required = [], False
+            for token in kept:
+                keys, strong = phrases.get(token.start) or _keys(tables, token, src_index)
+                if target.has_word(fold(token.core)) or (keys and target.has_entity(keys)):
+                    continue
+                missing.append(token)
+                required = required or _required(tables, token, keys, strong)
+            if required:
                 # Name the missing part: "Kathleen Fitz Gibbon" of "Niger Kathleen Fitz Gibbon".
                 candidates.append((missing[0].start, source[missing[0].start : missing[-1].end]))
 

@@ -9,9 +9,11 @@ from decimal import Decimal
 from .findings import Finding
 from .language_tables import Tables, load_tables
 from .mentions import Mention, extract_mentions
+from .number_patterns import unit_family
+from .number_words import stated_values
 from .text import WORD_RE, check_pair, check_segment_index, fold
 
-__all__ = ["check_numbers", "compatible", "number_findings", "pair_tables", "word_set"]
+__all__ = ["check_numbers", "compatible", "number_findings", "pair_tables"]
 
 
 def pair_tables(source_lang: str, target_lang: str) -> tuple[Tables | None, Tables | None]:
@@ -25,11 +27,16 @@ def pair_tables(source_lang: str, target_lang: str) -> tuple[Tables | None, Tabl
 
 
 def compatible(a: Mention, b: Mention) -> bool:
-    """Whether two mentions say the same thing (a missing unit is tolerated)."""
+    """Whether two mentions can say the same thing (some reading of each agrees).
+
+    A unit on one side only is tolerated; two different units are not. A time on the hour
+    matches a bare number of that hour ("vers 17 heures" / "around 17:00" / "at 5 pm").
+    """
     if a.kind == b.kind == "number":
-        return a.key == b.key and (a.unit is None or b.unit is None or a.unit == b.unit)
-    if a.kind == b.kind == "date":
-        return a.key == b.key
+        ua, ub = unit_family(a.unit), unit_family(b.unit)
+        return (ua is None or ub is None or ua == ub) and not set(a.readings).isdisjoint(b.readings)
+    if a.kind == b.kind and a.kind in ("date", "code"):
+        return not set(a.readings).isdisjoint(b.readings)
     if a.kind == b.kind == "time":
         (ha, ma), (hb, mb) = a.key, b.key
         if a.unit and b.unit:  # both say which half of the day
@@ -37,7 +44,12 @@ def compatible(a: Mention, b: Mention) -> bool:
         return ma == mb and int(ha) % 12 == int(hb) % 12  # type: ignore[call-overload]
     if {a.kind, b.kind} == {"time", "number"}:
         time, number = (a, b) if a.kind == "time" else (b, a)
-        return number.unit is None and time.key[1] == 0 and number.key[0] == time.key[0]
+        hour, minute = time.key
+        return (
+            number.unit is None
+            and minute == 0
+            and any(r[0] in (hour, int(hour) % 12) for r in number.readings)  # type: ignore[call-overload]
+        )
     return False
 
 
@@ -51,36 +63,49 @@ def word_set(text: str) -> set[str]:
     return words
 
 
-def _spelled_out(mention: Mention, words: set[str], tables: Tables | None) -> bool:
-    """Whether a small whole number is written out in words (or Roman) on the other side."""
-    if mention.kind != "number" or mention.unit is not None or tables is None:
+def _stated(
+    mention: Mention, words: set[str], stated: tuple[set[Decimal], set[Decimal]], digits: set[str]
+) -> bool:
+    """Whether the other side states the number another way (words, Roman numerals …)."""
+    cardinals, ordinals = stated
+    if mention.kind == "time":
+        hour, minute = mention.key
+        hours = {Decimal(hour), Decimal(int(hour) % 12 or 12)}  # type: ignore[call-overload]
+        return minute == 0 and bool(hours & cardinals)
+    if mention.kind == "code":  # "F1" for "Formule 1": its digits stand on the other side
+        return all(d in digits for d in re.findall(r"\d+", str(mention.key[0])))
+    if mention.kind != "number":
         return False
     if mention.roman and mention.roman in words:
         return True
-    value = mention.key[0]
-    if not isinstance(value, Decimal) or value != value.to_integral_value():
-        return False
-    return any(tables.number_words.get(word) == int(value) for word in words)
+    values = cardinals | ordinals if mention.ordinal else cardinals
+    return any(isinstance(r[0], Decimal) and r[0] in values for r in mention.readings)
 
 
 def number_findings(
     mentions: Iterable[Mention],
     others: list[Mention],
-    other_words: set[str],
+    other_text: str,
     other_tables: Tables | None,
     kind: str,
     segment: int | None,
     message: str,
     match: Callable[[Mention, Mention], bool] = compatible,
 ) -> list[Finding]:
-    """One finding per distinct mention that no mention of the other text matches."""
+    """One finding per distinct mention that the other text neither has nor states."""
     findings: list[Finding] = []
     reported: set[tuple[object, ...]] = set()
+    words: set[str] | None = None
+    stated: tuple[set[Decimal], set[Decimal]] = (set(), set())
+    digits = set(re.findall(r"\d+", other_text))
     for mention in mentions:
-        if any(match(other, mention) for other in others):
+        if mention.ident in reported or any(match(other, mention) for other in others):
             continue
-        if _spelled_out(mention, other_words, other_tables) or mention.ident in reported:
-            continue
+        if other_tables is not None:
+            if words is None:
+                words, stated = word_set(other_text), stated_values(other_text, other_tables)
+            if _stated(mention, words, stated, digits):
+                continue
         reported.add(mention.ident)
         findings.append(
             Finding(
@@ -146,7 +171,7 @@ def check_numbers(
     missing = number_findings(
         src,
         tgt,
-        word_set(translation),
+        translation,
         tgt_tables,
         "number_missing",
         segment,
@@ -155,7 +180,7 @@ def check_numbers(
     added = number_findings(
         tgt,
         src,
-        word_set(source),
+        source,
         src_tables,
         "number_added",
         segment,

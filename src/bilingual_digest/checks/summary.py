@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .findings import Finding
 from .mentions import Mention, extract_mentions
-from .numbers import compatible, number_findings, pair_tables, word_set
+from .numbers import compatible, number_findings, pair_tables
 from .text import check_lang, check_segment_index, check_text
 
 __all__ = ["check_summary_numbers"]
@@ -15,9 +15,14 @@ def _supports(article: Mention, claim: Mention) -> bool:
     if compatible(article, claim):
         return True
     if article.kind == claim.kind == "date":
-        return all(c is None or c == a for a, c in zip(article.key, claim.key, strict=True))
+        return any(
+            all(c is None or c == a for a, c in zip(ar, cr, strict=True))
+            for ar in article.readings
+            for cr in claim.readings
+        )
     if article.kind == "date" and claim.kind == "number" and claim.unit is None:
-        return article.key[0] is not None and claim.key[0] == article.key[0]
+        years = {r[0] for r in article.readings} - {None}
+        return any(r[0] in years for r in claim.readings)
     return False
 
 
@@ -60,7 +65,7 @@ def check_summary_numbers(
     return number_findings(
         extract_mentions(summary, summary_tables),
         extract_mentions(article, article_tables),
-        word_set(article),
+        article,
         article_tables,
         "summary_number_unsupported",
         segment,
