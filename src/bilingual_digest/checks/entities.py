@@ -60,6 +60,9 @@ class EntityIndex:
         form = _spaced(form)
         found = set(self.words.get(form, ())) | set(self.phrases.get(form, ()))
         strong = form in self.strong
+        if not found and form.endswith(("s", "x")):  # "Koreans", "Tchèques", "Allemands"
+            singular = form[:-1]
+            found, strong = set(self.words.get(singular, ())), singular in self.strong
         if stems and " " not in form and len(form) > _MIN_STEM:
             for length in range(len(form) - 1, _MIN_STEM - 1, -1):
                 for size, keys in self._stems().get(form[:length], ()):

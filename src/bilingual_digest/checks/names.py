@@ -186,8 +186,7 @@ def _required(tables: PairTables, token: NameToken, keys: frozenset[str], strong
     if strong:
         return True
     if keys or _is_common(token.core, tables):
-        return False
-    # A capital opening a sentence says less: a verb or adverb form may be rarer than the
+        return False    # A capital opening a sentence says less: a verb or adverb form may be rarer than the
     # common words listed ("Tournaient", "Luckily"); its stem tells.
     return not (token.initial and _common_stem(token.core, tables.source))
 
