@@ -26,6 +26,7 @@ from .text import fold_same_length
 
 __all__ = ["Mention", "extract_mentions"]
 
+_RANK = re.compile(r"(?:\bn[°o]\.?|\bnumero|\bnumber|#)\s*$", re.IGNORECASE)
 _CODE = re.compile(r"(?<![\w.,])(?=[\w-]*\d)(?=[\w-]*[^\W\d_])\w+(?:-\w+)*")
 _GENERIC_NUMBER = re.compile(r"(?<!\w)\d+(?:[.,]\d+|[\u00a0\u202f\u2009 ]\d{3}(?!\d))*(?!\w)")
 
@@ -240,7 +241,8 @@ class _Reader:
             unit = (PREFIX_UNITS.get(pre.lower()) or pats.unit_of(pre)) if pre else None
             unit = unit or pats.unit_of(m.group("unit"))
             start = m.start() if unit and pre else m.start("num")
-            ordinal = bool(m.groupdict().get("ord"))
+            # "n°1", "No. 1": a rank, which "the first" may say.
+            ordinal = bool(m.groupdict().get("ord")) or bool(_RANK.search(self.work[: m.start()]))
             for i, readings in enumerate(numbers):
                 if i < len(numbers) - 1:
                     self.add("number", [(r,) for r in readings], None, start, m.end())

@@ -42,6 +42,8 @@ def _similar(a: str, b: str) -> bool:
     prefix = _common_prefix(a, b)
     if prefix >= 5:
         return True
+    if len(a) == len(b) >= 4 and a[0] == b[0] and sorted(a) == sorted(b):
+        return True  # two letters swapped ("Lybie" / "Libya" via "libye")
     matcher = SequenceMatcher(None, a, b)
     if matcher.real_quick_ratio() < 0.6:
         return False
@@ -163,7 +165,12 @@ def _stems(tables: Tables) -> tuple[Callable[[str], str], frozenset[str]] | None
 
 
 def _common_stem(word: str, tables: Tables) -> bool:
-    """Whether a word's stem is a common word's ("troisièmement", "luckily", "tournaient")."""
+    """Whether a word's stem is a common word's ("troisièmement", "tournaient"), or it is an
+    adverb of one ("Luckily": "lucky", "Unusually": "unusual")."""
+    form = lexicon_form(word)
+    for ending, base in (("ily", "y"), ("ly", ""), ("ement", "e"), ("ment", "")):
+        if form.endswith(ending) and form[: -len(ending)] + base in tables.common_words:
+            return True
     stems = _stems(tables)
     return stems is not None and stems[0](word.casefold()) in stems[1]
 
@@ -186,7 +193,8 @@ def _required(tables: PairTables, token: NameToken, keys: frozenset[str], strong
     if strong:
         return True
     if keys or _is_common(token.core, tables):
-        return False    # A capital opening a sentence says less: a verb or adverb form may be rarer than the
+        return False
+    # A capital opening a sentence says less: a verb or adverb form may be rarer than the
     # common words listed ("Tournaient", "Luckily"); its stem tells.
     return not (token.initial and _common_stem(token.core, tables.source))
 

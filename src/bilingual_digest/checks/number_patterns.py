@@ -169,6 +169,10 @@ class Patterns:
                     rf"(?<![\w.,])(?P<h>\d{{1,2}})(?:\.(?P<m>\d{{2}}))?\s?{AMPM_RE}", re.IGNORECASE
                 )
             )
+        # "1530 hours": military time, in any language with hour words.
+        times.append(
+            re.compile(r"(?<![\w.,])(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)\s?(?:hours|hrs|h)\b")
+        )
         if tables.hour_words:
             words = _alternation(tables.hour_words)
             times.append(

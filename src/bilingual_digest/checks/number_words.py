@@ -82,6 +82,27 @@ def _word_numbers(text: str, code: str) -> tuple[set[Decimal], set[Decimal]]:
     return cardinals, ordinals
 
 
+@functools.lru_cache(maxsize=16)
+def _scaled_pattern(tables: Tables) -> re.Pattern[str] | None:
+    if not tables.number_words or not tables.scales:
+        return None
+    words = "|".join(map(re.escape, sorted(tables.number_words, key=len, reverse=True)))
+    scales = "|".join(map(re.escape, sorted(tables.scales, key=len, reverse=True)))
+    return re.compile(rf"\b(?P<n>{words})\s+(?:(?:de|of)\s+|d')?(?P<s>{scales})\b")
+
+
+def _scaled_words(folded: str, tables: Tables) -> set[Decimal]:
+    """ "une centaine de milliards" = 100 billion, "dozens of millions" = 12 million."""
+    pattern = _scaled_pattern(tables)
+    if pattern is None:
+        return set()
+    return {
+        Decimal(tables.number_words[m.group("n")]) * Decimal(scale)
+        for m in pattern.finditer(folded)
+        for scale in tables.scales[m.group("s")]
+    }
+
+
 def stated_values(text: str, tables: Tables) -> tuple[set[Decimal], set[Decimal]]:
     """Numbers a text states without digits of their own: ``(cardinals, ordinals)``.
 
@@ -92,8 +113,10 @@ def stated_values(text: str, tables: Tables) -> tuple[set[Decimal], set[Decimal]
     game"`` says nothing about a ``"2"``).
     """
     cardinals, ordinals = _word_numbers(text, tables.code)
-    words = set(re.findall(r"\w+", fold(text)))
+    folded = fold(text)
+    words = set(re.findall(r"\w+", folded))
     cardinals.update(Decimal(v) for w, v in tables.number_words.items() if w in words)
+    cardinals.update(_scaled_words(folded, tables))
     for m in _BARE_ROMAN.finditer(text):
         value = roman_value(m.group("roman"))
         if value is not None:
