@@ -42,8 +42,6 @@ def _similar(a: str, b: str) -> bool:
     prefix = _common_prefix(a, b)
     if prefix >= 5:
         return True
-    if len(a) == len(b) >= 4 and a[0] == b[0] and sorted(a) == sorted(b):
-        return True  # two letters swapped ("Lybie" / "Libya" via "libye")
     matcher = SequenceMatcher(None, a, b)
     if matcher.real_quick_ratio() < 0.6:
         return False

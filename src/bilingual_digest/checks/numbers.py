@@ -128,25 +128,33 @@ def check_numbers(
     Both sides are read with their own language's conventions, then compared by value:
     ``"1 200,50 €"`` = ``"€1,200.50"`` = ``"1,200.50 euros"``; ``"3,5 %"`` = ``"3.5 percent"``;
     ``"25 avril 2024"`` = ``"April 25, 2024"``; ``"1er"`` = ``"1st"``; ``"14h30"`` =
-    ``"2:30 p.m."``; ``"2 milliards"`` = ``"2 billion"``. A lone ``","`` or ``"."`` followed
-    by three digits is a thousands separator in English (``"1,200"``) and a decimal comma
-    in French (``"1,200"`` is 1.2); thin and no-break spaces group thousands. The year or day
-    of a date is not reported again as a bare number. A unit on one side only (``"50 %"``
+    ``"2:30 p.m."`` = ``"1430 hours"``; ``"2 milliards"`` = ``"2 billion"`` = ``"2 thousand
+    million"`` = ``"2bn"``; ``"50 M$"`` = ``"$50 million"``; ``"les années 70"`` = ``"the
+    1970s"``; ``"de 2000 à 2008"`` = ``"2000-08"``; ``"XXe siècle"`` = ``"20th century"``.
+    A numeral with several plausible readings keeps them all (``"1,200"`` is 1.2 in French
+    and 1200 in English; French texts translated from English keep ``"20,000 GBP"``):
+    either reading matches, while a changed digit changes every reading. Digits inside a
+    word (``"MP3"``, ``"BR23C"``, ``"4x4"``) must come through as they are. The year or day of
+    a date is not reported again as a bare number. A unit on one side only (``"50 %"``
     against ``"50"``) is tolerated; two different units (``"50 €"`` against ``"$50"``) are
-    not. A small whole number written out in words on the other side (``"3"`` against
-    ``"three"``/``"trois"``, 0 to 20, ordinals to 10th, 100, 1000) is accepted, and so is a
-    French Roman ordinal kept bare (``"Napoléon Ier"`` / ``"Napoleon I"``). Month names are
-    read in the text's language, accents optional, in any case, except that English
-    ``"March"``, ``"May"`` and abbreviations need their capital (``"may 5"`` is a verb) and
-    French abbreviations their period (``"sept."``).
+    not.
+
+    A number in digits on one side may be written another way on the other: in words
+    (``"28"`` / ``"vingt-huit"``, ``"20 %"`` / ``"twenty per cent"``, ``"9 milliards"`` /
+    ``"nine billion"``, read by text2num; ``"dozen"``, ``"centaine"`` from the tables), in
+    Roman numerals (``"1ère Guerre mondiale"`` / ``"World War I"``), or inside a name
+    (``"Formule 1"`` / ``"F1"``). An ordinal word backs only an ordinal (``"second"`` backs
+    ``"2nd"``, not ``"2"``). Numbers written only in words are never reported themselves
+    (``"un"``, ``"one"`` are too often not numbers). Month names are read in the text's
+    language, accents optional, in any case, except that English ``"March"``, ``"May"`` and
+    abbreviations need their capital and French abbreviations their period (``"sept."``).
 
     For a language without check tables (see :func:`~bilingual_digest.checks.has_tables`),
     both sides are compared as digit strings only.
 
     Known limits: values are compared as sets, so a value repeated on one side and given
-    once on the other is not reported; signs are ignored; spelled-out numbers beyond the
-    small ones above are not read; a numeric date such as ``04/05/2024`` is read day first
-    unless that is impossible.
+    once on the other is not reported; signs are ignored; a numeric date such as
+    ``04/05/2024`` may be read either way round.
 
     Args:
         source: The source segment.
