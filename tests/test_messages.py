@@ -71,7 +71,7 @@ def test_the_advice_to_give_the_language_is_told_in_each_door_s_terms() -> None:
 def test_digest_refuses_a_list_saying_what_takes_one() -> None:
     with pytest.raises(TypeError, match=r"use Digester\.digest_many\(\)"):
         Digester().digest(["Un article."])  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match="The text must be a str, got int"):
+    with pytest.raises(TypeError, match="The text must be a str or an Article, got int"):
         digest(3)  # type: ignore[arg-type]
 
 

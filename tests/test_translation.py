@@ -87,7 +87,7 @@ def test_empty_text_is_a_clear_value_error(bad: str) -> None:
 
 
 def test_bad_types_and_pairs() -> None:
-    with pytest.raises(TypeError, match="expects a str or a list of str"):
+    with pytest.raises(TypeError, match="expects a str, an Article or a list of them"):
         translate(42)  # type: ignore[call-overload]
     with pytest.raises(TypeError, match="use translate\\(\\) for one str"):
         fake().translate_many("abc")

@@ -33,7 +33,8 @@ from .cancel import CancelFlag, check_cancelled
 from .checks import LANGUAGES as CHECKED_LANGUAGES
 from .checks import check_summary_numbers
 from .detection import mixed_language_notes
-from .errors import UnsupportedLanguageError
+from .documents import Article, TextOrArticle, is_url
+from .errors import InputError, UnsupportedLanguageError
 from .languages import SUMMARY_LANGUAGE, get_pair, language_name, pairs, resolve_pair
 from .options import env, max_chars, resolve_device, summary_model, translation_model
 from .results import BilingualSummary, Digest, summary_sentences
@@ -61,6 +62,7 @@ class _Job:
     text: str
     source: str
     target: str
+    article: Article | None = None
     translation: Translation | None = None
     summaries: dict[str, str] = dataclasses.field(default_factory=dict)
     warnings: list[str] = dataclasses.field(default_factory=list)
@@ -178,7 +180,7 @@ class Digester:
 
     def digest(
         self,
-        text: str,
+        text: TextOrArticle,
         source: str | None = None,
         length: str = "medium",
         progress: Progress | None = None,
@@ -193,7 +195,11 @@ class Digester:
         translate the article and the summary into the target language.
 
         Args:
-            text: The article, up to ``BILINGUAL_DIGEST_MAX_CHARS``.
+            text: The article, up to ``BILINGUAL_DIGEST_MAX_CHARS``: a text, or an
+                :class:`~bilingual_digest.documents.Article` (from
+                :func:`~bilingual_digest.articles.fetch_article` or
+                :func:`~bilingual_digest.articles.extract_article`), whose title and text
+                are digested and whose metadata the digest carries.
             source: Its language code; ``None`` detects it.
             length: Summary length, ``"short"``, ``"medium"`` or ``"long"``.
             progress: Called between stages with the fraction done and the next stage.
@@ -205,9 +211,9 @@ class Digester:
             The :class:`Digest`.
 
         Raises:
-            TypeError: If ``text`` is not a ``str``.
-            InputError: If ``text`` is empty or over the size limit, or ``length`` is not a
-                preset.
+            TypeError: If ``text`` is neither a ``str`` nor an ``Article``.
+            InputError: If ``text`` is empty, over the size limit or a bare link (fetch it
+                first with ``fetch_article``), or ``length`` is not a preset.
             UnsupportedLanguageError: If the language is unknown or can't be detected, or the
                 pair has no English side.
             ModelUnavailableError: If a model cannot be loaded.
@@ -223,7 +229,7 @@ class Digester:
 
     def summarize(
         self,
-        text: str,
+        text: TextOrArticle,
         source: str | None = None,
         length: str = "medium",
         progress: Progress | None = None,
@@ -239,7 +245,8 @@ class Digester:
         summariser reads English).
 
         Args:
-            text: The article, up to ``BILINGUAL_DIGEST_MAX_CHARS``.
+            text: The article, up to ``BILINGUAL_DIGEST_MAX_CHARS`` (a text or an
+                :class:`~bilingual_digest.documents.Article`).
             source: Its language code; ``None`` detects it.
             length: Summary length, ``"short"``, ``"medium"`` or ``"long"``.
             progress: Called between stages with the fraction done and the next stage.
@@ -258,7 +265,7 @@ class Digester:
 
     def digest_many(
         self,
-        texts: Sequence[str],
+        texts: Sequence[TextOrArticle],
         source: str | None = None,
         length: str = "medium",
         *,
@@ -267,7 +274,8 @@ class Digester:
         """Digest several articles, batching each translation stage across them.
 
         Args:
-            texts: Articles (their languages may mix when ``source`` is ``None``).
+            texts: Articles, texts or :class:`~bilingual_digest.documents.Article` objects
+                (their languages may mix when ``source`` is ``None``).
             source: The language of all of them; ``None`` detects each one's.
             length: Summary length, ``"short"``, ``"medium"`` or ``"long"``.
             target: The translations' language; ``None`` for each source's default target.
@@ -276,7 +284,8 @@ class Digester:
             One :class:`Digest` per article, in order.
 
         Raises:
-            TypeError: If ``texts`` is a ``str`` or holds something other than ``str``.
+            TypeError: If ``texts`` is a ``str`` or holds something other than ``str`` or
+                ``Article``.
             InputError: If a text is empty or over the size limit (the message gives its
                 index), or ``length`` is not a preset.
             UnsupportedLanguageError: If a language is unknown or can't be detected.
@@ -288,12 +297,21 @@ class Digester:
         total = self._stages(jobs, length, None, articles=True)
         return [_finish(job, total) for job in jobs]
 
-    def _jobs(self, texts: list[str], source: str | None, target: str | None) -> list[_Job]:
+    def _jobs(
+        self, texts: list[TextOrArticle], source: str | None, target: str | None
+    ) -> list[_Job]:
         limit = max_chars() if self.max_chars is None else self.max_chars
         jobs = []
         for i, text in enumerate(texts):
-            clean = prepare_text(text, "text" if len(texts) == 1 else f"text at index {i}", limit)
-            job = _Job(clean.text, *resolve_pair(source, target, clean.text))
+            what = "text" if len(texts) == 1 else f"text at index {i}"
+            clean = prepare_text(text, what, limit)
+            if is_url(clean.text):
+                raise InputError(
+                    f"The {what} is a link, not an article: fetch it first "
+                    "(digest(fetch_article(url)))."
+                )
+            article = text if isinstance(text, Article) else None
+            job = _Job(clean.text, *resolve_pair(source, target, clean.text), article=article)
             if SUMMARY_LANGUAGE not in (job.source, job.target):
                 raise UnsupportedLanguageError(
                     f"A digest needs {language_name(SUMMARY_LANGUAGE)} on one side (the "
@@ -478,6 +496,7 @@ def _finished_fields(job: _Job, notes: Sequence[str], total: float) -> dict[str,
         "warnings": (*job.warnings, *notes),
         "timings": {**job.timings, "total": total},
         "models": dict(sorted(job.models.items(), key=lambda item: order.get(item[0], len(order)))),
+        "article": job.article,
     }
 
 
@@ -498,7 +517,11 @@ def default_digester() -> Digester:
 
 
 def digest(
-    text: str, source: str | None = None, length: str = "medium", *, target: str | None = None
+    text: TextOrArticle,
+    source: str | None = None,
+    length: str = "medium",
+    *,
+    target: str | None = None,
 ) -> Digest:
     """Translate and summarise one article in both languages, with the default models.
 
@@ -508,7 +531,8 @@ def digest(
     :meth:`Digester.digest`.
 
     Args:
-        text: The article, up to ``BILINGUAL_DIGEST_MAX_CHARS``.
+        text: The article, up to ``BILINGUAL_DIGEST_MAX_CHARS``: a text or an
+            :class:`~bilingual_digest.documents.Article` (``fetch_article(url)``).
         source: Its language code (``"fr"``, ``"en"`` …); ``None`` detects it.
         length: Summary length, ``"short"``, ``"medium"`` or ``"long"``.
         target: The translation's language; ``None`` for the source's default target.
@@ -517,8 +541,8 @@ def digest(
         The :class:`Digest`.
 
     Raises:
-        BilingualDigestError: The errors of :meth:`Digester.digest` (``TypeError`` for a
-            non-``str``, ``InputError`` / ``ValueError`` for bad input, unsupported languages,
-            models that can't be loaded).
+        BilingualDigestError: The errors of :meth:`Digester.digest` (``TypeError`` for
+            neither a ``str`` nor an ``Article``, ``InputError`` / ``ValueError`` for bad
+            input, unsupported languages, models that can't be loaded).
     """
     return default_digester().digest(text, source, length, target=target)

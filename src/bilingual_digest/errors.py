@@ -75,3 +75,40 @@ class ServerBusyError(BilingualDigestError):
     def __init__(self, message: str, retry_after: int = 5) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class ArticleError(BilingualDigestError):
+    """A web page or saved page that gives no article: unreachable, refused, too large, not
+    HTML, or holding no article text. The message says which, and names the page.
+    """
+
+
+class PrivateAddressError(ArticleError):
+    """A link that points at a private, loopback or link-local address, refused by default.
+
+    Attributes:
+        url: The link (or redirect target) that was refused.
+        host: Its host name (or address).
+        address: The address it resolves to.
+        kind: What that address is, e.g. ``"a loopback address"``.
+        hint: How to allow it, in the words of the door the error is shown at.
+    """
+
+    def __init__(
+        self, url: str, host: str, address: str, kind: str, hint: str | None = None
+    ) -> None:
+        self.url, self.host, self.address, self.kind = url, host, address, kind
+        self.hint = hint or (
+            "pass allow_private=True, or set BILINGUAL_DIGEST_ALLOW_PRIVATE_URLS=1, to allow them"
+        )
+        where = (
+            f"{address} is {kind}" if host == address else f"{host} resolves to {address}, {kind}"
+        )
+        super().__init__(
+            f"Refused to fetch {url}: {where}; private, "
+            f"loopback and link-local addresses are not fetched unless allowed ({self.hint})."
+        )
+
+    def with_hint(self, hint: str) -> PrivateAddressError:
+        """The same error, its hint in other words (e.g. a command-line flag)."""
+        return PrivateAddressError(self.url, self.host, self.address, self.kind, hint)

@@ -89,7 +89,7 @@ def digest_markdown(digest: Digest) -> str:
         The Markdown text, ending with a newline.
     """
     src, tgt = language_name(digest.source_lang), language_name(digest.target_lang)
-    lines = ["# Bilingual digest", "", f"- Direction: {src} → {tgt}"]
+    lines = ["# Bilingual digest", "", *_article_lines(digest), f"- Direction: {src} → {tgt}"]
     lines += [f"- Model ({role}): `{model}`" for role, model in digest.models.items()]
     lines.append("")
     for code, summary in digest.summaries.items():
@@ -112,6 +112,23 @@ def digest_markdown(digest: Digest) -> str:
     for seg in digest.translation.segments:
         lines.append(f"| {seg.index + 1} | {_md_cell(seg.source)} | {_md_cell(seg.translation)} |")
     return "\n".join(lines) + "\n"
+
+
+def _article_lines(digest: Digest) -> list[str]:
+    """The article's title (linked to its address), author, date and site, where known."""
+    article = digest.article
+    if article is None:
+        return []
+    title = _md_cell(article.title or "").replace("[", "\\[").replace("]", "\\]")
+    url = (article.url or "").replace(" ", "%20").replace(")", "%29")
+    lines = []
+    if title:
+        lines.append(f"- Article: [{title}]({url})" if url else f"- Article: {title}")
+    elif url:
+        lines.append(f"- Article: <{url}>")
+    labels = (("Author", article.author), ("Date", article.date), ("Site", article.site))
+    lines += [f"- {label}: {_md_cell(value)}" for label, value in labels if value]
+    return lines
 
 
 def _md_cell(text: str) -> str:

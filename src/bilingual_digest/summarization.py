@@ -245,7 +245,7 @@ class Summarizer:
             ValueError: If ``length`` is not a preset.
             Cancelled: If ``cancel`` was set before the work was done.
         """
-        check_text(text)
+        text = check_text(text)
         generation = self.options.generation(length)
         found = len(sentences(text, SUMMARY_LANGUAGE))
         if found < self.options.min_sentences:

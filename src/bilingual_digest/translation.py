@@ -18,6 +18,7 @@ from .checks import (
     repetition_score,
     skipped_checks_note,
 )
+from .documents import Article, TextOrArticle
 from .languages import resolve_pair, validate_language
 from .options import (
     TranslationOptions,
@@ -136,11 +137,13 @@ class Translator:
             text, self.source, self.backend.count_tokens, self.backend.max_input_tokens - 1
         )
 
-    def translate(self, text: str, *, cancel: CancelFlag | None = None) -> Translation:
+    def translate(self, text: TextOrArticle, *, cancel: CancelFlag | None = None) -> Translation:
         """Translate one text.
 
         Args:
-            text: The text, in the translator's source language.
+            text: The text, in the translator's source language; or an
+                :class:`~bilingual_digest.documents.Article`, whose title and text are
+                translated (:attr:`~bilingual_digest.documents.Article.full_text`).
             cancel: Checked before each batch sent to the model; see
                 :mod:`~bilingual_digest.cancel`.
 
@@ -148,19 +151,19 @@ class Translator:
             The :class:`Translation`, with one segment per source sentence.
 
         Raises:
-            TypeError: If ``text`` is not a ``str``.
+            TypeError: If ``text`` is neither a ``str`` nor an ``Article``.
             InputError: If ``text`` is empty or whitespace only.
             Cancelled: If ``cancel`` was set before the work was done.
         """
         return self.translate_many([text], cancel=cancel)[0]
 
     def translate_many(
-        self, texts: Sequence[str], *, cancel: CancelFlag | None = None
+        self, texts: Sequence[TextOrArticle], *, cancel: CancelFlag | None = None
     ) -> list[Translation]:
         """Translate several texts, batching their sentences together.
 
         Args:
-            texts: Texts in the source language.
+            texts: Texts in the source language (or articles: their title and text).
             cancel: Checked before each batch sent to the model; see
                 :mod:`~bilingual_digest.cancel`.
 
@@ -172,7 +175,8 @@ class Translator:
             One :class:`Translation` per text, in order.
 
         Raises:
-            TypeError: If ``texts`` is a ``str`` or holds something other than ``str``.
+            TypeError: If ``texts`` is a ``str`` or holds something other than ``str`` or
+                ``Article``.
             InputError: If a text is empty or whitespace only, before or after cleaning (the
                 message gives its index).
             Cancelled: If ``cancel`` was set before the work was done.
@@ -330,20 +334,23 @@ def default_translator(source: str, target: str | None = None) -> Translator:
 
 
 @overload
-def translate(text: str, source: str | None = None, target: str | None = None) -> str: ...
+def translate(text: TextOrArticle, source: str | None = None, target: str | None = None) -> str: ...
 @overload
 def translate(
-    text: list[str], source: str | None = None, target: str | None = None
+    text: list[TextOrArticle], source: str | None = None, target: str | None = None
 ) -> list[str]: ...
 
 
 def translate(
-    text: str | list[str], source: str | None = None, target: str | None = None
+    text: TextOrArticle | list[TextOrArticle],
+    source: str | None = None,
+    target: str | None = None,
 ) -> str | list[str]:
     """Translate French to English or English to French.
 
     Args:
-        text: A text, or a list of texts.
+        text: A text, or a list of texts; an :class:`~bilingual_digest.documents.Article`
+            (``fetch_article(url)``) stands for its title and text.
         source: ``"fr"`` or ``"en"``; ``None`` detects each text's language.
         target: ``"fr"`` or ``"en"``; ``None`` means the other one.
 
@@ -351,17 +358,19 @@ def translate(
         The translation: a ``str`` for a ``str``, a ``list[str]`` for a list.
 
     Raises:
-        TypeError: If ``text`` is neither a ``str`` nor a list of ``str``.
+        TypeError: If ``text`` is neither a ``str``, an ``Article`` nor a list of them.
         InputError: If a text is empty or whitespace only.
         UnsupportedLanguageError: If a language is unknown or can't be detected.
         ModelUnavailableError: If a model cannot be loaded.
     """
-    if isinstance(text, str):
+    if isinstance(text, (str, Article)):
         clean = prepare_text(text)
         src, tgt = resolve_pair(source, target, clean.text)
         return default_translator(src, tgt).translate(clean.text).text
     if not isinstance(text, (list, tuple)):
-        raise TypeError(f"translate() expects a str or a list of str, got {type(text).__name__}.")
+        raise TypeError(
+            f"translate() expects a str, an Article or a list of them, got {type(text).__name__}."
+        )
     texts = [prepare_text(item, f"text at index {i}").text for i, item in enumerate(text)]
     pairs = [resolve_pair(source, target, item) for item in texts]
     results: list[str] = [""] * len(texts)
