@@ -211,6 +211,15 @@ def test_a_slow_server_times_out(server: str, path: str) -> None:
     assert time.monotonic() - began < 3
 
 
+def test_proxies_from_the_environment_are_not_used(
+    server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A proxy would connect on our behalf, past the address checks: it is never asked."""
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "all_proxy"):
+        monkeypatch.setenv(name, "http://10.255.255.1:9")
+    assert fetch_page(server + ARTICLE, allowed()).url == server + ARTICLE
+
+
 def test_options_are_validated() -> None:
     with pytest.raises(ValueError, match="timeout must be a positive number, got 0"):
         FetchOptions(timeout=0)
