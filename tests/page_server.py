@@ -4,6 +4,7 @@ Routes (GET only):
 
 - ``/pages/NAME``: ``tests/pages/NAME`` as ``text/html; charset=utf-8``; ``?gzip=1`` sends
   it gzip-compressed.
+- ``/news``: a short news page (menu, cookie banner, "read also" box and footer around it).
 - ``/links``: a news index (a list of headlines, each a link), not an article.
 - ``/redirect?to=PATH``: a 302 to ``PATH`` (relative or absolute).
 - ``/loop/a`` ↔ ``/loop/b``: a redirect loop; ``/chain/N``: N redirects, then a page.
@@ -45,6 +46,24 @@ LINKS_PAGE = (
     )
     + "</ul><footer>© Le Journal</footer></body></html>"
 )
+
+NEWS_PAGE = """<!doctype html><html lang="fr"><head><meta charset="utf-8">
+<title>Le conseil municipal vote le budget | La Gazette</title>
+<meta property="og:site_name" content="La Gazette"><meta name="author" content="Marie Dupont">
+<meta property="article:published_time" content="2024-03-05T08:00:00+01:00"></head>
+<body><header><nav><a href="/">Accueil</a> <a href="/politique">Politique</a>
+<a href="/sport">Sport</a></nav></header>
+<div class="cookies">Ce site utilise des cookies. <a href="/cookies">En savoir plus</a></div>
+<main><article><h1>Le conseil municipal vote le budget</h1>
+<p>Le conseil municipal a adopté mardi soir le budget de la ville pour l'année prochaine,
+après trois heures de débats animés entre la majorité et l'opposition.</p>
+<p>Les dépenses d'investissement augmentent de dix pour cent, portées par la rénovation des
+écoles et la construction d'une nouvelle piscine dans le quartier nord.</p>
+</article></main>
+<aside><h2>À lire aussi</h2><ul><li><a href="/a/1">Les travaux du pont reportés</a></li>
+<li><a href="/a/2">Un nouveau marché le samedi</a></li></ul></aside>
+<footer>© La Gazette — Mentions légales — Contact</footer></body></html>
+"""
 
 ECHO_PAGE = """<!doctype html><html><head><title>Echo</title></head><body><article>
 <h1>Echo</h1>
@@ -101,6 +120,8 @@ class _Handler(BaseHTTPRequestHandler):
                 )
             else:
                 self._send(200, body, "text/html; charset=utf-8")
+        elif path == "/news":
+            self._send(200, NEWS_PAGE.encode(), "text/html; charset=utf-8")
         elif path == "/links":
             self._send(200, LINKS_PAGE.encode(), "text/html; charset=utf-8")
         elif path == "/redirect":

@@ -262,3 +262,17 @@ def test_a_port_nothing_listens_on(server: str) -> None:
         port = probe.getsockname()[1]
     with pytest.raises(ArticleError, match=r"Cannot connect to 127.0.0.1 \(.*refused"):
         fetch_article(f"http://127.0.0.1:{port}/", allow_private=True)
+
+
+def test_the_refusal_says_how_to_allow_it_in_each_doors_terms() -> None:
+    from bilingual_digest.messages import door_message
+
+    refused = PrivateAddressError("http://10.0.0.1/", "10.0.0.1", "10.0.0.1", "a private address")
+    assert str(refused).endswith(
+        "(pass allow_private=True, or set BILINGUAL_DIGEST_ALLOW_PRIVATE_URLS=1, to allow them)."
+    )
+    assert door_message(refused, "python") == str(refused)
+    assert door_message(refused, "cli").endswith("(use --allow-private-urls to allow them).")
+    assert door_message(refused, "web").endswith(
+        "(the server's operator can allow them with BILINGUAL_DIGEST_ALLOW_PRIVATE_URLS=1)."
+    )

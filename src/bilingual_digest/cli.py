@@ -8,9 +8,9 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .errors import BilingualDigestError
+from .errors import BilingualDigestError, ModelUnavailableError
 from .languages import directions, pairs, resolve_direction
 from .messages import door_message
 from .options import (
@@ -22,28 +22,35 @@ from .options import (
     describe_default_backend,
 )
 
+if TYPE_CHECKING:
+    from .documents import Article
+
 logger = logging.getLogger("bilingual_digest")
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
-def _read_input(path: str) -> str:
-    from .options import max_chars
-    from .sanitize import decode_bytes
+def _add_source_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--allow-private-urls",
+        action="store_true",
+        help="also fetch links to private, loopback and link-local addresses (refused by "
+        "default; env BILINGUAL_DIGEST_ALLOW_PRIVATE_URLS)",
+    )
 
-    data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
-    what = "Standard input" if path == "-" else f"File {path!r}"
-    text, warnings = decode_bytes(data, what=what, max_chars=max_chars())
-    for warning in warnings:
-        logger.warning("%s", warning)
-    return text
+
+def _read_source(name: str, args: argparse.Namespace) -> str | Article:
+    from .sources import read_source
+
+    return read_source(name, allow_private=args.allow_private_urls or None)
 
 
 def _cmd_translate(args: argparse.Namespace) -> int:
+    from .documents import as_text
     from .sanitize import clean_text
     from .translation import Translator
 
-    clean = clean_text(_read_input(args.input))
+    clean = clean_text(as_text(_read_source(args.input, args)))  # type: ignore[arg-type]
     for note in clean.notes:
         logger.warning("%s", note)
     text = clean.text
@@ -73,14 +80,18 @@ def add_device_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def add_model_arguments(parser: argparse.ArgumentParser) -> None:
-    """Options shared by every subcommand that runs models."""
+def _add_direction_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--direction",
         choices=directions(),
         default="auto",
         help="translation direction (default: detect the language)",
     )
+
+
+def add_model_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options shared by every subcommand that runs models."""
+    _add_direction_argument(parser)
     add_device_arguments(parser)
     parser.add_argument(
         "--beams", type=int, default=_DEFAULTS.num_beams, help="beam size (default: %(default)s)"
@@ -258,14 +269,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "translate",
-        help="translate one text file (or - for stdin) to stdout",
-        description="Translate one text file, or standard input, and print the translation.",
-        epilog="example: bilingual-digest translate seeds/000_077823ae67d334e0.txt",
+        help="translate one text file, saved page or link (or - for stdin) to stdout",
+        description="Translate one text file, a saved web page (.html: its article, not the\n"
+        "menus around it), a news link (fetched), or standard input; print the translation.",
+        epilog="examples:\n  bilingual-digest translate seeds/000_077823ae67d334e0.txt\n"
+        "  bilingual-digest translate https://www.example.fr/article.html\n"
+        "  bilingual-digest translate saved-page.html",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("input", help="a UTF-8 text file, or - for standard input")
+    p.add_argument("input", help=_INPUT_HELP)
     p.add_argument("--model", default=None, help="hub id or local directory of the model")
     add_model_arguments(p)
+    _add_source_arguments(p)
     p.set_defaults(run=_cmd_translate)
+    _add_digest_parser(sub)
     _add_batch_parser(sub)
     _add_serve_parser(sub)
     _add_download_parser(sub)
@@ -389,6 +406,71 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
     given = {s.name: getattr(args, s.name) for s in SERVE_SETTINGS if s.option}
     return serve(ServerSettings.resolve(**given))
+
+
+_INPUT_HELP = "a UTF-8 text file, a saved page (.html), an http(s) link, or - for stdin"
+
+
+def _add_digest_parser(sub: argparse._SubParsersAction) -> None:
+    from .report import PRINT_FORMATS
+
+    p = sub.add_parser(
+        "digest",
+        help="summarise articles (text files, saved pages or links) in both languages",
+        description="Translate and summarise each article, and print its summaries in both\n"
+        "languages (with the article's title, site, author and date when it is a page).\n"
+        "Models, device and backend come from the BILINGUAL_DIGEST_* environment variables.",
+        epilog="examples:\n  bilingual-digest digest https://www.example.fr/article.html\n"
+        "  bilingual-digest digest saved-page.html notes.txt --length short\n"
+        "  bilingual-digest digest article.txt --format json > digest.jsonl\n\n"
+        "Each input is digested in turn; one that fails is reported and the others go on.\n"
+        "Exit status: 0 all digested, 1 some failed, 2 usage error.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help=_INPUT_HELP)
+    _add_direction_argument(p)
+    p.add_argument(
+        "--length", choices=list(SUMMARY_LENGTHS), default=DEFAULT_LENGTH, help="summary length"
+    )
+    p.add_argument(
+        "--format",
+        choices=PRINT_FORMATS,
+        default=PRINT_FORMATS[0],
+        help="text: the summaries (default); json: the whole digest, one JSON object per "
+        "line; markdown: the full report",
+    )
+    _add_source_arguments(p)
+    p.set_defaults(run=_cmd_digest)
+
+
+def _cmd_digest(args: argparse.Namespace) -> int:
+    from .digest import default_digester
+    from .languages import parse_direction
+    from .report import print_digest
+
+    source, target = parse_direction(args.direction) or (None, None)
+    digester = default_digester()
+    failed = 0
+    for number, name in enumerate(args.inputs):
+        try:
+            result = digester.digest(
+                _read_source(name, args),
+                source=source,
+                length=args.length,
+                target=target,
+            )
+        except ModelUnavailableError:
+            raise  # not this input's fault: the others would fail the same way
+        except (BilingualDigestError, ValueError, TypeError, OSError) as exc:
+            failed += 1
+            print(f"bilingual-digest: error: {name}: {door_message(exc, 'cli')}", file=sys.stderr)
+            continue
+        for warning in result.warnings:
+            logger.warning("%s: %s", name, warning)
+        separator = "\n" if number and args.format != "json" else ""
+        sys.stdout.write(separator + print_digest(result, args.format, name=name))
+        sys.stdout.flush()
+    return EXIT_FAILED if failed else EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -7,6 +7,7 @@ parameter of the REST API. :func:`door_message` gives the message for a door.
 
 from __future__ import annotations
 
+from .errors import PrivateAddressError
 from .languages import directions, languages
 
 DOORS = ("python", "cli", "web", "api")
@@ -44,9 +45,19 @@ def door_message(exc: BaseException, door: str) -> str:
         door: One of :data:`DOORS`.
 
     Returns:
-        ``str(exc)``, with the advice of an error that asks for the language told for that
-        door.
+        ``str(exc)``, with the advice of an error that asks for the language, or of a refused
+        private address, told for that door.
     """
     if getattr(exc, "asks_for_language", False):
         return f"{exc.reason} {language_hint(door)}"  # type: ignore[attr-defined]
+    if isinstance(exc, PrivateAddressError) and door in _PRIVATE_URL_HINTS:
+        return str(exc.with_hint(_PRIVATE_URL_HINTS[door]))
     return str(exc)
+
+
+_PRIVATE_URL_HINTS = {
+    "cli": "use --allow-private-urls to allow them",
+    "web": "the server's operator can allow them with BILINGUAL_DIGEST_ALLOW_PRIVATE_URLS=1",
+    "api": "the server's operator can allow them with BILINGUAL_DIGEST_ALLOW_PRIVATE_URLS=1",
+}
+"""How to allow private addresses, per door (Python: the error's own hint, an argument)."""

@@ -16,6 +16,7 @@ from .languages import language_name as language_name
 
 if TYPE_CHECKING:
     from .digest import Digest
+    from .documents import Article
 
 _TSV_UNSAFE = re.compile(r"[\t\r\n]+")
 EXPORT_SUFFIXES: dict[str, str] = {"json": ".json", "markdown": ".md", "tsv": ".tsv"}
@@ -112,6 +113,51 @@ def digest_markdown(digest: Digest) -> str:
     for seg in digest.translation.segments:
         lines.append(f"| {seg.index + 1} | {_md_cell(seg.source)} | {_md_cell(seg.translation)} |")
     return "\n".join(lines) + "\n"
+
+
+def article_byline(article: Article) -> str:
+    """``Site · Author · Date``, from what is known (empty when nothing is)."""
+    return " · ".join(value for value in (article.site, article.author, article.date) if value)
+
+
+def summaries_text(digest: Digest, name: str = "Article") -> str:
+    """The two summaries as plain text, under the article's title (else ``name``), byline
+    and address.
+
+    Args:
+        digest: The digest.
+        name: What to call a text that has no title (e.g. its file name).
+
+    Returns:
+        The text, ending with a newline.
+    """
+    article = digest.article
+    lines = [f"# {article.title if article and article.title else name}"]
+    if article is not None:
+        lines += [line for line in (article_byline(article), article.url) if line]
+    for code, summary in digest.summaries.items():
+        lines += ["", f"{summary_heading(code)}:", summary.strip() or "(—)"]
+    return "\n".join(lines) + "\n"
+
+
+PRINT_FORMATS = ("text", "json", "markdown")
+"""How a digest is printed (the CLI's ``digest --format``): :func:`print_digest`."""
+
+
+def print_digest(digest: Digest, fmt: str = "text", name: str = "Article") -> str:
+    """A digest as printed: ``text`` (:func:`summaries_text`), ``json`` (one line of
+    ``to_dict()``) or ``markdown`` (:func:`digest_markdown`).
+
+    Raises:
+        ValueError: For another format.
+    """
+    if fmt == "json":
+        return json.dumps(digest.to_dict(), ensure_ascii=False) + "\n"
+    if fmt == "markdown":
+        return digest_markdown(digest)
+    if fmt == "text":
+        return summaries_text(digest, name=name)
+    raise ValueError(f"Unknown format {fmt!r}: accepted values are {', '.join(PRINT_FORMATS)}.")
 
 
 def _article_lines(digest: Digest) -> list[str]:
