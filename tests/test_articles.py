@@ -192,6 +192,8 @@ def test_pages_without_an_article_say_so(html: str | bytes, message: str) -> Non
 def test_extract_rejects_other_types_and_oversized_pages(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(TypeError, match="expects HTML as str or bytes, got int"):
         extract_article(42)  # type: ignore[arg-type]
+    with pytest.raises(ArticleError, match=r"not its address: to fetch a link, use fetch_article"):
+        extract_article("https://www.lemonde.fr/article.html")
     monkeypatch.setenv("BILINGUAL_DIGEST_FETCH_MAX_BYTES", "10000")
     with pytest.raises(ArticleError, match=r"is 22.1 kB, over the limit of 10 kB for a page"):
         read_page_file(PAGES / "sauvonsluniversite.com.spip.html")

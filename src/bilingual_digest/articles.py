@@ -113,13 +113,18 @@ def extract_article(html: str | bytes, url: str | None = None) -> Article:
 
     Raises:
         TypeError: If ``html`` is neither ``str`` nor ``bytes``.
-        ArticleError: If the page is empty, over the size limit
+        ArticleError: If the page is empty, a link rather than HTML, over the size limit
             (``BILINGUAL_DIGEST_FETCH_MAX_BYTES``), or holds no article text.
     """
     if isinstance(html, (bytes, bytearray)):
         _check_size(len(html), url or "The page")
         html = _decode(bytes(html), None)
     elif isinstance(html, str):
+        if is_url(html):
+            raise ArticleError(
+                "extract_article() takes a page's HTML, not its address: to fetch a link, use "
+                "fetch_article(url)."
+            )
         _check_size(len(html.encode("utf-8", "surrogatepass")), url or "The page")
     else:
         raise TypeError(
