@@ -169,8 +169,11 @@ DIGEST_EXAMPLE: dict[str, Any] = {
                  "text itself."],
     "timings": {"translate": 0.41, "summarize": 0.0, "total": 0.62},
     "models": {"fr-en": "Helsinki-NLP/opus-mt-fr-en", "en-fr": "Helsinki-NLP/opus-mt-en-fr"},
+    "article": {"url": "https://www.example.fr/politique/retrait.html", "title": "Retrait",
+                "author": "Marie Dupont", "date": "2024-03-05", "site": "Le Journal"},
 }  # fmt: skip
-"""An illustration of ``Digest.to_dict()`` for the API description (the real keys)."""
+"""An illustration of ``Digest.to_dict()`` for the API description (the real keys; ``article``
+is ``null`` for a text, and the page's metadata for an article from the web)."""
 
 
 def request_body(model: type[BaseModel], examples: dict[str, Any], *, form: bool) -> dict:
