@@ -20,6 +20,7 @@ from .checks import (
 )
 from .documents import Article, TextOrArticle
 from .languages import resolve_pair, validate_language
+from .normalization import PunctuationStep
 from .options import (
     TranslationOptions,
     resolve_backend,
@@ -29,6 +30,7 @@ from .options import (
 from .sanitize import CleanText, prepare_text
 from .segment import Piece, segment
 from .steps import Prepared, Step, prepare_sentence
+from .unknown_characters import UnknownCharacterStep
 
 logger = logging.getLogger("bilingual_digest")
 
@@ -131,11 +133,18 @@ class Translator:
             f"Translator({self.source}→{self.target}, model={self.model!r}, device={self.device!r})"
         )
 
-    def pieces(self, text: str) -> list[Piece]:
-        """Split a text into the pieces this model translates (sentences that fit)."""
-        return segment(
-            text, self.source, self.backend.count_tokens, self.backend.max_input_tokens - 1
-        )
+    def pieces(self, text: str, steps: Sequence[Step] = ()) -> list[Piece]:
+        """Split a text into the pieces this model translates (sentences that fit).
+
+        With ``steps``, a piece fits when what the model reads of it fits.
+        """
+        count = self.backend.count_tokens
+        if steps:
+
+            def count(piece: str) -> int:
+                return self.backend.count_tokens(prepare_sentence(piece, steps).model_input)
+
+        return segment(text, self.source, count, self.backend.max_input_tokens - 1)
 
     def translate(self, text: TextOrArticle, *, cancel: CancelFlag | None = None) -> Translation:
         """Translate one text.
@@ -188,8 +197,8 @@ class Translator:
             for i, text in enumerate(texts)
         ]
         texts = [clean.text for clean in cleaned]
-        per_text = [self.pieces(text) for text in texts]
         steps = self.steps()
+        per_text = [self.pieces(text, steps) for text in texts]
         prepared = [prepare_sentence(p.text, steps) for pieces in per_text for p in pieces]
         flat = [p.model_input for p in prepared]
         outputs = generate_batched(
@@ -208,10 +217,17 @@ class Translator:
     def steps(self) -> list[Step]:
         """The reversible steps each sentence goes through on its way to the model.
 
-        See :mod:`~bilingual_digest.steps`; none yet beyond what subclasses or later
-        features add.
+        See :mod:`~bilingual_digest.steps`. In order: Moses punctuation normalisation
+        (:mod:`~bilingual_digest.normalization`), then the characters the model can't read
+        (:mod:`~bilingual_digest.unknown_characters`; skipped for a backend without
+        ``unknown_characters``). A step that hides text from the model (placeholders) goes
+        before them, so they never rewrite what it protects.
         """
-        return []
+        steps: list[Step] = [PunctuationStep(self.source)]
+        unknown = getattr(self.backend, "unknown_characters", None)
+        if unknown is not None:
+            steps.append(UnknownCharacterStep(unknown))
+        return steps
 
     def _retry_degenerate(
         self, sources: list[str], outputs: list[Generated], cancel: CancelFlag | None = None

@@ -274,6 +274,10 @@ class CachedBackend:
         """The inner backend's token count for ``text``."""
         return self.inner.count_tokens(text)
 
+    def unknown_characters(self, text: str) -> list[str]:
+        """The inner backend's characters of ``text`` the model can't read."""
+        return self.inner.unknown_characters(text)
+
     def clear(self) -> None:
         """Forget every cached output."""
         with self._lock:

@@ -115,6 +115,10 @@ class CTranslate2Backend:
         """Number of input tokens the model sees for ``text``, end-of-sequence included."""
         return len(self.tokenizer.encode_batch([text])[0])
 
+    def unknown_characters(self, text: str) -> list[str]:
+        """The characters of ``text`` the tokenizer maps to ``<unk>`` (see the interface)."""
+        return self.tokenizer.unknown_characters(text)
+
     def decoding_arguments(self, options: GenerationOptions) -> tuple[dict[str, Any], int]:
         """The ``translate_batch`` arguments for ``options``, and the output token limit.
 

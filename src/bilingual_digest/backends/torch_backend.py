@@ -8,6 +8,7 @@ from ..errors import InputError
 from ..models import load_seq2seq
 from ..options import GenerationOptions
 from .base import Generated
+from .light_tokenizers import unknown_by_character
 
 _SANE_MAX = 100_000  # tokenizers report a huge sentinel when they have no limit
 
@@ -37,10 +38,20 @@ class TorchBackend:
         positions = getattr(self.model.config, "max_position_embeddings", None)
         self.max_output_tokens = positions - 1 if isinstance(positions, int) else 511
         self.generation_config = self.model.generation_config
+        self._known: dict[str, bool] = {}
 
     def count_tokens(self, text: str) -> int:
         """Number of input tokens the model sees for ``text``, end-of-sequence included."""
         return len(self.tokenizer(text).input_ids)
+
+    def unknown_characters(self, text: str) -> list[str]:
+        """The characters of ``text`` the tokenizer maps to its unknown token (one by one)."""
+        return unknown_by_character(
+            self._encode_alone, getattr(self.tokenizer, "unk_token_id", None), text, self._known
+        )
+
+    def _encode_alone(self, char: str) -> list[int]:
+        return self.tokenizer(char, add_special_tokens=False).input_ids
 
     def generate(self, texts: Sequence[str], options: GenerationOptions) -> list[Generated]:
         """Generate one output per text (a single padded batch).

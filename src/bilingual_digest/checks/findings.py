@@ -13,6 +13,7 @@ FINDING_KINDS: tuple[str, ...] = (
     "length_ratio",
     "repetition",
     "summary_number_unsupported",
+    "character_lost",
 )
 """Every value :attr:`Finding.kind` can take."""
 
