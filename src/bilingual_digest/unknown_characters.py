@@ -15,7 +15,11 @@ then changes what the model reads, so it never sees ``<unk>``, and mends the out
 - **Any other unknown character** (``£``, ``€``, ``|`` …, or a word with no ASCII form) is
   left out of what the model reads, and put back next to the word it stood against in the
   source when the output holds that word exactly once (``20 €`` → ``20`` → "20 €"); else the
-  sentence is flagged.
+  sentence is flagged. A sentence with no word left for the model (a line of symbols) comes
+  back as it was.
+
+A word or sign put back is matched in any case ("STROBELE" → "STRÖBELE"); an ASCII form the
+source also holds as written ("Ramon et Ramón") is ambiguous, so it is flagged, not guessed.
 
 A flag is a :class:`~bilingual_digest.checks.Finding` of kind ``character_lost``: the
 translation may lack something of the source, and the user is told what.
@@ -31,10 +35,21 @@ from dataclasses import dataclass
 from .checks import Finding
 
 _WORD = re.compile(r"[^\W_]+")
+_GAP = "\x00"  # where characters were left out (sanitize.py removes NUL from every text)
+_GAP_BEFORE_PUNCTUATION = re.compile(r"\s*\x00(?=[^\w\s])")
 
 
 def _whole_word(word: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![^\W_]){re.escape(word)}(?![^\W_])")
+    """``word`` as a whole word, in any case."""
+    return re.compile(rf"(?<![^\W_]){re.escape(word)}(?![^\W_])", re.IGNORECASE)
+
+
+def _same_case(written: str, ascii_form: str, word: str) -> str | None:
+    """``word`` in the case the output wrote its ASCII form in, or ``None`` if mixed."""
+    for change in (str, str.upper, str.lower, str.capitalize):
+        if written == change(ascii_form):
+            return change(word)
+    return None
 
 
 def _ascii_form(word: str, unknown: set[str]) -> str:
@@ -61,6 +76,16 @@ class _Swap:
     ascii_form: str
     chars: str
     own: bool = False  # the source also holds the ASCII form as written: can't tell them apart
+
+    def put_back(self, output: str) -> str | None:
+        """``output`` with ``word`` in place of each ``ascii_form``, or ``None`` if none is."""
+        found = list(_whole_word(self.ascii_form).finditer(output))
+        words = [_same_case(m.group(), self.ascii_form, self.word) for m in found]
+        if not found or None in words:
+            return None
+        for match, word in zip(reversed(found), reversed(words), strict=True):
+            output = output[: match.start()] + str(word) + output[match.end() :]
+        return output
 
     def finding(self) -> Finding:
         said = (
@@ -131,11 +156,16 @@ class _Removed:
 class _Mender:
     """Undoes :class:`UnknownCharacterStep` on one output."""
 
-    def __init__(self, swaps: Sequence[_Swap], removed: Sequence[_Removed]) -> None:
+    def __init__(
+        self, swaps: Sequence[_Swap], removed: Sequence[_Removed], whole: str | None = None
+    ) -> None:
         self.swaps = tuple(swaps)
         self.removed = tuple(removed)
+        self.whole = whole  # a sentence the model read no word of: it comes back as it was
 
     def __call__(self, output: str) -> tuple[str, tuple[Finding, ...]]:
+        if self.whole is not None:
+            return self.whole, ()
         findings = []
         for item in self.removed:
             mended = item.put_back(output)
@@ -144,11 +174,11 @@ class _Mender:
             else:
                 output = mended
         for swap in self.swaps:
-            pattern = _whole_word(swap.ascii_form)
-            if not swap.own and pattern.search(output):
-                output = pattern.sub(swap.word, output)  # a word: no backslash in it
-            else:
+            mended = None if swap.own else swap.put_back(output)
+            if mended is None:
                 findings.append(swap.finding())
+            else:
+                output = mended
         return output, tuple(findings)
 
 
@@ -199,12 +229,15 @@ class UnknownCharacterStep:
                 parts.append(ascii_form)
             else:
                 gaps.append((len(parts), word))
-                parts.append("")
+                parts.append(_GAP)
             cursor = match.end()
         self._outside(text[cursor:], unknown, parts, gaps)
         removed = [self._removed(parts, index, chars) for index, chars in gaps]
-        model_input = re.sub(r"\s{2,}", " ", "".join(parts)).strip()
-        return model_input, _Mender(swaps, removed)
+        # A gap takes the space before it when punctuation follows ("20 £." reads "20.").
+        joined = _GAP_BEFORE_PUNCTUATION.sub("", "".join(parts)).replace(_GAP, "")
+        model_input = re.sub(r"\s{2,}", " ", joined).strip()
+        nothing_left = not _WORD.search(model_input)  # no word to translate: keep it all
+        return model_input, _Mender(swaps, removed, text if nothing_left else None)
 
     @staticmethod
     def _outside(
@@ -214,14 +247,15 @@ class UnknownCharacterStep:
         for chunk in re.split(f"([{re.escape(''.join(sorted(unknown)))}]+)", between):
             if chunk and chunk[0] in unknown:
                 gaps.append((len(parts), chunk))
-                parts.append("")
+                parts.append(_GAP)
             elif chunk:
                 parts.append(chunk)
 
     @staticmethod
     def _removed(parts: list[str], index: int, chars: str) -> _Removed:
         """The gap at ``parts[index]``, with the words and spaces around it."""
-        left, right = "".join(parts[:index]), "".join(parts[index + 1 :])
+        left = "".join(parts[:index]).replace(_GAP, "")
+        right = "".join(parts[index + 1 :]).replace(_GAP, "")
         before = re.search(r"([^\W_]+)\s*$", left)
         after = re.match(r"\s*([^\W_]+)", right)
         return _Removed(
