@@ -23,12 +23,12 @@ from bilingual_digest.batch.ray_engine import (
     RayEngineError,
     RayWorker,
     ShardedJsonlSink,
-    _doc_to_json,
     check_address,
     ray_missing,
     ray_session,
     run_ray,
 )
+from bilingual_digest.batch.ray_source import doc_to_json
 from bilingual_digest.batch.readers import Document, iter_documents
 from bilingual_digest.batch.work import WorkSpec
 from bilingual_digest.batch.writer import JsonlWriter
@@ -38,6 +38,7 @@ from bilingual_digest.options import TranslationOptions
 from tiny_models import english_lines, french_lines
 
 ray_mark = pytest.mark.ray
+LOCK = ".bilingual-digest.lock"
 SPEC = WorkSpec(options=TranslationOptions(num_beams=1, max_new_tokens=12))
 
 
@@ -114,7 +115,7 @@ def test_ray_records_equal_the_local_engines(
     )
     assert (stats.done, stats.failed, stats.skipped) == (19, 1, 0)
     assert lines[-1].startswith("20/20 documents (1 failed), ")
-    assert [p.name for p in sorted(out.iterdir())] == ["part-00000.jsonl"]
+    assert sorted(p.name for p in out.iterdir()) == [LOCK, "part-00000.jsonl"]
     records = _records(out)
     assert len(records) == 20
     for ray_record, local_record in zip(records, local_records, strict=True):
@@ -199,7 +200,8 @@ def test_shard_sink_resumes_across_shards_and_numbers_the_next(tmp_path: Path) -
 
     fresh = ShardedJsonlSink(folder, resume=False)
     assert fresh.ids == set() and fresh.path.name == "part-00000.jsonl"
-    assert sorted(p.name for p in folder.iterdir()) == ["notes.jsonl"]
+    fresh.close()
+    assert sorted(p.name for p in folder.iterdir()) == [LOCK, "notes.jsonl"]
 
 
 def test_shard_sink_refuses_a_file(tmp_path: Path) -> None:
@@ -244,14 +246,14 @@ def test_ray_worker_returns_json_records_or_the_fatal_error(
     tiny_env: dict[str, str], docs: list[Document], local_records, tmp_path: Path
 ) -> None:
     """The actor's callable, called directly (no Ray): records as JSON, or why it must stop."""
-    batch = {"doc": [_doc_to_json(doc) for doc in docs[:3]]}
+    batch = {"task": [0, 0, 0], "seq": [0, 1, 2], "doc": [doc_to_json(doc) for doc in docs[:3]]}
     out = RayWorker(SPEC)(batch)
-    assert out["fatal"] == ["", "", ""]
-    assert [json.loads(raw) for raw in out["record"]] == local_records[:3]
+    assert out["fatal"] == ["", "", ""] and out["seq"] == [0, 1, 2]
+    assert [json.loads(raw) for raw in out["line"]] == local_records[:3]
 
     missing = str(tmp_path / "no-such-model")
     out = RayWorker(WorkSpec(direction="en-fr", model_en_fr=missing))(batch)
-    assert out["record"] == ["", "", ""]
+    assert out["line"] == [b"", b"", b""]
     assert len(set(out["fatal"])) == 1 and "Cannot load model" in out["fatal"][0]
     assert missing in out["fatal"][0]
 
@@ -272,7 +274,7 @@ def test_nothing_to_do_starts_no_ray(
     stats = run_ray(docs, SPEC, out, report=said.append)
     assert (stats.done, stats.failed, stats.skipped, stats.skipped_failed) == (0, 0, 20, 1)
     assert said == ["resuming: 20 document(s) already have a record and are skipped"]
-    assert sorted(p.name for p in out.iterdir()) == ["part-00000.jsonl"]  # no empty shard
+    assert sorted(p.name for p in out.iterdir()) == [LOCK, "part-00000.jsonl"]  # no empty shard
 
 
 def test_a_cluster_address_that_cannot_work_fails_fast() -> None:

@@ -83,17 +83,14 @@ def test_folders_are_read_recursively_with_ids_relative_to_the_root(tmp_path: Pa
     assert result[-1].warnings and "Windows-1252" in result[-1].warnings[0]
 
 
-def test_a_duplicate_id_is_an_error_document(tmp_path: Path) -> None:
+def test_ids_are_not_deduplicated_by_the_reader(tmp_path: Path) -> None:
+    """Repeats are the ledger's business (tests/test_batch_ledger.py): every engine shares it."""
     for folder in ("one", "two"):
         (tmp_path / folder).mkdir()
         (tmp_path / folder / "a.txt").write_text("Bonjour.", encoding="utf-8")
     first, second = docs(tmp_path / "one", tmp_path / "two")
-    assert first.error is None
-    assert second.id == "a.txt" and second.text is None
-    assert second.error == (
-        f"Duplicate id 'a.txt': {tmp_path / 'one' / 'a.txt'} already has it; ids must be "
-        "unique (rename the file or fix the id field)."
-    )
+    assert (first.id, second.id) == ("a.txt", "a.txt")
+    assert first.text == second.text == "Bonjour." and second.source.endswith("two/a.txt")
 
 
 def test_missing_input_and_double_stdin_are_usage_errors(tmp_path: Path) -> None:

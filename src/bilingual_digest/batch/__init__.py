@@ -42,21 +42,27 @@ one (error records included: delete those lines to retry them).
 
 from __future__ import annotations
 
+from .guard import OutputBusyError, RunStopped
+from .ledger import Ledger
 from .local import BatchStats, run_local
 from .readers import Document, ReadOptions, iter_documents
 from .sentence_cache import SentenceCache
 from .work import Worker, WorkSpec, error_record
-from .writer import JsonlWriter, TextTreeWriter, scan_jsonl
+from .writer import JsonlWriter, TextTreeWriter, encode_record, scan_jsonl
 
 __all__ = [
     "BatchStats",
     "Document",
     "JsonlWriter",
+    "Ledger",
+    "OutputBusyError",
     "ReadOptions",
+    "RunStopped",
     "SentenceCache",
     "TextTreeWriter",
     "WorkSpec",
     "Worker",
+    "encode_record",
     "error_record",
     "iter_documents",
     "run_local",
