@@ -12,7 +12,8 @@ import errno
 import logging
 import os
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import BilingualDigestError
@@ -100,6 +101,18 @@ class FolderLock:
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
+
+
+@contextmanager
+def unwritable(output: str) -> Iterator[None]:
+    """Turn an ``OSError`` while opening the output into :class:`RunStopped` naming it."""
+    try:
+        yield
+    except OSError as exc:
+        where = f": {exc.filename}" if exc.filename and str(exc.filename) != output else ""
+        raise RunStopped(
+            f"The output {output!r} can't be written ({exc.strerror or exc}{where})."
+        ) from exc
 
 
 def _resolved(path: str) -> Path:

@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from .documents import Document, ReadOptions
-from .guard import FolderLock, check_cache
+from .guard import FolderLock, check_cache, unwritable
 from .ledger import Ledger
 from .local import check_positive, resuming_line, steps
 from .progress import BatchStats, Progress, count_lines
@@ -366,9 +366,10 @@ def run_ray(
     check_positive("workers", workers)
     check_positive("docs_per_step", docs_per_step)
     started = time.monotonic()
-    sink = ShardedJsonlSink(
-        output, resume=resume, fsync_every=docs_per_step, retry_errors=retry_errors
-    )
+    with unwritable(str(output)):
+        sink = ShardedJsonlSink(
+            output, resume=resume, fsync_every=docs_per_step, retry_errors=retry_errors
+        )
     with sink:
         run = _Run(sink, progress_bar, report, report_every, started)
         todo = [doc for step in steps(docs, run.ledger, 1) for doc in step]
@@ -472,9 +473,10 @@ def run_ray_batch(
     if any(kind == "stdin" for _, kind in kinds):
         return run_ray(iter_documents(inputs, opts, stdin), spec, output, **common)  # type: ignore[arg-type]
     started = time.monotonic()
-    sink = ShardedJsonlSink(
-        output, resume=resume, fsync_every=docs_per_step, retry_errors=retry_errors
-    )
+    with unwritable(str(output)):
+        sink = ShardedJsonlSink(
+            output, resume=resume, fsync_every=docs_per_step, retry_errors=retry_errors
+        )
     with sink:
         run = _Run(sink, progress_bar, report, report_every, started)
         pieces = plan(kinds)

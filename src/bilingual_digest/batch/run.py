@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..options import OUTPUT_FORMATS
-from .guard import check_cache, check_placement
+from .guard import check_cache, check_placement, unwritable
 from .local import run_local
 from .progress import BatchStats, Progress, count_documents
 from .readers import ReadOptions, check_inputs, input_kind, iter_documents
@@ -40,17 +40,19 @@ def open_sink(
         ValueError: For an unknown format, or an output of the wrong kind (a folder for
             JSONL, a file for txt).
         OutputBusyError: If another run is using the output.
+        RunStopped: If the output can't be created or written.
     """
     if fmt not in FORMATS:
         raise ValueError(f"Unknown format {fmt!r}: accepted: {', '.join(FORMATS)}.")
     path = Path(output)
-    if fmt == "jsonl":
-        if path.is_dir():
-            raise ValueError(f"The output {output!r} is a folder; --format jsonl needs a file.")
-        return JsonlWriter(path, resume=resume, retry_errors=retry_errors)
-    if path.exists() and not path.is_dir():
+    if fmt == "jsonl" and path.is_dir():
+        raise ValueError(f"The output {output!r} is a folder; --format jsonl needs a file.")
+    if fmt == "txt" and path.exists() and not path.is_dir():
         raise ValueError(f"The output {output!r} is a file; --format txt needs a folder.")
-    return TextTreeWriter(path, resume=resume)
+    with unwritable(output):
+        if fmt == "jsonl":
+            return JsonlWriter(path, resume=resume, retry_errors=retry_errors)
+        return TextTreeWriter(path, resume=resume)
 
 
 def check_run(

@@ -418,6 +418,12 @@ class TextTreeWriter:
         finally:
             self._lock.release()
 
+    def __enter__(self) -> TextTreeWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
 
 def _write_atomic(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
