@@ -27,9 +27,11 @@ from bilingual_digest.batch.ray_engine import (
     ray_missing,
     ray_session,
     run_ray,
+    run_ray_batch,
 )
 from bilingual_digest.batch.ray_source import doc_to_json
-from bilingual_digest.batch.readers import Document, iter_documents
+from bilingual_digest.batch.readers import Document, ReadOptions, iter_documents
+from bilingual_digest.batch.run import run_batch
 from bilingual_digest.batch.work import WorkSpec
 from bilingual_digest.batch.writer import JsonlWriter
 from bilingual_digest.cli import main
@@ -283,3 +285,97 @@ def test_a_cluster_address_that_cannot_work_fails_fast() -> None:
     with pytest.raises(RayEngineError, match="is not auto, HOST:PORT or ray://HOST:PORT"):
         check_address("headnode")
     check_address("auto")  # Ray resolves it (and says when there is none)
+
+
+# --- the workers read the inputs: same records, byte for byte, as the local engine ----------
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """A folder, a JSONL feed and a second folder: repeated ids, odd names, bad and odd rows."""
+    root = tmp_path_factory.mktemp("ray-mixed")
+    folder = _write_folder(root)
+    (folder / "fr" / os.fsdecode(b"caf\xe9.txt")).write_text(french_lines()[12], encoding="utf-8")
+    feed = root / "feed.jsonl"
+    rows = [
+        {"url": "u1", "text": french_lines()[13]},
+        {"url": "u2", "text": "<p>" + english_lines()[12] + "</p><p>" + english_lines()[13]},
+        {"url": "u1", "text": french_lines()[14]},  # a repeated id
+        {"url": "u3", "text": french_lines()[15].replace(" ", "\r\n", 1)},
+    ]
+    lines = [json.dumps(r, ensure_ascii=False) for r in rows]
+    feed.write_text("\n".join([*lines[:2], "{broken", *lines[2:]]) + "\n", encoding="utf-8")
+    more = root / "more"
+    (more / "fr").mkdir(parents=True)
+    (more / "fr" / "00.txt").write_text(french_lines()[16], encoding="utf-8")  # id of articles'
+    return [str(folder), str(feed), str(more)]
+
+
+URL = ReadOptions(id_field="url")
+
+
+@pytest.fixture(scope="module")
+def mixed_local(
+    tmp_path_factory: pytest.TempPathFactory,
+    mixed: list[str],
+    marian_fr_en: Path,
+    marian_en_fr: Path,
+) -> bytes:
+    out = tmp_path_factory.mktemp("ray-mixed-local") / "local.jsonl"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("BILINGUAL_DIGEST_MODEL_FR_EN", str(marian_fr_en))
+        mp.setenv("BILINGUAL_DIGEST_MODEL_EN_FR", str(marian_en_fr))
+        mp.setenv("BILINGUAL_DIGEST_BACKEND", "torch")
+        stats = run_batch(mixed, str(out), spec=SPEC, read_options=URL, docs_per_step=4)
+    assert (stats.done, stats.failed) == (23, 4)  # empty, broken line, two repeats
+    return out.read_bytes()
+
+
+def _shards(folder: Path) -> bytes:
+    return b"".join(p.read_bytes() for p in sorted(folder.glob("part-*.jsonl")))
+
+
+@ray_mark
+def test_workers_reading_the_inputs_write_the_local_engines_bytes(
+    ray_instance: Any, tiny_env: dict[str, str], mixed, mixed_local: bytes, tmp_path: Path
+) -> None:
+    out = tmp_path / "shards"
+    said: list[str] = []
+    stats = run_ray_batch(
+        mixed, str(out), spec=SPEC, read_options=URL, workers=2, docs_per_step=4,
+        report=said.append, report_every=0,
+    )  # fmt: skip
+    assert (stats.done, stats.failed, stats.skipped) == (23, 4, 0)
+    assert _shards(out) == mixed_local
+    records = [json.loads(line) for line in mixed_local.splitlines()]
+    ids = [r["id"] for r in records]
+    assert len(ids) == len(set(ids)) and "fr/caf\\xe9.txt" in ids
+    assert [r["duplicate_of"] for r in records if "duplicate_of" in r] == ["u1", "fr/00.txt"]
+    assert said[-1].startswith("27/")  # the total came from the plan and a count on a worker
+
+
+@ray_mark
+def test_a_resumed_ray_run_writes_what_an_uninterrupted_one_does(
+    ray_instance: Any, tiny_env: dict[str, str], mixed, mixed_local: bytes, tmp_path: Path
+) -> None:
+    lines = mixed_local.splitlines(keepends=True)
+    out = tmp_path / "shards"
+    out.mkdir()
+    (out / "part-00000.jsonl").write_bytes(b"".join(lines[:13]) + b'{"id": "fr/0')
+    stats = run_ray_batch(mixed, str(out), spec=SPEC, read_options=URL, workers=2, docs_per_step=4)
+    assert (stats.skipped, stats.done + stats.failed) == (13, len(lines) - 13)
+    assert _shards(out) == mixed_local
+
+
+@ray_mark
+def test_object_storage_uris_are_read_by_the_workers_through_pyarrow(
+    ray_instance: Any, tiny_env: dict[str, str], folder: Path, local_records, tmp_path: Path
+) -> None:
+    out = tmp_path / "shards"
+    stats = run_ray_batch([folder.as_uri()], str(out), spec=SPEC, workers=2, docs_per_step=4)
+    assert (stats.done, stats.failed) == (19, 1)
+    records = _records(out)
+    for got, want in zip(records, local_records, strict=True):
+        assert got["source"] == f"{folder.as_uri()}/{want['id']}"  # the file as given
+        as_local = json.dumps(got, ensure_ascii=False).replace(folder.as_uri(), str(folder))
+        assert json.loads(as_local) == want

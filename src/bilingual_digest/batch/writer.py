@@ -25,7 +25,8 @@ logger = logging.getLogger("bilingual_digest")
 
 
 RECORD_START = b'{"id": "'
-ERROR_KEY = b'"error": '
+SOURCE_KEY = b', "source": "'
+ERROR_KEY = b', "error": '
 
 
 def encode_record(record: Mapping[str, Any]) -> bytes:
@@ -52,9 +53,10 @@ def encode_record(record: Mapping[str, Any]) -> bytes:
 def line_id(raw: bytes) -> tuple[str, bool] | None:
     """The id of a record line, and whether it is an error record, without parsing the record.
 
-    Records are written by :func:`encode_record`, so a line starts with ``{"id": "`` and ends
-    with ``}``; only the id string is decoded (about 20 times faster than ``json.loads`` of
-    the whole record). Other lines (edited by hand, not records) are parsed in full.
+    Records are written by :func:`encode_record`: a line starts with ``{"id": "…", "source":
+    "…", `` and ends with ``}``, and an error record's next key is ``"error"``. Only those two
+    strings are scanned (the id is decoded; about 20 times faster than ``json.loads`` of the
+    whole record). Other lines (edited by hand, not records) are parsed in full.
 
     Args:
         raw: One complete line, ``b"\n"`` included.
@@ -63,16 +65,16 @@ def line_id(raw: bytes) -> tuple[str, bool] | None:
         ``(id, is_error)``, or ``None`` when the line is not a record with a string id.
     """
     if raw.startswith(RECORD_START) and raw.endswith(b"}\n"):
-        end = raw.find(b'"', 8)
-        while end != -1 and _escaped(raw, end):
-            end = raw.find(b'"', end + 1)
-        if end != -1:
-            body = raw[8:end]
-            try:
-                doc_id = json.loads(raw[7 : end + 1]) if b"\\" in body else body.decode("utf-8")
-            except ValueError:
-                return None
-            return doc_id, ERROR_KEY in raw
+        id_end = _string_end(raw, len(RECORD_START))
+        if id_end != -1 and raw.startswith(SOURCE_KEY, id_end + 1):
+            source_end = _string_end(raw, id_end + 1 + len(SOURCE_KEY))
+            if source_end != -1:
+                body = raw[len(RECORD_START) : id_end]
+                try:
+                    doc_id = json.loads(raw[7 : id_end + 1]) if b"\\" in body else body.decode()
+                except ValueError:
+                    return None
+                return doc_id, raw.startswith(ERROR_KEY, source_end + 1)
     try:
         record = json.loads(raw)
     except ValueError:
@@ -88,6 +90,14 @@ def _escaped(raw: bytes, at: int) -> bool:
     while raw[at - 1 - count] == 0x5C:
         count += 1
     return count % 2 == 1
+
+
+def _string_end(raw: bytes, start: int) -> int:
+    """Where the JSON string whose first character is at ``start`` ends (its closing quote)."""
+    end = raw.find(b'"', start)
+    while end != -1 and _escaped(raw, end):
+        end = raw.find(b'"', end + 1)
+    return end
 
 
 @dataclass
