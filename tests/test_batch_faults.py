@@ -119,18 +119,19 @@ def test_a_cache_that_turns_read_only_mid_run_stops_it_without_error_records(
     )
     cache_file = tmp_path / "sentences.db"
     worker, cache = _cached_worker(cache_file)
-    generate = cache.backend.generate
+    generate = cache.inner.generate
     calls = 0
 
     def turning_read_only(texts, options):  # type: ignore[no-untyped-def]
         nonlocal calls
         calls += 1
         if calls == 3:  # from now on, the cache file can only be read
-            cache._db.close()
-            cache._db = sqlite3.connect(f"file:{cache_file}?mode=ro", uri=True)
+            store = cache.store
+            store._db.close()
+            store._db = sqlite3.connect(f"file:{cache_file}?mode=ro", uri=True)
         return generate(texts, options)
 
-    cache.backend.generate = turning_read_only  # type: ignore[method-assign]
+    cache.inner.generate = turning_read_only  # type: ignore[method-assign]
     out = tmp_path / "out.jsonl"
     with pytest.raises(
         RunStopped, match=rf"The sentence cache '{cache_file}' failed during the run"
