@@ -96,7 +96,7 @@ class ShardedJsonlSink:
         folder: str | os.PathLike[str],
         *,
         resume: bool = True,
-        fsync_every: int = 1,
+        fsync_every: int | None = None,
         retry_errors: bool = False,
     ) -> None:
         self.folder = Path(folder)
@@ -367,9 +367,7 @@ def run_ray(
     check_positive("docs_per_step", docs_per_step)
     started = time.monotonic()
     with unwritable(str(output)):
-        sink = ShardedJsonlSink(
-            output, resume=resume, fsync_every=docs_per_step, retry_errors=retry_errors
-        )
+        sink = ShardedJsonlSink(output, resume=resume, retry_errors=retry_errors)
     with sink:
         run = _Run(sink, progress_bar, report, report_every, started)
         todo = [doc for step in steps(docs, run.ledger, 1) for doc in step]
@@ -474,9 +472,7 @@ def run_ray_batch(
         return run_ray(iter_documents(inputs, opts, stdin), spec, output, **common)  # type: ignore[arg-type]
     started = time.monotonic()
     with unwritable(str(output)):
-        sink = ShardedJsonlSink(
-            output, resume=resume, fsync_every=docs_per_step, retry_errors=retry_errors
-        )
+        sink = ShardedJsonlSink(output, resume=resume, retry_errors=retry_errors)
     with sink:
         run = _Run(sink, progress_bar, report, report_every, started)
         pieces = plan(kinds)

@@ -1,8 +1,10 @@
 """Where records go: an append-only JSONL file, or one translated text file per input.
 
 Both sinks are crash-safe. A JSONL record is one complete line written with a single
-``write`` call and flushed (and ``fsync``-ed) before the next document is counted as done; a
-kill can at worst leave a torn *last* line, which :func:`scan_jsonl` drops and the writer
+``write`` call before the next document is counted as done (so a killed process loses
+nothing: the line is the operating system's), and ``fsync``-ed at least once a second and at
+the end (so a power cut loses at most the last second, which a resumed run does again); a
+crash can at worst leave a torn *last* line, which :func:`scan_jsonl` drops and the writer
 cuts off before appending. A text file is written to a temporary name and renamed into place.
 """
 
@@ -12,6 +14,7 @@ import json
 import logging
 import os
 import tempfile
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -177,13 +180,16 @@ class JsonlWriter:
     Args:
         path: The output file (created if missing, parent folders included).
         resume: Keep existing records and skip their ids; ``False`` starts the file afresh.
-        fsync_every: ``fsync`` after this many records (1 = every record; the file is always
-            fsync-ed on close). Every record is written by the time :meth:`write` returns,
-            so a killed process loses nothing; ``fsync`` protects against power loss.
+        fsync_every: ``fsync`` after this many records (1 = every record); ``None`` (the
+            default): at most once every ``fsync_seconds``. The file is always fsync-ed on
+            close. Every record is written by the time :meth:`write` returns, so a killed
+            process loses nothing; ``fsync`` protects against power loss (it costs about as
+            much as writing a few hundred records).
+        fsync_seconds: With ``fsync_every=None``, the longest time between two fsyncs.
         retry_errors: Remove the error records first (their documents are done again).
 
     Raises:
-        ValueError: If ``fsync_every`` is not a positive integer.
+        ValueError: If ``fsync_every`` is not a positive integer or ``None``.
         IsADirectoryError: If ``path`` is a folder.
         OutputBusyError: If another run has the file open for writing.
     """
@@ -193,11 +199,14 @@ class JsonlWriter:
         path: str | os.PathLike[str],
         *,
         resume: bool = True,
-        fsync_every: int = 1,
+        fsync_every: int | None = None,
         retry_errors: bool = False,
+        fsync_seconds: float = 1.0,
     ) -> None:
-        if isinstance(fsync_every, bool) or not isinstance(fsync_every, int) or fsync_every < 1:
+        bad = isinstance(fsync_every, bool) or not isinstance(fsync_every, int) or fsync_every < 1
+        if fsync_every is not None and bad:
             raise ValueError(f"fsync_every must be a positive integer, got {fsync_every!r}.")
+        self.fsync_seconds = fsync_seconds
         self.path = Path(path)
         if self.path.is_dir():
             raise IsADirectoryError(f"The output {str(self.path)!r} is a folder; give a file name.")
@@ -220,6 +229,7 @@ class JsonlWriter:
             logger.warning("Line %d of %s is not a record; it was ignored.", number, self.path)
         self._size = os.fstat(self._fd).st_size
         self._unsynced = 0
+        self._synced_at = time.monotonic()
 
     def _drop_error_records(self) -> None:
         """Rewrite the file without its error records (and a torn end), atomically."""
@@ -260,7 +270,7 @@ class JsonlWriter:
         return doc.id in self.scan.failed
 
     def write(self, record: Mapping[str, Any], doc: Document | None = None) -> None:
-        """Append one record as one line with a single write, then flush (and fsync).
+        """Append one record as one line with a single write (fsync-ed as configured).
 
         Args:
             record: A JSON-serialisable mapping with a string ``id``.
@@ -280,9 +290,9 @@ class JsonlWriter:
         try:
             _write_all(self._fd, data)
             self._unsynced += 1
-            if self._unsynced >= self.fsync_every:
+            if self._sync_due():
                 os.fsync(self._fd)
-                self._unsynced = 0
+                self._unsynced, self._synced_at = 0, time.monotonic()
         except OSError as exc:
             self._cut_back()
             raise RunStopped(
@@ -292,8 +302,13 @@ class JsonlWriter:
             ) from exc
         self._size += len(data)
 
+    def _sync_due(self) -> bool:
+        if self.fsync_every is not None:
+            return self._unsynced >= self.fsync_every
+        return time.monotonic() - self._synced_at >= self.fsync_seconds
+
     def _cut_back(self) -> None:
-        """Drop a partly written line (and unsynced records) after a failed write."""
+        """Drop a partly written line after a failed write (the file ends on a whole record)."""
         try:
             os.ftruncate(self._fd, self._size)  # type: ignore[arg-type]
         except OSError:
