@@ -17,9 +17,11 @@ batch script's own overhead. Every measurement runs in its own process:
   driver), and for Ray the sum of all its processes' RSS at the end of the stretch. At
   these model speeds a stretch covers a few thousand documents, not the archive: reading is
   lazy, so what the archive's size can cost shows here (the old engines read it all first).
-- ``archive``: the same engines, in-process, over the *whole* archive with a model that
-  returns its input (reading, ledger, segmentation, records and writing all run): peak RSS at
-  the end, after every id has been met. This is the figure for "peak RSS at N documents".
+- ``archive``: the same engines, in-process, over the *whole* archive with a worker that does
+  no translation (each record holds the document's text: reading, the ledger, records and
+  writing all run, and for Ray the datasource, the actor pool and the driver's collecting):
+  peak RSS at the end, after every id has been met. This is the figure for "peak RSS at N
+  documents".
 - ``resume``: the ``archive`` output cut to its first 98.3 % of records (196,601 of 200,000,
   as in issue 14) plus a torn half line, then the tiny-model command on it: time from the
   start to the first *new* record.
@@ -264,27 +266,57 @@ def run_archive(size: int, engine: str, output: Path, workers: int) -> dict[str,
     return {"size": size, "engine": engine, "first_record_s": first, **child, "load_end": load()}
 
 
-class NullBackend:
-    """A "model" that returns its input: everything else of the batch script still runs."""
+class NullWorker:
+    """Does no translation at all: each document's record holds its own text.
 
-    model_id = "null"
-    max_input_tokens = 512
+    What is left is all the batch script's own work: reading, the ledger, records, writing
+    (and for Ray the datasource, the actor pool and the driver's collecting); the per-document
+    work of the translator (segmentation, checks) is not what grows with the archive.
+    """
 
-    def count_tokens(self, text: str) -> int:
-        return len(text.split()) + 1
+    def __init__(self, spec: Any = None) -> None:
+        from bilingual_digest.batch import WorkSpec
 
-    def generate(self, texts: Any, options: Any) -> list[Any]:
-        from bilingual_digest.backends import Generated
+        self.spec = spec if spec is not None else WorkSpec(direction="fr-en")
 
-        return [Generated(t, self.count_tokens(t)) for t in texts]
+    def prepare(self) -> None:
+        return None
+
+    def process(self, docs: Any) -> list[dict[str, Any]]:
+        from bilingual_digest.batch import error_record
+
+        records = []
+        for doc in docs:
+            if doc.text is None:
+                records.append(error_record(doc, doc.error or "No text.", doc.warnings))
+                continue
+            records.append(_record(doc.id, doc.source, doc.text, list(doc.warnings)))
+        return records
+
+    def close(self) -> None:
+        return None
 
 
-def null_worker() -> Any:
-    from bilingual_digest import Translator
-    from bilingual_digest.batch import Worker, WorkSpec
-
-    translator = Translator("fr", "en", backend=NullBackend())
-    return Worker(WorkSpec(direction="fr-en"), translators={("fr", "en"): translator})
+def _record(doc_id: str, source: str, text: str, warnings: list[str]) -> dict[str, Any]:
+    """A record of a real one's shape and size (the tiny models' records average ~3 KB):
+    one segment per sentence, each "translation" three times its source (as they ramble)."""
+    segments, start = [], 0
+    for index, sentence in enumerate(text.split(". ")):
+        out = f"{sentence} {sentence} {sentence}"
+        segment = {"index": index, "paragraph": 0, "start": start, "end": start + len(sentence)}
+        segment.update(source=sentence, translation=out, complete=True, findings=[])
+        segments.append({**segment, "retried": False})
+        start += len(sentence) + 2
+    translation = " ".join(s["translation"] for s in segments)
+    return {
+        "id": doc_id,
+        "source": source,
+        "source_lang": "fr",
+        "target_lang": "en",
+        "translation": translation,
+        "segments": segments,
+        "warnings": warnings,
+    }
 
 
 def child(engine: str, size: int, output: str, workers: int) -> None:
@@ -293,13 +325,13 @@ def child(engine: str, size: int, output: str, workers: int) -> None:
     if engine == "local":
         from bilingual_digest.batch.run import run_batch
 
-        stats = run_batch([str(archive(size))], output, worker=null_worker(), docs_per_step=64)
+        stats = run_batch([str(archive(size))], output, worker=NullWorker(), docs_per_step=64)
     else:
         from bilingual_digest.batch.ray_engine import RayWorker, run_ray_batch
 
         class NullRayWorker(RayWorker):
             def __init__(self, spec: Any) -> None:
-                self.worker = null_worker()
+                self.worker = NullWorker(spec)  # type: ignore[assignment]
                 self._ready = True
 
         stats = run_ray_batch(

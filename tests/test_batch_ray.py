@@ -9,7 +9,9 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -379,3 +381,33 @@ def test_object_storage_uris_are_read_by_the_workers_through_pyarrow(
         assert got["source"] == f"{folder.as_uri()}/{want['id']}"  # the file as given
         as_local = json.dumps(got, ensure_ascii=False).replace(folder.as_uri(), str(folder))
         assert json.loads(as_local) == want
+
+
+@ray_mark
+def test_the_driver_killed_then_resumed_loses_and_repeats_nothing(
+    ray_instance: Any, tiny_env: dict[str, str], folder: Path, local_records, tmp_path: Path
+) -> None:
+    out = tmp_path / "shards"
+    argv = [sys.executable, "-m", "bilingual_digest", "batch", str(folder), "-o", str(out)]
+    argv += ["--engine", "ray", "--workers", "2", "--beams", "1", "--max-new-tokens", "12"]
+    argv += ["--docs-per-step", "4"]
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    shard = out / "part-00000.jsonl"
+    try:
+        deadline = time.monotonic() + 300
+        while proc.poll() is None and time.monotonic() < deadline:
+            if shard.exists() and shard.read_bytes().count(b"\n") >= 1:
+                os.kill(proc.pid, signal.SIGKILL)
+                break
+            time.sleep(0.01)
+        proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == -signal.SIGKILL, "the run finished before it could be killed"
+    before = len(_records(out))
+    assert 1 <= before < 20
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 1, done.stderr  # the empty document's error record
+    assert f"skipped {before}" in done.stderr.splitlines()[-1]
+    assert _records(out) == local_records  # every document exactly once

@@ -149,7 +149,12 @@ def _add_batch_parser(sub: argparse._SubParsersAction) -> None:
         epilog=_BATCH_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("inputs", nargs="+", metavar="INPUT", help="file, folder, or - for stdin")
+    p.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="INPUT",
+        help="file, folder, or - for stdin (--engine ray: also s3://, gs://... URIs)",
+    )
     p.add_argument(
         "-o", "--output", required=True, help="JSONL file (folder for txt and --engine ray)"
     )
