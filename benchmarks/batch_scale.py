@@ -335,7 +335,7 @@ def child(engine: str, size: int, output: str, workers: int) -> None:
                 self._ready = True
 
         stats = run_ray_batch(
-            [str(archive(size))], output, workers=workers, docs_per_step=64, actor=NullRayWorker
+            [str(archive(size))], output, workers=workers, docs_per_step=1024, actor=NullRayWorker
         )
     peak = status_kb(os.getpid(), "VmHWM") / 1024  # ru_maxrss counts the parent's at fork
     print(
