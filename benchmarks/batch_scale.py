@@ -196,8 +196,13 @@ def run_command(
         argv += ["--engine", "ray", "--workers", str(workers)]
     threads = workers if engine == "local" else 1
     started = time.monotonic()
+    log = open(output.with_name(output.name + ".log"), "w+b")  # noqa: SIM115 (closed below)
     proc = subprocess.Popen(
-        argv, env=env(threads), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        argv,
+        env=env(threads),
+        stdout=subprocess.DEVNULL,
+        stderr=log,  # a file: a pipe nobody reads would fill up and stop the command
+        start_new_session=True,  # Ray's clean-up stays in the command's own process group
     )
     first = first_cpu = first_lines = None
     result: dict[str, Any] = {"size": size, "engine": engine, "load_start": load()}
@@ -218,7 +223,8 @@ def run_command(
                 break
         time.sleep(0.05)
     if first is None:
-        raise RuntimeError(f"no record came: {proc.stderr.read().decode()[-2000:]}")  # type: ignore[union-attr]
+        log.seek(0)
+        raise RuntimeError(f"no record came: {log.read().decode()[-2000:]}")
     seconds = max(ended - started - first, 1e-9)
     done = end_lines - first_lines  # type: ignore[operator]
     result.update(
@@ -238,6 +244,7 @@ def run_command(
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
+    log.close()
     return result
 
 
@@ -249,20 +256,26 @@ def _remove(output: Path) -> None:
 
 
 def run_archive(size: int, engine: str, output: Path, workers: int) -> dict[str, Any]:
-    """The whole archive with a model that returns its input, in a process of its own."""
+    """The whole archive with a worker that translates nothing, in a process of its own."""
     _remove(output)
     argv = [sys.executable, __file__, "--child", engine, str(size), str(output), str(workers)]
     started = time.monotonic()
-    proc = subprocess.Popen(argv, env=env(1), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    first = None
-    while proc.poll() is None:
-        if first is None and lines_in(output) > 0:
-            first = time.monotonic() - started
-        time.sleep(0.2)
-    out, err = proc.communicate()
+    log = output.with_name(output.name + ".log")
+    with open(log, "w+b") as err:
+        proc = subprocess.Popen(
+            argv, env=env(1), stdout=err, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        first = None
+        while proc.poll() is None:
+            if first is None and lines_in(output) > 0:
+                first = time.monotonic() - started
+            time.sleep(0.2)
+        err.seek(0)
+        out = err.read()
     if proc.returncode != 0:
-        raise RuntimeError(err.decode()[-3000:])
-    child = json.loads(out.decode().strip().splitlines()[-1])
+        raise RuntimeError(out.decode(errors="replace")[-3000:])
+    last = [line for line in out.decode(errors="replace").splitlines() if line.startswith("{")]
+    child = json.loads(last[-1])
     return {"size": size, "engine": engine, "first_record_s": first, **child, "load_end": load()}
 
 

@@ -391,7 +391,10 @@ def test_the_driver_killed_then_resumed_loses_and_repeats_nothing(
     argv = [sys.executable, "-m", "bilingual_digest", "batch", str(folder), "-o", str(out)]
     argv += ["--engine", "ray", "--workers", "2", "--beams", "1", "--max-new-tokens", "12"]
     argv += ["--docs-per-step", "4"]
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # A session of its own: Ray's clean-up after the killed driver must not reach this one.
+    proc = subprocess.Popen(
+        argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
     shard = out / "part-00000.jsonl"
     try:
         deadline = time.monotonic() + 300
@@ -407,7 +410,9 @@ def test_the_driver_killed_then_resumed_loses_and_repeats_nothing(
     assert proc.returncode == -signal.SIGKILL, "the run finished before it could be killed"
     before = len(_records(out))
     assert 1 <= before < 20
-    done = subprocess.run(argv, capture_output=True, text=True, timeout=600, check=False)
+    done = subprocess.run(
+        argv, capture_output=True, text=True, timeout=600, check=False, start_new_session=True
+    )
     assert done.returncode == 1, done.stderr  # the empty document's error record
     assert f"skipped {before}" in done.stderr.splitlines()[-1]
     assert _records(out) == local_records  # every document exactly once
