@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from bilingual_digest.batch import ray_engine
+from bilingual_digest.batch import OutputBusyError, ray_engine
 from bilingual_digest.batch.local import run_local
 from bilingual_digest.batch.ray_engine import (
     INSTALL_HINT,
@@ -416,3 +416,18 @@ def test_the_driver_killed_then_resumed_loses_and_repeats_nothing(
     assert done.returncode == 1, done.stderr  # the empty document's error record
     assert f"skipped {before}" in done.stderr.splitlines()[-1]
     assert _records(out) == local_records  # every document exactly once
+
+
+def test_shard_sink_retry_errors_removes_every_shards_error_records(tmp_path: Path) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    error = '{"id": "b", "source": "b", "error": "x", "warnings": []}\n'
+    (folder / "part-00000.jsonl").write_text('{"id": "a", "source": "a"}\n' + error)
+    (folder / "part-00001.jsonl").write_text(error.replace('"b"', '"c"'))
+    with ShardedJsonlSink(folder, retry_errors=True) as sink:
+        assert (sink.ids, sink.failed) == ({"a"}, set())
+        assert sink.path.name == "part-00002.jsonl"
+    assert (folder / "part-00000.jsonl").read_text() == '{"id": "a", "source": "a"}\n'
+    assert (folder / "part-00001.jsonl").read_text() == ""
+    with ShardedJsonlSink(folder) as sink, pytest.raises(OutputBusyError):
+        ShardedJsonlSink(folder)  # a second run on the same folder
