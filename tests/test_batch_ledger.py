@@ -34,6 +34,14 @@ def test_the_ledger_skips_done_ids_and_gives_a_repeat_an_id_of_its_own() -> None
     assert (ledger.skipped, ledger.skipped_failed, ledger.duplicates) == (2, 1, 2)
 
 
+def test_claim_skips_an_id_without_a_document_and_then_it_counts_as_met() -> None:
+    ledger = Ledger(done={"a", "b"}, failed={"b"})
+    assert ledger.claim("b") and not ledger.claim("b") and not ledger.claim("z")
+    again = ledger.admit(Document("b", "x/b"))
+    assert again is not None and again.duplicate_of == "b"
+    assert (ledger.skipped, ledger.skipped_failed) == (1, 1)
+
+
 def _twin_folders(root: Path) -> list[str]:
     for folder, text in (("2023", "Bonjour."), ("2024", "Salut.")):
         (root / folder / "politics").mkdir(parents=True)

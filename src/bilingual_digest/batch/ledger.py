@@ -54,6 +54,17 @@ class Ledger:
         """Whether an id has a record and this run has not met it yet (readers skip reading it)."""
         return doc_id in self.done
 
+    def claim(self, doc_id: str) -> bool:
+        """Skip an id now if it has a record (for readers that yield nothing for it).
+
+        Returns:
+            Whether ``doc_id`` had a record; it is then counted as skipped, and met.
+        """
+        if doc_id not in self.done:
+            return False
+        self._skip(doc_id)
+        return True
+
     def admit(self, doc: Document) -> Document | None:
         """Decide what to do with the next document of the run.
 
@@ -88,12 +99,14 @@ class Ledger:
         )
 
     def _had_record(self, doc: Document) -> bool:
-        if doc.id in self.done:
-            self.done.discard(doc.id)
-        elif self._is_done is None or not self._is_done(doc):
+        if doc.id not in self.done and (self._is_done is None or not self._is_done(doc)):
             return False
-        self.seen.add(doc.id)
-        self.skipped += 1
-        if doc.id in self.failed:
-            self.skipped_failed += 1
+        self._skip(doc.id)
         return True
+
+    def _skip(self, doc_id: str) -> None:
+        self.done.discard(doc_id)
+        self.seen.add(doc_id)
+        self.skipped += 1
+        if doc_id in self.failed:
+            self.skipped_failed += 1

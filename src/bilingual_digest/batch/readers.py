@@ -147,6 +147,7 @@ def iter_documents(
     stdin: BinaryIO | None = None,
     *,
     done: DoneCheck | None = None,
+    placeholders: bool = True,
 ) -> Iterator[Document]:
     """Yield the documents of every input, in order, lazily; unreadable ones carry an error.
 
@@ -158,7 +159,9 @@ def iter_documents(
         stdin: Binary stream read for ``"-"``; ``sys.stdin.buffer`` when ``None``.
         done: Says whether an id already has a record (a resumed run): a document whose id
             is known before its content (a file, a row without ``id_field``) and is done is
-            yielded with ``done=True`` and not read.
+            not read: it is yielded as a placeholder with ``done=True``.
+        placeholders: ``False``: yield nothing for such documents (``done`` then does the
+            bookkeeping, as :meth:`~.ledger.Ledger.claim` does).
 
     Yields:
         One :class:`Document` per file, JSONL line or CSV row. Ids are not de-duplicated
@@ -169,7 +172,7 @@ def iter_documents(
     """
     opts = options if options is not None else ReadOptions()
     for path, kind in check_inputs(inputs, opts):
-        yield from guarded(read_input(path, kind, opts, stdin, done), path)
+        yield from guarded(read_input(path, kind, opts, stdin, done, placeholders), path)
 
 
 def guarded(documents: Iterator[Document], path: str) -> Iterator[Document]:
@@ -192,13 +195,20 @@ def guarded(documents: Iterator[Document], path: str) -> Iterator[Document]:
 
 
 def read_input(
-    path: str, kind: str, opts: ReadOptions, stdin: BinaryIO | None, done: DoneCheck | None
+    path: str,
+    kind: str,
+    opts: ReadOptions,
+    stdin: BinaryIO | None,
+    done: DoneCheck | None,
+    placeholders: bool = True,
 ) -> Iterator[Document]:
     """The documents of one input of a known kind (see :func:`iter_documents`)."""
     if kind == "dir":
-        yield from read_folder(path, opts, done)
+        yield from read_folder(path, opts, done, placeholders)
     elif kind == "text":
-        yield read_text_file(Path(path), Path(path).name, opts, done=done)
+        doc = read_text_file(Path(path), Path(path).name, opts, done=done)
+        if placeholders or not doc.done:
+            yield doc
     elif kind == "stdin":
         stream = stdin if stdin is not None else _stdin_buffer()
         if opts.stdin_format == "text":
@@ -207,7 +217,7 @@ def read_input(
             yield Document(STDIN, "<stdin>", text, error, tuple(warnings), relpath="stdin.txt")
         else:
             reader = read_jsonl if opts.stdin_format == "jsonl" else read_csv
-            yield from reader(stream, "<stdin>", "stdin", opts, done)
+            yield from reader(stream, "<stdin>", "stdin", opts, done, placeholders)
     else:
         reader = read_jsonl if kind == "jsonl" else read_csv
         source, name = printable(path), printable(Path(path).name)
@@ -217,7 +227,7 @@ def read_input(
             yield Document(name, source, error=f"{source} can't be read: {exc.strerror or exc}.")
             return
         with stream:
-            yield from reader(stream, source, name, opts, done)
+            yield from reader(stream, source, name, opts, done, placeholders)
 
 
 def _stdin_buffer() -> BinaryIO:
@@ -262,7 +272,9 @@ def walk_folder(root: str) -> Iterator[tuple[str, OSError | None]]:
     yield from walk(root, "")
 
 
-def read_folder(root: str, opts: ReadOptions, done: DoneCheck | None = None) -> Iterator[Document]:
+def read_folder(
+    root: str, opts: ReadOptions, done: DoneCheck | None = None, placeholders: bool = True
+) -> Iterator[Document]:
     """The documents of a folder's ``.txt`` and ``.md`` files (see :func:`walk_folder`)."""
     found = False
     for rel, error in walk_folder(root):
@@ -270,7 +282,9 @@ def read_folder(root: str, opts: ReadOptions, done: DoneCheck | None = None) -> 
         if error is not None:
             yield unlisted_document(root, rel, str(error.strerror or error))
             continue
-        yield read_text_file(Path(root) / rel, rel, opts, done=done)
+        doc = read_text_file(Path(root) / rel, rel, opts, done=done)
+        if placeholders or not doc.done:
+            yield doc
     if not found:
         logger.warning("No .txt or .md files under %s", printable(root))
 

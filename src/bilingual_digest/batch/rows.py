@@ -133,6 +133,7 @@ def read_jsonl(
     name: str,
     options: ReadOptions,
     done: DoneCheck | None = None,
+    placeholders: bool = True,
 ) -> Iterator[Document]:
     """Read a JSONL stream: one JSON object per line, the text in ``options.text_field``.
 
@@ -142,8 +143,9 @@ def read_jsonl(
         name: The file name, for ``<name>:<line>`` ids.
         options: Field names and the size limit.
         done: Says whether an id already has a record; without ``options.id_field`` the id is
-            known before the line is parsed, and such a line becomes a ``done`` document
-            without being decoded.
+            known before the line is parsed, and such a line is not decoded: it becomes a
+            ``done`` placeholder document, or nothing when ``placeholders`` is false.
+        placeholders: Yield placeholders for done lines (else ``done`` does the bookkeeping).
 
     Yields:
         One document per non-blank line; malformed lines carry an error naming the line.
@@ -163,7 +165,8 @@ def read_jsonl(
             continue
         where, fallback_id = f"{source}:{number}", f"{name}:{number}"
         if done is not None and options.id_field is None and done(fallback_id):
-            yield _done(fallback_id, where)
+            if placeholders:
+                yield _done(fallback_id, where)
             continue
         try:
             yield _jsonl_document(raw, number, where, fallback_id, source, options)
@@ -250,6 +253,7 @@ def read_csv(
     name: str,
     options: ReadOptions,
     done: DoneCheck | None = None,
+    placeholders: bool = True,
 ) -> Iterator[Document]:
     """Read a CSV stream with a header row; the text in ``options.text_column``.
 
@@ -259,7 +263,7 @@ def read_csv(
         name: The file name, for ``<name>:<line>`` ids.
         options: Column names and the size limit.
         done: Unused (a row's extent is known only once it is parsed); part of the reader
-            interface.
+            interface, like ``placeholders``.
 
     Yields:
         One document per row; a row with the wrong number of fields, or that the csv module

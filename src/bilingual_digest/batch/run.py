@@ -159,8 +159,8 @@ def run_batch(
             say = report if report is not None else logger.info
             progress = Progress(None, progress_bar, say, 30.0, started)
             progress.count_in_background(lambda: count_documents(kinds), len(ledger.done))
-            done = ledger.known_done if fmt == "jsonl" else None
-            docs = iter_documents(inputs, opts, stdin, done=done)
+            done = ledger.claim if fmt == "jsonl" else None  # done ones are not even read
+            docs = iter_documents(inputs, opts, stdin, done=done, placeholders=False)
             stats = run_local(
                 docs,
                 work,

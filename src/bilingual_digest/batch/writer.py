@@ -135,23 +135,23 @@ def scan_jsonl(path: str | os.PathLike[str]) -> ScanResult:
     result = ScanResult()
     if not os.path.exists(path):
         return result
-    with open(path, "rb") as f:
-        offset = 0
+    ids, failed, offset = result.ids, result.failed, 0
+    with open(path, "rb", buffering=1 << 20) as f:
         for number, raw in enumerate(f, start=1):
             if not raw.endswith(b"\n"):
                 result.torn = True
                 break
             offset += len(raw)
-            result.good_size = offset
-            if not raw.strip():
+            if raw.isspace():
                 continue
             found = line_id(raw)
             if found is None:
                 result.bad_lines.append(number)
                 continue
-            result.ids.add(found[0])
+            ids.add(found[0])
             if found[1]:
-                result.failed.add(found[0])
+                failed.add(found[0])
+    result.good_size = offset
     return result
 
 
