@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -31,7 +32,7 @@ from bilingual_digest.batch.ray_engine import (
     run_ray,
     run_ray_batch,
 )
-from bilingual_digest.batch.ray_source import doc_to_json
+from bilingual_digest.batch.ray_source import doc_to_json, line_index, plan, read_piece
 from bilingual_digest.batch.readers import Document, ReadOptions, iter_documents
 from bilingual_digest.batch.run import run_batch
 from bilingual_digest.batch.work import WorkSpec
@@ -431,3 +432,37 @@ def test_shard_sink_retry_errors_removes_every_shards_error_records(tmp_path: Pa
     assert (folder / "part-00001.jsonl").read_text() == ""
     with ShardedJsonlSink(folder) as sink, pytest.raises(OutputBusyError):
         ShardedJsonlSink(folder)  # a second run on the same folder
+
+
+def test_jsonl_parts_read_the_same_documents_as_the_whole_file(tmp_path: Path) -> None:
+    """The Ray plan splits a JSONL file at line starts; its parts number lines as the whole."""
+    rng = random.Random(1)
+    path = tmp_path / "feed.jsonl"
+    for trial in range(150):
+        lines = [
+            rng.choice(["", "{broken", json.dumps({"text": "é" * rng.randint(1, 30)})])
+            for _ in range(rng.randint(0, 40))
+        ]
+        data = "\n".join(lines) + rng.choice(["", "\n"])
+        path.write_text("\ufeff" + data if trial % 7 == 0 else data, encoding="utf-8")
+        marks, total = line_index(str(path), span=rng.randint(1, 60))
+        assert total == len(path.read_bytes().splitlines())
+        pieces = plan([(str(path), "jsonl")], {str(path): marks})
+        got = [doc for piece in pieces for doc in read_piece(piece, ReadOptions(), None)]
+        assert got == list(iter_documents([str(path)])), trial
+
+
+@ray_mark
+def test_relative_inputs_name_the_same_sources_as_locally(
+    ray_instance: Any,
+    tiny_env: dict[str, str],
+    folder: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(folder.parent)
+    local, shards = tmp_path / "local.jsonl", tmp_path / "shards"
+    run_batch(["articles"], str(local), spec=SPEC, docs_per_step=4)
+    run_ray_batch(["articles"], str(shards), spec=SPEC, workers=2, docs_per_step=4)
+    assert _shards(shards) == local.read_bytes()
+    assert json.loads(local.read_bytes().splitlines()[0])["source"] == "articles/en/00.md"

@@ -42,9 +42,18 @@ from typing import Any, BinaryIO
 from .documents import Document, ReadOptions
 from .guard import check_cache, unwritable
 from .local import check_positive, resuming_line, steps
-from .progress import BatchStats, Progress, count_lines
+from .progress import BatchStats, Progress
 from .ray_cluster import INSTALL_HINT, RayEngineError, check_address, ray_missing, ray_session
-from .ray_source import DoneSet, Piece, RayWorker, doc_to_json, make_source, plan, uri_kind
+from .ray_source import (
+    DoneSet,
+    Piece,
+    RayWorker,
+    doc_to_json,
+    line_index,
+    make_source,
+    plan,
+    uri_kind,
+)
 from .readers import iter_documents
 from .run import check_run
 from .shards import ShardedJsonlSink
@@ -67,6 +76,7 @@ __all__ = [
 
 MAX_BLOCKS = 10_000
 MIN_BLOCK_BYTES, MAX_BLOCK_BYTES = 2 << 10, 64 << 10
+READ_TASKS = 2  # at a time: reading is fast, and finished parts free what Ray holds for them
 _FORWARDED_ENV = ("BILINGUAL_DIGEST_", "HF_", "TRANSFORMERS_")
 
 
@@ -380,32 +390,39 @@ def run_ray_batch(
         sink = ShardedJsonlSink(output, resume=resume, retry_errors=retry_errors)
     with sink:
         run = _Run(sink, progress_bar, report, report_every, started)
-        pieces = plan(kinds)
         with ray_session(address, num_cpus=_local_cpus(address, workers)) as ray:
             size = _pool_size(ray, workers)
+            pieces = _plan(ray, kinds, run)
             _configure(ray, block_bytes(pieces, size))
-            _count(ray, kinds, pieces, run)
             done_ref = ray.put(DoneSet.of(run.ledger.done).digests) if run.ledger.done else None
             source = make_source(pieces, opts, done_ref, docs_per_step)
             dataset = ray.data.read_datasource(
                 source,
                 num_cpus=0,  # reading is light; the actors hold the CPUs
+                concurrency=READ_TASKS,
                 override_num_blocks=max(1, min(len(pieces), MAX_BLOCKS)),
             )
             run.collect(_translated(ray, dataset, spec, size, docs_per_step, actor), admitted=False)
         return run.finish()
 
 
-def _count(ray: Any, kinds: Sequence[tuple[str, str]], pieces: Sequence[Piece], run: _Run) -> None:
-    """Give the progress bar its total: files from the plan, JSONL lines counted on a worker."""
-    files = sum(len(p.files) if p.kind == "dir" else 1 for p in pieces if p.kind != "jsonl")
-    rows = [path for path, kind in kinds if kind in ("jsonl", "csv")]
-    already = len(run.ledger.done)
-    if not rows:
-        run.progress.set_total(max(files - already, 0))
-        return
-    if any(kind == "csv" or "://" in path for path, kind in kinds if kind in ("jsonl", "csv")):
-        return  # CSV rows may span lines, URIs are not counted: the total stays unknown
-    counter = ray.remote(num_cpus=0)(count_lines)
-    refs = [counter.remote(os.path.abspath(path)) for path in rows]
-    run.progress.count_in_background(lambda: files + sum(ray.get(refs)), already)
+def _plan(ray: Any, kinds: Sequence[tuple[str, str]], run: _Run) -> list[Piece]:
+    """The read plan: folders listed here, JSONL files indexed on workers (one pass each).
+
+    The index splits each JSONL file into parts read by read tasks of their own (a single
+    task streaming a whole archive makes Ray keep every block it made until it ends) and
+    gives the progress bar its total.
+    """
+    rows = [path for path, kind in kinds if kind == "jsonl"]
+    indexer = ray.remote(num_cpus=0)(line_index)
+    found = ray.get([indexer.remote(_absolute(path)) for path in rows])
+    pieces = plan(kinds, {path: marks for path, (marks, _) in zip(rows, found, strict=True)})
+    if not any(kind == "csv" for _, kind in kinds):
+        files = sum(len(p.files) if p.kind == "dir" else 1 for p in pieces if p.kind != "jsonl")
+        lines = sum(count for _, count in found)
+        run.progress.set_total(max(files + lines - len(run.ledger.done), 0))
+    return pieces
+
+
+def _absolute(location: str) -> str:
+    return location if "://" in location else os.path.abspath(location)

@@ -17,8 +17,9 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,6 @@ from .readers import (
     input_kind,
     is_uri,
     kind_of_file,
-    read_input,
     read_text_file,
     text_document,
     unlisted_document,
@@ -42,6 +42,7 @@ from .work import WorkSpec
 from .writer import encode_record
 
 FILES_PER_PIECE = 1000
+SPAN_BYTES = 4 << 20  # a JSONL file is read in parts of about this size, each its own task
 
 
 def uri_kind(uri: str) -> str:
@@ -77,18 +78,109 @@ class Piece:
         location: The input as given (a path or a URI).
         files: For ``dir``: paths relative to ``location``.
         error: For ``unlisted``: the reason.
+        start: For a part of a JSONL file: where its first line starts (a byte offset).
+        end: Where the part ends (the next part's start); ``-1``: the end of the file.
+        first_line: The number of the part's first line.
     """
 
     kind: str
     location: str
     files: tuple[str, ...] = ()
     error: str = ""
+    start: int = 0
+    end: int = -1
+    first_line: int = 1
+    cwd: str = ""
+
+    @property
+    def path(self) -> str:
+        """Where a worker opens it: ``location`` made absolute with the driver's folder."""
+        return self.location if is_uri(self.location) else os.path.join(self.cwd, self.location)
 
 
-def plan(kinds: Sequence[tuple[str, str]]) -> list[Piece]:
-    """Split the inputs into pieces, in input order (folders are listed, nothing is read)."""
+def line_index(location: str, span: int = SPAN_BYTES) -> tuple[list[tuple[int, int]], int]:
+    """Where a JSONL file's lines start, about every ``span`` bytes (one pass, run on a worker).
+
+    Args:
+        location: A path or a URI.
+        span: About how many bytes apart the marks are.
+
+    Returns:
+        ``(marks, lines)``: ``(byte offset, line number)`` of a line start every ``span``
+        bytes or so, the first ``(0, 1)``; and how many lines the file has.
+    """
+    marks, offset, newlines, mark, last = [(0, 1)], 0, 0, span, b"\n"
+    with _open(location) as f:
+        while chunk := f.read(1 << 20):
+            while mark <= offset + len(chunk):
+                at = chunk.find(b"\n", max(0, mark - 1 - offset))
+                if at == -1:
+                    break
+                marks.append((offset + at + 1, newlines + chunk.count(b"\n", 0, at + 1) + 1))
+                mark = offset + at + 1 + span
+            newlines += chunk.count(b"\n")
+            offset += len(chunk)
+            last = chunk[-1:]
+    if marks[-1][0] >= offset:  # a mark at the very end starts no line
+        marks.pop()
+    return marks, newlines + (offset > 0 and last != b"\n")
+
+
+def _open(location: str, start: int | None = None) -> Any:
+    """A binary file: sequential, or seekable and at ``start``."""
+    if not is_uri(location):
+        f = open(location, "rb")  # noqa: SIM115 (the caller closes it)
+    else:
+        from pyarrow import fs as pafs
+
+        filesystem, path = pafs.FileSystem.from_uri(location)
+        if start is None:
+            return filesystem.open_input_stream(path)
+        f = filesystem.open_input_file(path)
+    if start:
+        f.seek(start)
+    return f
+
+
+class _Part:
+    """Bytes ``[start, end)`` of a file, read like a stream."""
+
+    def __init__(self, f: Any, size: int) -> None:
+        self.f, self.left = f, size
+
+    def read(self, size: int = -1) -> bytes:
+        if self.left == 0:
+            return b""
+        data = self.f.read(self.left if size < 0 or self.left < 0 else min(size, self.left))
+        self.left = self.left - len(data) if self.left > 0 else self.left
+        return data
+
+
+def plan(
+    kinds: Sequence[tuple[str, str]], index: Mapping[str, list[tuple[int, int]]] | None = None
+) -> list[Piece]:
+    """Split the inputs into pieces, in input order (folders are listed, nothing is read).
+
+    Args:
+        kinds: ``(location, kind)`` of every input.
+        index: Line marks of JSONL inputs (see :func:`line_index`): each file is split into
+            one piece per mark, so that no read task runs for the whole of a large file.
+    """
+    pieces = [replace(p, cwd=os.getcwd()) for p in _pieces(kinds, index or {})]
+    return pieces
+
+
+def _pieces(
+    kinds: Sequence[tuple[str, str]], index: Mapping[str, list[tuple[int, int]]]
+) -> list[Piece]:
     pieces: list[Piece] = []
     for location, kind in kinds:
+        marks = index.get(location)
+        if kind == "jsonl" and marks:
+            ends = [start for start, _ in marks[1:]] + [-1]
+            for (start, line), end in zip(marks, ends, strict=True):
+                pieces.append(Piece(kind, location, start=start, end=end, first_line=line))
+            continue
         if kind != "dir":
             pieces.append(Piece(kind, location))
             continue
@@ -132,13 +224,34 @@ def read_piece(piece: Piece, opts: ReadOptions, done: Any) -> Iterator[Document]
     """The documents of one piece, read where this runs (a Ray worker), as locally."""
     if piece.kind == "unlisted":
         yield unlisted_document(piece.location, piece.files[0], piece.error)
+    elif piece.kind in ("jsonl", "csv"):
+        yield from guarded(_read_rows(piece, opts, done), piece.location)
     elif is_uri(piece.location):
         yield from guarded(_read_uri(piece, opts, done), piece.location)
     elif piece.kind == "dir":
         for rel in piece.files:
-            yield read_text_file(Path(piece.location) / rel, rel, opts, done=done)
+            source = printable(os.fspath(Path(piece.location) / rel))
+            yield read_text_file(Path(piece.path) / rel, rel, opts, done=done, source=source)
     else:
-        yield from guarded(read_input(piece.location, piece.kind, opts, None, done), piece.location)
+        name, source = Path(piece.location).name, printable(piece.location)
+        yield read_text_file(Path(piece.path), name, opts, done=done, source=source)
+
+
+def _read_rows(piece: Piece, opts: ReadOptions, done: Any) -> Iterator[Document]:
+    """A CSV file, or one part of a JSONL file (lines numbered as in the whole file)."""
+    name = printable(piece.location.rstrip("/").rsplit("/", 1)[-1])
+    source = printable(piece.location)
+    try:
+        f = _open(piece.path, piece.start if piece.kind == "jsonl" else None)
+    except OSError as exc:
+        yield Document(name, source, error=f"{source} can't be read: {exc.strerror or exc}.")
+        return
+    with f:
+        if piece.kind == "csv":
+            yield from read_csv(f, source, name, opts, done)
+            return
+        part = _Part(f, piece.end - piece.start if piece.end >= 0 else -1)
+        yield from read_jsonl(part, source, name, opts, done, True, piece.first_line)  # type: ignore[arg-type]
 
 
 def _join(location: str, rel: str) -> str:
@@ -163,18 +276,13 @@ def _read_uri(piece: Piece, opts: ReadOptions, done: Any) -> Iterator[Document]:
                 continue
             yield text_document(data, rel, source, rel, opts)
         return
-    name = root.rstrip("/").rsplit("/", 1)[-1]
-    if piece.kind == "text":
-        if done is not None and done(name):
-            yield Document(name, piece.location, relpath=name, done=True)
-            return
-        with filesystem.open_input_stream(root) as f:
-            data = f.read(4 * opts.max_chars + 1)
-        yield text_document(data, name, piece.location, name, opts)
+    name = root.rstrip("/").rsplit("/", 1)[-1]  # a single text file
+    if done is not None and done(name):
+        yield Document(name, piece.location, relpath=name, done=True)
         return
-    reader = read_jsonl if piece.kind == "jsonl" else read_csv
-    with filesystem.open_input_stream(root) as stream:
-        yield from reader(stream, piece.location, name, opts, done)
+    with filesystem.open_input_stream(root) as f:
+        data = f.read(4 * opts.max_chars + 1)
+    yield text_document(data, name, piece.location, name, opts)
 
 
 class DoneSet:

@@ -297,7 +297,12 @@ def unlisted_document(root: str, rel: str, reason: str) -> Document:
 
 
 def read_text_file(
-    path: Path, doc_id: str, options: ReadOptions, *, done: DoneCheck | None = None
+    path: Path,
+    doc_id: str,
+    options: ReadOptions,
+    *,
+    done: DoneCheck | None = None,
+    source: str | None = None,
 ) -> Document:
     """Read one text file as one document.
 
@@ -306,13 +311,15 @@ def read_text_file(
         doc_id: Its id (its path relative to the input root), as the OS spells it.
         options: Reading options (the size limit).
         done: Says whether the id already has a record: then the file is not read.
+        source: How to name it (default: ``path``), e.g. the path as the user gave it when
+            ``path`` was made absolute for another process.
 
     Returns:
         The document, with ``error`` set if the file can't be read as text. A name that is
         not valid UTF-8 keeps its bytes in ``relpath`` and shows them as ``\\xNN`` in the id
         and source, with a warning.
     """
-    source, safe_id = printable(os.fspath(path)), printable(doc_id)
+    source, safe_id = printable(source or os.fspath(path)), printable(doc_id)
     if done is not None and done(safe_id):
         return Document(safe_id, source, relpath=doc_id, done=True)
     try:

@@ -134,6 +134,7 @@ def read_jsonl(
     options: ReadOptions,
     done: DoneCheck | None = None,
     placeholders: bool = True,
+    first_line: int = 1,
 ) -> Iterator[Document]:
     """Read a JSONL stream: one JSON object per line, the text in ``options.text_field``.
 
@@ -146,12 +147,13 @@ def read_jsonl(
             known before the line is parsed, and such a line is not decoded: it becomes a
             ``done`` placeholder document, or nothing when ``placeholders`` is false.
         placeholders: Yield placeholders for done lines (else ``done`` does the bookkeeping).
+        first_line: The number of the stream's first line (a part of a larger file).
 
     Yields:
         One document per non-blank line; malformed lines carry an error naming the line.
     """
-    lines = enumerate(byte_lines(stream), start=1)
-    number = 0
+    lines = enumerate(byte_lines(stream), start=first_line)
+    number = first_line - 1
     while True:
         try:
             number, raw = next(lines)
