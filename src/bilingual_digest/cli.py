@@ -137,9 +137,11 @@ examples:
   bilingual-digest batch articles/ --format txt -o translated/   # mirrored folder tree
   bilingual-digest batch articles/ -o shards/ --engine ray --workers 4   # on Ray (extra)
 
-Run the same command again to resume: documents that already have a record are skipped.
-Exit status: 0 all documents succeeded, 1 some failed (see their "error" records),
-2 usage error.
+Run the same command again to resume: documents that already have a record are skipped
+(--retry-errors: also do again those whose record is an error record).
+Exit status: 0 all documents succeeded, 1 some failed (see their "error" records) or the run
+had to stop (a model, the cache or the output failed: the message names it), 2 usage error
+(or another run is using OUTPUT).
 """
 
 
@@ -152,7 +154,12 @@ def _add_batch_parser(sub: argparse._SubParsersAction) -> None:
         epilog=_BATCH_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("inputs", nargs="+", metavar="INPUT", help="file, folder, or - for stdin")
+    p.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="INPUT",
+        help="file, folder, or - for stdin (--engine ray: also s3://, gs://... URIs)",
+    )
     p.add_argument(
         "-o", "--output", required=True, help="JSONL file (folder for txt and --engine ray)"
     )
@@ -164,6 +171,11 @@ def _add_batch_parser(sub: argparse._SubParsersAction) -> None:
         action=argparse.BooleanOptionalAction,
         default=True,
         help="skip documents already in OUTPUT (default); --no-resume starts afresh",
+    )
+    p.add_argument(
+        "--retry-errors",
+        action="store_true",
+        help="do again the documents whose record in OUTPUT is an error record",
     )
     p.add_argument("--summarize", action="store_true", help="add English and French summaries")
     p.add_argument("--length", choices=list(SUMMARY_LENGTHS), default=DEFAULT_LENGTH)
@@ -253,6 +265,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         docs_per_step=args.docs_per_step,
         progress_bar=sys.stderr.isatty(),
         report=lambda line: print(line, file=sys.stderr, flush=True),
+        retry_errors=args.retry_errors,
     )
     print(stats.summary(), file=sys.stderr, flush=True)
     return EXIT_OK if stats.ok else EXIT_FAILED

@@ -9,6 +9,7 @@ is given together.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -18,6 +19,7 @@ from ..errors import BilingualDigestError
 from ..languages import (
     find_pair,
     get_pair,
+    pairs,
     parse_direction,
     register_all,
     registered_at_run_time,
@@ -26,7 +28,8 @@ from ..languages import (
 from ..options import TranslationOptions, validate_backend, validate_device
 from ..results import plain_data
 from ..sanitize import clean_text
-from .readers import Document
+from .documents import Document
+from .guard import RunStopped
 
 logger = logging.getLogger("bilingual_digest")
 
@@ -110,9 +113,17 @@ def error_record(doc: Document, error: str, warnings: Sequence[str] = ()) -> Rec
         warnings: Notes gathered before it failed.
 
     Returns:
-        ``{"id", "source", "error", "warnings"}``.
+        ``{"id", "source", "error", "warnings"}``, and ``duplicate_of`` for a repeated id.
     """
-    return {"id": doc.id, "source": doc.source, "error": error, "warnings": list(warnings)}
+    record: Record = {
+        "id": doc.id,
+        "source": doc.source,
+        "error": error,
+        "warnings": list(warnings),
+    }
+    if doc.duplicate_of is not None:
+        record["duplicate_of"] = doc.duplicate_of
+    return record
 
 
 @dataclass
@@ -190,6 +201,23 @@ class Worker:
             )
         return self._digester
 
+    def prepare(self) -> None:
+        """Load every model the run may need now, so that one that can't be loaded stops the
+        run before it starts: the direction's translator (with ``direction="auto"``, every
+        registered pair's), and with summaries the summariser and the way back.
+
+        Raises:
+            ModelUnavailableError: If a model can't be loaded.
+            DeviceUnavailableError: If the device isn't available.
+        """
+        fixed = self.spec.pair()
+        wanted = {(p.source, p.target) for p in pairs()} if fixed is None else {fixed}
+        if self.spec.summarize:
+            self.digester()
+            wanted |= {(t, s) for s, t in wanted if find_pair(t, s) is not None}
+        for source, target in sorted(wanted):
+            self.translator(source, target)
+
     def process(self, docs: Sequence[Document]) -> list[Record]:
         """Translate (and summarise) documents, batching their sentences together.
 
@@ -205,6 +233,8 @@ class Worker:
         Raises:
             ModelUnavailableError: If a model can't be loaded.
             DeviceUnavailableError: If the device isn't available.
+            RunStopped: If the machinery fails (the sentence cache, the disk): that is no
+                document's fault, so no error record is made for it.
         """
         records: list[Record | None] = [None] * len(docs)
         groups: dict[tuple[str, str], list[_Job]] = {}
@@ -233,6 +263,8 @@ class Worker:
         try:
             return self._records(engine, pair, jobs)
         except Exception as exc:
+            if isinstance(exc, (OSError, sqlite3.Error, MemoryError)):
+                raise self._stopped(exc) from exc
             if len(jobs) == 1:
                 logger.debug("Document %s failed", jobs[0].doc.id, exc_info=True)
                 return [error_record(jobs[0].doc, _failure(exc), jobs[0].warnings)]
@@ -254,6 +286,16 @@ class Worker:
             records.append(record)
         return records
 
+    def _stopped(self, exc: BaseException) -> BaseException:
+        if isinstance(exc, BilingualDigestError):
+            return exc
+        if isinstance(exc, sqlite3.Error):
+            return RunStopped(
+                f"The sentence cache {self.spec.cache!r} failed during the run ({exc}): make it "
+                "writable again (or give another --cache) and run the same command again."
+            )
+        return RunStopped(f"The run had to stop ({type(exc).__name__}: {exc}).")
+
     def close(self) -> None:
         """Close the sentence caches this worker opened."""
         for cache in self._caches:
@@ -262,7 +304,7 @@ class Worker:
 
 
 def _record(job: _Job, translation: Any, warnings: Sequence[str]) -> Record:
-    return {
+    record = {
         "id": job.doc.id,
         "source": job.doc.source,
         "source_lang": translation.source_lang,
@@ -271,6 +313,9 @@ def _record(job: _Job, translation: Any, warnings: Sequence[str]) -> Record:
         "segments": [plain_data(asdict(s)) for s in translation.segments],
         "warnings": list(dict.fromkeys([*job.warnings, *warnings])),
     }
+    if job.text != job.doc.text:  # cleaned (HTML, NUL, CRLF): the text the offsets index
+        record["text"] = job.text
+    return record
 
 
 def _failure(exc: BaseException) -> str:
