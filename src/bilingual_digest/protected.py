@@ -1,7 +1,8 @@
 """Protected text: what must come out of translation exactly as it went in.
 
 URLs (with a scheme, ``www.…``, or a bare domain such as ``lemonde.fr``), e-mail addresses,
-@handles (``@AFP``, ``@user@instance.social``), #hashtags, inline code between backticks,
+@handles (``@AFP``, ``@user@instance.social``), #hashtags, inline code between backticks
+(no space just inside the backticks),
 and bracketed numbers such as ``[12]`` (which could be mistaken for the translator's own
 placeholders, :mod:`~bilingual_digest.placeholders`). URLs and e-mail addresses are found
 by linkify-it-py (the Python port of markdown-it's linkify-it: trailing punctuation,
@@ -35,7 +36,9 @@ MARKER = re.compile(r"\[[ \t]*(\d{1,4})[ \t]*\]")
 
 _HANDLE = re.compile(r"(?<![\w@.+-])@\w+(?:\.\w+)*(?:@[\w-]+(?:\.[\w-]+)+)?")
 _HASHTAG = re.compile(r"(?<![\w&#/])#\w*[^\W\d_]\w*")
-_CODE = re.compile(r"(?<!`)(`+)(?!`)(?:.+?)(?<!`)\1(?!`)")
+_CODE = re.compile(r"(?<![`\w])(`+)(?![`\s])(?:[^\n]*?[^`\s])?(?<!`)\1(?![`\w])")
+"""Inline code: backticks around text on one line, with no space just inside them (news
+wires quote with a backtick and an apostrophe: "`gorgeous,' she said" is not code)."""
 _PATTERNS = (("handle", _HANDLE), ("hashtag", _HASHTAG), ("code", _CODE), ("marker", MARKER))
 _local = threading.local()
 
