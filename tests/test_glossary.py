@@ -144,6 +144,12 @@ def test_duplicate_and_conflicting_entries() -> None:
     Glossary([Entry("chef", "chief", pair="fr-en"), Entry("chef", "chef", pair="en-fr")])
 
 
+def test_too_many_entries(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("bilingual_digest.glossary.MAX_ENTRIES", 2)
+    with pytest.raises(GlossaryError, match=r"^big.tsv has more than 2 entries; split it"):
+        Glossary.from_dict({"a": "b", "c": "d", "e": "f"}, name="big.tsv")
+
+
 def test_pair_must_be_registered() -> None:
     with pytest.raises(GlossaryError) as err:
         Glossary.from_dict({"Haus": "house"}, pair="de-en")

@@ -150,6 +150,15 @@ def test_glossary_terms_are_enforced_in_the_texts_case() -> None:
     assert result.text == f"LE {JUNTA} (CNSP) ET LE State Department."
 
 
+def test_the_readme_glossary_on_the_seed_article(seed_article: str) -> None:
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    translator = fake(glossary=seeds / "glossary.tsv")
+    result = translator.translate(seed_article)
+    assert result.text.count(JUNTA) == 1 and result.text.count("US Africa Command") == 2  # ' and ’
+    assert "SELON LE State Department AMÉRICAIN" in result.text
+    assert result.text.count("CNSP") == seed_article.count("CNSP")
+
+
 def test_an_entry_inside_a_protected_span_is_left_alone() -> None:
     translator = fake(glossary={"CNSP": "Junta", "patrie": "homeland"})
     text = "Le CNSP écrit sur https://cnsp.ne/CNSP/patrie et @CNSP_Niger pour la patrie."
