@@ -23,7 +23,7 @@ from bilingual_digest.backends import Generated
 from bilingual_digest.options import GenerationOptions
 from bilingual_digest.placeholders import ProtectStep
 from bilingual_digest.protected import protected_spans
-from bilingual_digest.segment import non_blank_offsets
+from bilingual_digest.segment import non_blank_offsets, segment
 
 from fakes import LeadBackend, UpperBackend
 
@@ -130,6 +130,26 @@ def test_what_the_model_does_to_a_placeholder_is_mended(
     text = "https://a.fr" if expected == "https://a.fr" else "Voir https://a.fr maintenant."
     result = fake(rewrite).translate(text)
     assert result.text == expected and result.segments[0].findings == ()
+
+
+def test_no_sentence_boundary_inside_protected_text_or_a_term() -> None:
+    text = (
+        "Voir https://lemonde.fr/le-president.Il-a-dit.html. Selon M. Bazoum, "
+        "écrire à jean.dupont@gouv.ne. Fin."
+    )
+    plain = [p.text for p in segment(text, "fr")]
+    assert plain[0] == "Voir https://lemonde.fr/le-president."  # sentencex cuts at the dot
+    translator = fake(glossary={"M. Bazoum": "Mr Bazoum"})
+    result = translator.translate(text)
+    assert [s.source for s in result.segments] == [
+        "Voir https://lemonde.fr/le-president.Il-a-dit.html.",
+        "Selon M. Bazoum, écrire à jean.dupont@gouv.ne.",
+        "Fin.",
+    ]
+    assert result.text == (
+        "VOIR https://lemonde.fr/le-president.Il-a-dit.html. SELON Mr Bazoum, ÉCRIRE À "
+        "jean.dupont@gouv.ne. FIN."
+    )
 
 
 def test_placeholder_like_text_in_the_source_is_kept_not_confused() -> None:

@@ -113,16 +113,25 @@ class ProtectStep:
     def __repr__(self) -> str:
         return f"ProtectStep(terms={len(self.terms) if self.terms else 0})"
 
+    def spans(self, text: str) -> list[tuple[int, int, str, str]]:
+        """``(start, end, kind, replacement)`` of each protected span and glossary term."""
+        found = [(s.start, s.end, s.kind, s.text) for s in protected_spans(text)]
+        if self.terms is None:
+            return found
+        cursor, terms = 0, []
+        for start, end, _, _ in [*found, (len(text), len(text), "", "")]:
+            terms += [(m.start, m.end, "glossary", m.replacement)
+                      for m in self.terms.find(text, cursor, start)]  # fmt: skip
+            cursor = end
+        return sorted(found + terms)
+
+    def keep_whole(self, text: str) -> list[tuple[int, int]]:
+        """The spans of a whole text the sentence splitter must not cut (a URL's dots …)."""
+        return [(start, end) for start, end, _, _ in self.spans(text)]
+
     def prepare(self, text: str) -> tuple[str, Restorer | None]:
         """Put placeholders in; return the model input and how to put the text back."""
-        found = [(s.start, s.end, s.kind, s.text) for s in protected_spans(text)]
-        if self.terms is not None:
-            cursor, terms = 0, []
-            for start, end, _, _ in [*found, (len(text), len(text), "", "")]:
-                terms += [(m.start, m.end, "glossary", m.replacement)
-                          for m in self.terms.find(text, cursor, start)]  # fmt: skip
-                cursor = end
-            found = sorted(found + terms)
+        found = self.spans(text)
         if not found:
             return text, None
         parts, spots, cursor = [], [], 0

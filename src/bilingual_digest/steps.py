@@ -29,7 +29,12 @@ Restore = Callable[[str], "tuple[str, tuple[Finding, ...]]"]
 
 
 class Step(Protocol):
-    """One reversible rewrite of a sentence on its way to the model."""
+    """One reversible rewrite of a sentence on its way to the model.
+
+    A step may also define ``keep_whole(text) -> list[tuple[int, int]]``: the spans of a
+    whole text that must stay inside one sentence (the translator doesn't let the sentence
+    splitter cut there; e.g. a URL, whose dots look like full stops).
+    """
 
     def prepare(self, text: str) -> tuple[str, Restore | None]:
         """The text the model should see instead, and how to undo it (``None``: nothing)."""
