@@ -215,6 +215,7 @@ def _free_before(text: str, at: int, lead: str) -> bool:
     return not (before.isalnum() or before == "_" or before in _HYPHENS)
 
 
+@functools.lru_cache(maxsize=2 * MAX_ENTRIES)
 def _term_pattern(term: str) -> re.Pattern[str]:
     """The regular expression that finds a term as the module docs describe."""
     parts: list[str] = []
@@ -281,10 +282,14 @@ class Glossary:
     """
 
     def __init__(self, entries: Iterable[Entry] = (), *, name: str = "the glossary") -> None:
-        self.name = name
-        self.entries: tuple[Entry, ...] = tuple(_checked(entries, name))
-        self._matchers: dict[tuple[str, str], TermMatcher] = {}
-        self._lock = threading.Lock()
+        self.__setstate__({"name": name, "entries": tuple(_checked(entries, name))})
+
+    @classmethod
+    def _of_checked(cls, entries: Iterable[Entry], name: str) -> Glossary:
+        """A glossary of entries validated already, with no two for one term and direction."""
+        glossary = cls.__new__(cls)
+        glossary.__setstate__({"name": name, "entries": tuple(entries)})
+        return glossary
 
     # --- building ------------------------------------------------------------------------
 
@@ -359,20 +364,26 @@ class Glossary:
             return other
         theirs = {(e.pair, term_key(e.source)) for e in other.entries}
         kept = [e for e in self.entries if (e.pair, term_key(e.source)) not in theirs]
-        return Glossary([*kept, *other.entries], name=f"{self.name} + {other.name}")
+        return Glossary._of_checked([*kept, *other.entries], f"{self.name} + {other.name}")
 
     def bound(self, source: str, target: str) -> Glossary:
         """The entries without a pair tied to ``source → target`` (an entry of that pair wins)."""
         key = f"{source}-{target}"
         if all(e.pair is not None for e in self.entries):
             return self
-        own = {term_key(e.source) for e in self.entries if e.pair == key}
-        entries = [
-            e if e.pair is not None else replace(e, pair=key)
-            for e in self.entries
-            if e.pair is not None or term_key(e.source) not in own
-        ]
-        return Glossary(entries, name=self.name)
+        with self._lock:
+            cached = self._bound.get(key)
+        if cached is None:
+            own = {term_key(e.source) for e in self.entries if e.pair == key}
+            entries = [
+                e if e.pair is not None else replace(e, pair=key)
+                for e in self.entries
+                if e.pair is not None or term_key(e.source) not in own
+            ]
+            cached = Glossary._of_checked(entries, self.name)
+            with self._lock:
+                self._bound[key] = cached
+        return cached
 
     def for_pair(self, source: str, target: str) -> TermMatcher:
         """The terms to enforce when translating ``source → target``.
@@ -426,6 +437,7 @@ class Glossary:
         self.name = state["name"]  # type: ignore[assignment]
         self.entries = state["entries"]  # type: ignore[assignment]
         self._matchers = {}
+        self._bound = {}
         self._lock = threading.Lock()
 
     def rows(self) -> list[dict[str, str]]:
