@@ -43,7 +43,7 @@ import os
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Union
@@ -326,6 +326,30 @@ class Glossary:
         return cls(entries, name=name)
 
     @classmethod
+    def from_rows(
+        cls, rows: Iterable[Sequence[object]], *, name: str = "the glossary table"
+    ) -> Glossary:
+        """A glossary from table rows ``[source, target, note, pair]`` (note and pair optional).
+
+        Rows whose cells are all blank are skipped; messages name a row by its number, blank
+        rows counted (as a table shows them).
+
+        Raises:
+            GlossaryError: See :class:`Glossary`; also for a row that isn't a list of text.
+        """
+        entries = []
+        for number, row in enumerate(rows, start=1):
+            where = f"{name}, row {number}"
+            if isinstance(row, (str, bytes)) or not isinstance(row, Sequence):
+                raise GlossaryError(f"{where}: a row is a list [source, target, note, pair].")
+            cells = ["" if cell is None else _text(cell, where) for cell in row]
+            if not any(cell.strip() for cell in cells):
+                continue
+            source, target, note, pair = [*cells, "", "", "", ""][:4]
+            entries.append(Entry(source, target, note, pair or None, where))
+        return cls(entries, name=name)
+
+    @classmethod
     def load(cls, path: str | os.PathLike[str], *, pair: str | None = None) -> Glossary:
         """Read a glossary file: TSV or CSV with a header row, or TBX.
 
@@ -446,6 +470,10 @@ class Glossary:
             {"source": e.source, "target": e.target, "note": e.note, "pair": e.pair or ""}
             for e in self.entries
         ]
+
+    def table(self) -> list[list[str]]:
+        """The entries as table rows ``[source, target, note, pair]`` (:meth:`from_rows`)."""
+        return [[e.source, e.target, e.note, e.pair or ""] for e in self.entries]
 
 
 def _text(value: object, where: str) -> str:

@@ -30,6 +30,7 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 import gradio as gr  # only after the privacy settings above
 
 from ..errors import BilingualDigestError
+from ..glossary_files import COLUMNS as GLOSSARY_COLUMNS
 from ..languages import AUTO, directions, language_name, parse_direction
 from ..messages import door_message
 from ..options import DEFAULT_LENGTH, SUMMARY_LENGTHS
@@ -43,9 +44,14 @@ from ..service import (
 )
 from ..work_queue import run_cancellable
 from .render import (
+    GLOSSARY_HELP,
+    GLOSSARY_KEY,
     describe_direction,
     direction_choices,
+    glossary_note,
+    opened_glossary,
     render_aligned,
+    render_glossary_opener,
     render_notices,
     render_opener,
     render_status,
@@ -53,6 +59,7 @@ from .render import (
     source_names,
     static_text,
     summary_languages,
+    table_rows,
 )
 
 if TYPE_CHECKING:
@@ -167,34 +174,43 @@ def _api_doc(summary: str, *params: str) -> str:
         "text": f"The article, in {source_names()}.",
         "direction": f"{_quoted(directions())}: detect the language, or a translation pair.",
         "length": f"Summary length: {_quoted(list(SUMMARY_LENGTHS))}.",
+        "glossary": "Optional terms to translate as you say: {source term: target term} "
+        f"(a target equal to its source keeps the term), or rows [{', '.join(GLOSSARY_COLUMNS)}].",
     }
     return "\n".join([summary, "", "Args:", *(f"    {name}: {helps[name]}" for name in params)])
 
 
 def _api_functions(service: DigestService) -> list[Callable[..., Any]]:
     async def digest(
-        text: str, direction: str = AUTO, length: str = DEFAULT_LENGTH
+        text: str, direction: str = AUTO, length: str = DEFAULT_LENGTH, glossary: Any = None
     ) -> dict[str, Any]:
-        done = await in_queue(lambda c: service.digest(text, direction, length, cancel=c))
+        done = await in_queue(
+            lambda c: service.digest(text, direction, length, cancel=c, glossary=glossary)
+        )
         return done.to_dict()
 
-    async def translate(text: str, direction: str = AUTO) -> dict[str, Any]:
-        return translation_record(await in_queue(lambda c: service.translate(text, direction, c)))
+    async def translate(text: str, direction: str = AUTO, glossary: Any = None) -> dict[str, Any]:
+        done = await in_queue(lambda c: service.translate(text, direction, c, glossary))
+        return translation_record(done)
 
     async def summarize(
-        text: str, length: str = DEFAULT_LENGTH, direction: str = AUTO
+        text: str, length: str = DEFAULT_LENGTH, direction: str = AUTO, glossary: Any = None
     ) -> dict[str, Any]:
-        done = await in_queue(lambda c: service.summarize(text, direction, length, cancel=c))
+        done = await in_queue(
+            lambda c: service.summarize(text, direction, length, cancel=c, glossary=glossary)
+        )
         return summary_record(done)
 
     digest.__doc__ = _api_doc(
         "Translate and summarise an article; returns the whole digest as a dict.",
-        "text", "direction", "length",
+        "text", "direction", "length", "glossary",
     )  # fmt: skip
-    translate.__doc__ = _api_doc("Translate an article sentence by sentence.", "text", "direction")
+    translate.__doc__ = _api_doc(
+        "Translate an article sentence by sentence.", "text", "direction", "glossary"
+    )
     summarize.__doc__ = _api_doc(
         "Summarise an article in both languages of its pair, translating only what that needs.",
-        "text", "length", "direction",
+        "text", "length", "direction", "glossary",
     )  # fmt: skip
     return [digest, translate, summarize]
 
@@ -265,6 +281,19 @@ class _DefaultArguments:
 
 
 # --------------------------------------------------------------------------- the page
+
+EMPTY_ROW = [""] * len(GLOSSARY_COLUMNS)
+"""A blank row of the glossary table."""
+
+
+def _opener(html: str, elem_id: str) -> gr.HTML:
+    """A file opener: the file is read in the browser (``static/opener.js``), never uploaded."""
+    return gr.HTML(
+        html,
+        css_template=static_text("opener.css"),
+        js_on_load=static_text("opener.js"),
+        elem_id=elem_id,
+    )
 
 
 def build_demo(
@@ -354,12 +383,7 @@ def build_demo(
                         label="Sample articles",
                     )
             with gr.Column(scale=1, min_width=260):
-                gr.HTML(
-                    render_opener(service.max_chars),
-                    css_template=static_text("opener.css"),
-                    js_on_load=static_text("opener.js"),
-                    elem_id="bd-upload",
-                )
+                _opener(render_opener(service.max_chars), "bd-upload")
                 direction = gr.Radio(
                     direction_choices(), value=AUTO, label="Direction", elem_id="bd-direction"
                 )
@@ -372,6 +396,27 @@ def build_demo(
                 detected = gr.Markdown("", elem_id="bd-detected")
                 button = gr.Button("Digest", variant="primary", elem_id="bd-digest")
                 gr.Markdown(f"Up to {service.max_chars:,} characters.", elem_id="bd-limit")
+        with gr.Accordion("Glossary", open=False, elem_id="bd-glossary-box"):
+            gr.Markdown(GLOSSARY_HELP, elem_id="bd-glossary-help")
+            with gr.Row(equal_height=False):
+                with gr.Column(scale=3, min_width=300):
+                    table = gr.Dataframe(
+                        value=[EMPTY_ROW],
+                        headers=list(GLOSSARY_COLUMNS),
+                        datatype="str",
+                        column_count=len(GLOSSARY_COLUMNS),
+                        row_count=3,
+                        interactive=True,
+                        type="array",
+                        label="Terms",
+                        elem_id="bd-glossary",
+                    )
+                    glossary_msg = gr.Markdown("", elem_id="bd-glossary-msg")
+                with gr.Column(scale=1, min_width=260):
+                    _opener(render_glossary_opener(service.max_chars), "bd-glossary-upload")
+                    glossary_file = gr.Textbox(visible="hidden", elem_id="bd-glossary-file")
+                    clear = gr.Button("Clear the glossary", size="sm", elem_id="bd-glossary-clear")
+        saved = gr.BrowserState([], storage_key=GLOSSARY_KEY)
         notice = gr.Markdown("", elem_id="bd-notice")
         with gr.Row(equal_height=False, elem_id="bd-columns"):
             with gr.Column(min_width=280):
@@ -417,13 +462,17 @@ def build_demo(
             text: str,
             direction: str,
             length: str,
+            rows: Any,
             progress: gr.Progress = gr.Progress(),  # noqa: B008  (gradio's convention)
         ) -> list[Any]:
             def report(fraction: float, stage: str) -> None:
                 progress(fraction, desc=stage)
 
+            glossary = table_rows(rows)
             result = await in_queue(
-                lambda c: service.digest(text, direction, length, progress=report, cancel=c)
+                lambda c: service.digest(
+                    text, direction, length, progress=report, cancel=c, glossary=glossary
+                )
             )
             auto = parse_direction(direction) is None
             return page_outputs(service, result, detected=auto, languages=languages)
@@ -431,7 +480,30 @@ def build_demo(
         def on_detect(text: str, direction: str) -> str:
             return detection_note(service, text, direction)
 
+        def on_restore(kept: Any) -> list[Any]:
+            rows = table_rows(kept) or [EMPTY_ROW]
+            return [rows, glossary_note(service, rows) if table_rows(kept) else ""]
+
+        def on_table(rows: Any) -> list[Any]:
+            kept = [row for row in table_rows(rows) if any(cell.strip() for cell in row)]
+            return [kept, glossary_note(service, rows)]
+
+        def on_file(payload: str) -> list[Any]:
+            if not payload:
+                return [gr.update(), gr.update(), gr.update()]
+            rows, note = opened_glossary(service, payload)
+            return [gr.update() if rows is None else rows, note, ""]  # "": the same file again
+
+        def on_clear() -> list[Any]:
+            return [[EMPTY_ROW], "", ""]
+
         demo.load(refresh_status, outputs=[status, timer], **light)
+        demo.load(on_restore, inputs=saved, outputs=[table, glossary_msg], **light)
+        table.change(on_table, inputs=table, outputs=[saved, glossary_msg], **light)
+        glossary_file.change(
+            on_file, inputs=glossary_file, outputs=[table, glossary_msg, glossary_file], **light
+        )
+        clear.click(on_clear, outputs=[table, glossary_msg, glossary_file], **light)
         timer.tick(refresh_status, outputs=[status, timer], **light)
         for trigger in (text.change, direction.change):
             trigger(
@@ -440,7 +512,7 @@ def build_demo(
             )  # fmt: skip
         button.click(
             on_digest,
-            inputs=[text, direction, length],
+            inputs=[text, direction, length, table],
             outputs=[detected, original, translation, *summaries, aligned, notice, *downloads],
             api_visibility="private",
             **work,
