@@ -157,6 +157,8 @@ class Restorer:
     def __init__(self, model_input: str, slots: Sequence[Slot]) -> None:
         self.model_input = model_input
         self.slots = {slot.number: slot for slot in slots}
+        self.agreed = [(slot.source, slot.text) for slot in slots if slot.kind == "glossary"]
+        """The glossary terms and what the output says for them (the checks take them as right)."""
         self.nothing_to_translate = not _LETTER.search(MARKER.sub(" ", model_input))
 
     def __call__(self, output: str) -> tuple[str, tuple[Finding, ...]]:

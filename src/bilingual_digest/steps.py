@@ -55,6 +55,14 @@ class Prepared:
     model_input: str
     restores: tuple[Restore, ...] = ()
 
+    def agreed(self) -> list[tuple[str, str]]:
+        """What the steps made the translation say for pieces of the source, as
+        ``(source text, translation text)`` pairs the checks take as right (glossary terms).
+
+        A restore offers them as an ``agreed`` attribute (optional).
+        """
+        return [pair for undo in self.restores for pair in getattr(undo, "agreed", ())]
+
     def restore(self, output: str) -> tuple[str, tuple[Finding, ...]]:
         """Undo every step on a model output, last step first.
 
