@@ -1,7 +1,8 @@
 """The web page (Gradio): original, translation and summaries side by side.
 
-The only module that imports gradio. :func:`build_demo` makes the page over a
-:class:`~bilingual_digest.service.DigestService` (no model is loaded while building it);
+With :mod:`.components`, the only modules that import gradio. :func:`build_demo` makes the
+page over a :class:`~bilingual_digest.service.DigestService` (no model is loaded while
+building it);
 :func:`mount_page` mounts it into the server's app (:mod:`bilingual_digest.api`), which the
 server (:mod:`bilingual_digest.server`) serves while the models load in a background thread.
 The page polls the loading status. Its work runs in the service's queue, shared with the
@@ -43,15 +44,11 @@ from ..service import (
     translation_record,
 )
 from ..work_queue import run_cancellable
+from .components import file_opener, glossary_panel
 from .render import (
-    GLOSSARY_HELP,
-    GLOSSARY_KEY,
     describe_direction,
     direction_choices,
-    glossary_note,
-    opened_glossary,
     render_aligned,
-    render_glossary_opener,
     render_notices,
     render_opener,
     render_status,
@@ -282,19 +279,6 @@ class _DefaultArguments:
 
 # --------------------------------------------------------------------------- the page
 
-EMPTY_ROW = [""] * len(GLOSSARY_COLUMNS)
-"""A blank row of the glossary table."""
-
-
-def _opener(html: str, elem_id: str) -> gr.HTML:
-    """A file opener: the file is read in the browser (``static/opener.js``), never uploaded."""
-    return gr.HTML(
-        html,
-        css_template=static_text("opener.css"),
-        js_on_load=static_text("opener.js"),
-        elem_id=elem_id,
-    )
-
 
 def build_demo(
     digester: Digester | None = None,
@@ -383,7 +367,7 @@ def build_demo(
                         label="Sample articles",
                     )
             with gr.Column(scale=1, min_width=260):
-                _opener(render_opener(service.max_chars), "bd-upload")
+                file_opener(render_opener(service.max_chars), "bd-upload")
                 direction = gr.Radio(
                     direction_choices(), value=AUTO, label="Direction", elem_id="bd-direction"
                 )
@@ -396,27 +380,7 @@ def build_demo(
                 detected = gr.Markdown("", elem_id="bd-detected")
                 button = gr.Button("Digest", variant="primary", elem_id="bd-digest")
                 gr.Markdown(f"Up to {service.max_chars:,} characters.", elem_id="bd-limit")
-        with gr.Accordion("Glossary", open=False, elem_id="bd-glossary-box"):
-            gr.Markdown(GLOSSARY_HELP, elem_id="bd-glossary-help")
-            with gr.Row(equal_height=False):
-                with gr.Column(scale=3, min_width=300):
-                    table = gr.Dataframe(
-                        value=[EMPTY_ROW],
-                        headers=list(GLOSSARY_COLUMNS),
-                        datatype="str",
-                        column_count=len(GLOSSARY_COLUMNS),
-                        row_count=3,
-                        interactive=True,
-                        type="array",
-                        label="Terms",
-                        elem_id="bd-glossary",
-                    )
-                    glossary_msg = gr.Markdown("", elem_id="bd-glossary-msg")
-                with gr.Column(scale=1, min_width=260):
-                    _opener(render_glossary_opener(service.max_chars), "bd-glossary-upload")
-                    glossary_file = gr.Textbox(visible="hidden", elem_id="bd-glossary-file")
-                    clear = gr.Button("Clear the glossary", size="sm", elem_id="bd-glossary-clear")
-        saved = gr.BrowserState([], storage_key=GLOSSARY_KEY)
+        table = glossary_panel(demo, service, light)
         notice = gr.Markdown("", elem_id="bd-notice")
         with gr.Row(equal_height=False, elem_id="bd-columns"):
             with gr.Column(min_width=280):
@@ -480,30 +444,7 @@ def build_demo(
         def on_detect(text: str, direction: str) -> str:
             return detection_note(service, text, direction)
 
-        def on_restore(kept: Any) -> list[Any]:
-            rows = table_rows(kept) or [EMPTY_ROW]
-            return [rows, glossary_note(service, rows) if table_rows(kept) else ""]
-
-        def on_table(rows: Any) -> list[Any]:
-            kept = [row for row in table_rows(rows) if any(cell.strip() for cell in row)]
-            return [kept, glossary_note(service, rows)]
-
-        def on_file(payload: str) -> list[Any]:
-            if not payload:
-                return [gr.update(), gr.update(), gr.update()]
-            rows, note = opened_glossary(service, payload)
-            return [gr.update() if rows is None else rows, note, ""]  # "": the same file again
-
-        def on_clear() -> list[Any]:
-            return [[EMPTY_ROW], "", ""]
-
         demo.load(refresh_status, outputs=[status, timer], **light)
-        demo.load(on_restore, inputs=saved, outputs=[table, glossary_msg], **light)
-        table.change(on_table, inputs=table, outputs=[saved, glossary_msg], **light)
-        glossary_file.change(
-            on_file, inputs=glossary_file, outputs=[table, glossary_msg, glossary_file], **light
-        )
-        clear.click(on_clear, outputs=[table, glossary_msg, glossary_file], **light)
         timer.tick(refresh_status, outputs=[status, timer], **light)
         for trigger in (text.change, direction.change):
             trigger(
