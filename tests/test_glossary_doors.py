@@ -121,3 +121,39 @@ def test_worker_binds_entries_without_a_pair_to_each_documents_direction() -> No
     fr, en = worker(**spec).process(docs)
     assert fr["translation"] == "LE leader DU CNSP."
     assert en["translation"] == "THE leader OF THE CNSP LEFT THE COUNTRY TODAY."
+
+
+def test_the_json_api_takes_a_glossary() -> None:
+    import httpx
+
+    from api_helpers import FR, serving
+
+    with serving() as server:
+        url = server.url
+        terms = {"gouvernement": "Government", "projet de loi": "bill"}
+        done = httpx.post(url + "api/v1/translate", json={"text": FR, "glossary": terms}).json()
+        assert done["translation"] == ("[en] Le Government a présenté mardi un bill sur l’énergie.")
+        rows = [["gouvernement", "cabinet", "", "fr-en"]]
+        digest = httpx.post(url + "api/v1/digest", json={"text": FR, "glossary": rows}).json()
+        assert "cabinet" in digest["translation"]["text"]
+        bad = httpx.post(url + "api/v1/summarize", json={"text": FR, "glossary": [["x", ""]]})
+        assert bad.status_code == 400
+        assert "the glossary table, row 1: the target term is empty" in bad.json()["error"]
+        path = httpx.post(url + "api/v1/translate", json={"text": FR, "glossary": "g.tsv"})
+        assert path.status_code == 400
+
+
+def test_libretranslate_translate_uses_the_servers_glossary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import httpx
+
+    from api_helpers import FR, serving
+
+    path = tmp_path / "g.tsv"
+    path.write_text("source\ttarget\ngouvernement\tGovernment\n", encoding="utf-8")
+    monkeypatch.setenv("BILINGUAL_DIGEST_GLOSSARY", str(path))
+    with serving() as server:
+        body = {"q": FR, "source": "fr", "target": "en"}
+        done = httpx.post(server.url + "translate", json=body).json()
+        assert done["translatedText"].startswith("[en] Le Government a présenté")

@@ -41,7 +41,9 @@ class _FakeTranslator:
     ) -> Translation:
         return self.translate_many([text], cancel=cancel)[0]
 
-    def translate_many(self, texts: list[str], *, cancel: object = None) -> list[Translation]:
+    def translate_many(
+        self, texts: list[str], *, glossary: object = None, cancel: object = None
+    ) -> list[Translation]:
         self.calls.append(list(texts))
         return [fake_translation(text, self.source, self.target) for text in texts]
 

@@ -471,10 +471,11 @@ class DigestService:
         for i in work:
             by_pair.setdefault(get_pair(read[i][0], target).key, []).append(i)
         done: dict[int, list[str]] = {}
+        terms = self.digester.glossary_with()  # BILINGUAL_DIGEST_GLOSSARY's, if any
         for indices in by_pair.values():
             translator = self.digester.translator(read[indices[0]][0], target)
             flat = [unit for i in indices for unit in units[i]]
-            outputs = iter(translator.translate_many(flat, cancel=cancel))
+            outputs = iter(translator.translate_many(flat, glossary=terms, cancel=cancel))
             for i in indices:
                 done[i] = [next(outputs).text for _ in units[i]]
         return done
