@@ -45,6 +45,20 @@ def _read_source(name: str, args: argparse.Namespace) -> str | Article:
     return read_source(name, allow_private=args.allow_private_urls or None)
 
 
+def add_glossary_argument(parser: argparse.ArgumentParser) -> None:
+    """``--glossary FILE``, whose default is ``BILINGUAL_DIGEST_GLOSSARY``."""
+    from .glossary import GLOSSARY_ENV
+    from .languages import ENV_PREFIX
+
+    parser.add_argument(
+        "--glossary",
+        default=None,
+        metavar="FILE",
+        help="glossary: TSV/CSV with columns source,target[,note,pair], or TBX; terms are "
+        f"translated as it says (default: {ENV_PREFIX}{GLOSSARY_ENV}, if set)",
+    )
+
+
 def _cmd_translate(args: argparse.Namespace) -> int:
     from .documents import as_text
     from .sanitize import clean_text
@@ -57,7 +71,13 @@ def _cmd_translate(args: argparse.Namespace) -> int:
     source, target = resolve_direction(args.direction, text)
     options = TranslationOptions(num_beams=args.beams, batch_size=args.batch_size)
     translator = Translator(
-        source, target, model=args.model, device=args.device, backend=args.backend, options=options
+        source,
+        target,
+        model=args.model,
+        device=args.device,
+        backend=args.backend,
+        options=options,
+        glossary=args.glossary,
     )
     result = translator.translate(text)
     sys.stdout.write(result.text if result.text.endswith("\n") else result.text + "\n")
@@ -206,6 +226,7 @@ def _add_batch_parser(sub: argparse._SubParsersAction) -> None:
         "--summary-max-new-tokens", type=int, default=None, help="most tokens per summary"
     )
     add_model_arguments(p)
+    add_glossary_argument(p)
     p.set_defaults(run=_cmd_batch)
 
 
@@ -254,6 +275,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
             num_beams=args.beams, max_new_tokens=args.summary_max_new_tokens
         ),
         cache=args.cache,
+        glossary=args.glossary,
     )
     stats = run_batch(
         args.inputs,
@@ -294,6 +316,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", default=None, help="hub id or local directory of the model")
     add_model_arguments(p)
     _add_source_arguments(p)
+    add_glossary_argument(p)
     p.set_defaults(run=_cmd_translate)
     _add_digest_parser(sub)
     _add_batch_parser(sub)

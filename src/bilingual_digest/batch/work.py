@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ..errors import BilingualDigestError
+from ..glossary import Glossary, as_glossary, default_glossary
 from ..languages import (
     find_pair,
     get_pair,
@@ -55,6 +56,10 @@ class WorkSpec:
         summary_options: Summariser decoding options (a
             :class:`~bilingual_digest.summarization.SummaryOptions`); ``None`` for its defaults.
         cache: SQLite sentence-cache file, or ``None`` for no cache.
+        glossary: The glossary (a :class:`~bilingual_digest.glossary.Glossary`, a ``dict`` or
+            a file's path; ``None``: the file named by ``BILINGUAL_DIGEST_GLOSSARY``, if any).
+            It is read here, in the planning process, and shipped to the workers as data;
+            entries without a pair follow each document's direction.
         registry: Languages and pairs registered at run time in the planning process (filled
             in automatically), replayed by each worker so that every process knows them.
     """
@@ -72,6 +77,7 @@ class WorkSpec:
     cache: str | None = None
     models: Mapping[str, str] = field(default_factory=dict)
     registry: Mapping[str, Any] = field(default_factory=registered_at_run_time)
+    glossary: Any = None
 
     def __post_init__(self) -> None:
         parse_direction(self.direction)
@@ -89,6 +95,8 @@ class WorkSpec:
             validate_backend(self.backend)
         if self.device is not None:
             validate_device(self.device)
+        terms = default_glossary() if self.glossary is None else as_glossary(self.glossary)
+        object.__setattr__(self, "glossary", terms if terms is not None else Glossary())
 
     def model_for(self, source: str, target: str) -> str | None:
         """The model override for a pair, or ``None`` for its configured default."""
@@ -173,6 +181,7 @@ class Worker:
                 device=self.spec.device,
                 backend=self.spec.backend,
                 options=self.spec.options,
+                glossary=Glossary(),  # the spec's is passed at each call, bound to a direction
             )
             if self.spec.cache is not None:
                 from .sentence_cache import SentenceCache
@@ -198,6 +207,7 @@ class Worker:
                 summarizer=summarizer,
                 max_chars=sys.maxsize,  # documents were size-checked when read (--max-chars)
                 load_translator=self.translator,
+                glossary=self.spec.glossary,
             )
         return self._digester
 
@@ -274,9 +284,10 @@ class Worker:
     def _records(self, engine: Any, pair: tuple[str, str], jobs: list[_Job]) -> list[Record]:
         texts = [job.text for job in jobs]
         if not self.spec.summarize:
+            terms = self.spec.glossary.bound(*pair)
             return [
                 _record(job, t, t.warnings)
-                for job, t in zip(jobs, engine.translate_many(texts), strict=True)
+                for job, t in zip(jobs, engine.translate_many(texts, glossary=terms), strict=True)
             ]
         digests = engine.digest_many(texts, source=pair[0], length=self.spec.length, target=pair[1])
         records = []
