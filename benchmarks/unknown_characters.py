@@ -81,7 +81,7 @@ class CopyingBackend:
 class FirstRoundTranslator(Translator):
     """The translator without steps: the model reads the sentence as written."""
 
-    def steps(self) -> list:  # type: ignore[type-arg]
+    def steps(self, glossary: object = None) -> list:  # type: ignore[type-arg]
         return []
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from bilingual_digest import TranslationOptions, Translator
 from bilingual_digest.normalization import PunctuationStep, normalize_punctuation
+from bilingual_digest.placeholders import ProtectStep
 from bilingual_digest.steps import prepare_sentence
 from bilingual_digest.unknown_characters import UnknownCharacterStep
 
@@ -76,11 +77,24 @@ def test_a_backend_without_unknown_characters_gets_moses_only() -> None:
         unknown_characters = None  # type: ignore[assignment]
 
     translator = Translator("fr", backend=Old(), options=PLAIN)
-    assert [type(step) for step in translator.steps()] == [PunctuationStep]
+    assert [type(step) for step in translator.steps()] == [ProtectStep, PunctuationStep]
     assert [type(step) for step in Translator("fr", backend=UpperBackend()).steps()] == [
+        ProtectStep,
         PunctuationStep,
         UnknownCharacterStep,
     ]
+
+
+def test_the_translators_steps_keep_a_url_and_restore_a_name() -> None:
+    """Placeholders first, then Moses and the unknown characters, undone in reverse."""
+    translator = Translator("fr", backend=UpperBackend(unknown="ö£"), options=PLAIN)
+    source = "Voir https://lemonde.fr/a-b.html (« Ströbele ») : 20 £."
+    assert prepare_sentence(source, translator.steps()).model_input == (
+        'Voir [1] (" Strobele "): 20.'
+    )
+    result = translator.translate(source)
+    assert result.text == 'VOIR https://lemonde.fr/a-b.html (" STRÖBELE "): 20 £.'
+    assert result.segments[0].findings == ()
 
 
 def test_placeholders_pass_both_steps_unchanged() -> None:

@@ -36,16 +36,21 @@ class _FakeTranslator:
         self.source, self.target = resolve_pair(source, target)
         self.calls: list[list[str]] = []
 
-    def translate(self, text: str, *, cancel: object = None) -> Translation:
+    def translate(
+        self, text: str, *, glossary: object = None, cancel: object = None
+    ) -> Translation:
         return self.translate_many([text], cancel=cancel)[0]
 
-    def translate_many(self, texts: list[str], *, cancel: object = None) -> list[Translation]:
+    def translate_many(
+        self, texts: list[str], *, glossary: object = None, cancel: object = None
+    ) -> list[Translation]:
         self.calls.append(list(texts))
         return [fake_translation(text, self.source, self.target) for text in texts]
 
 
 class FakeDigester:
-    """Digester contract: ``warm_up()``, ``translator(source, target)``, and
+    """Digester contract: ``warm_up()``, ``translator(source, target)``,
+    ``glossary_with(glossary)``, and
     ``digest`` / ``summarize(text, source, length, progress, *, target)``.
 
     Args:
@@ -72,6 +77,11 @@ class FakeDigester:
         self.summarize_calls: list[tuple[str, str | None, str | None, str]] = []
         """``(text, source, target, length)`` of each summarize."""
         self.stages: list[tuple[float, str]] = []
+        self.glossaries: list[object] = []
+        """The ``glossary`` of each digest and summarize."""
+
+    def glossary_with(self, glossary: object = None) -> object:
+        return glossary
         self.translators: dict[tuple[str, str], _FakeTranslator] = {}
         """The translators handed out, by pair (their ``calls`` count the model batches)."""
 
@@ -96,8 +106,10 @@ class FakeDigester:
         *,
         target: str | None = None,
         cancel: object = None,
+        glossary: object = None,
     ) -> Digest:
         self.calls.append((text, source, length))
+        self.glossaries.append(glossary)
         if self.error is not None:
             raise self.error
         src, tgt = resolve_pair(source, target, text)
@@ -131,10 +143,11 @@ class FakeDigester:
         *,
         target: str | None = None,
         cancel: object = None,
+        glossary: object = None,
     ) -> BilingualSummary:
         self.summarize_calls.append((text, source, target, length))
         calls = len(self.calls)
-        whole = self.digest(text, source, length, progress, target=target)
+        whole = self.digest(text, source, length, progress, target=target, glossary=glossary)
         del self.calls[calls:]  # a summary is not a digest
         return BilingualSummary(
             whole.original, whole.source_lang, whole.target_lang, whole.summaries, whole.warnings

@@ -297,7 +297,9 @@ def _routes(app: FastAPI, service: DigestService, access: Access) -> None:
         `warnings`. Only `text` is required."""
         body = validated(V1TranslateRequest, await admitted(request))
         check_size([body.text], service.max_chars)
-        done = await run(request, lambda c: service.translate(body.text, body.direction, c))
+        done = await run(
+            request, lambda c: service.translate(body.text, body.direction, c, body.glossary)
+        )
         return translation_record(done)
 
     @v1("/api/v1/digest", V1DigestRequest, "v1_digest", "Digest an article", None)
@@ -307,7 +309,10 @@ def _routes(app: FastAPI, service: DigestService, access: Access) -> None:
         segments, the summary in both languages, the attribution, warnings, timings and
         models. Only `text` is required."""
         done = await article(
-            request, lambda b, c: service.digest(b.text, b.direction, b.length, cancel=c)
+            request,
+            lambda b, c: service.digest(
+                b.text, b.direction, b.length, cancel=c, glossary=b.glossary
+            ),
         )
         return done.to_dict()
 
@@ -318,7 +323,10 @@ def _routes(app: FastAPI, service: DigestService, access: Access) -> None:
         """The summary in both languages of the pair; only what the summaries need is
         translated. Only `text` is required."""
         done = await article(
-            request, lambda b, c: service.summarize(b.text, b.direction, b.length, cancel=c)
+            request,
+            lambda b, c: service.summarize(
+                b.text, b.direction, b.length, cancel=c, glossary=b.glossary
+            ),
         )
         return summary_record(done)
 

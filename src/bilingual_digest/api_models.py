@@ -91,6 +91,11 @@ class V1TranslateRequest(_Request):
 
     text: str = Field(description="The article.")
     direction: str = Field(AUTO, description='"auto" (detect), or a pair: "fr-en", "en-fr".')
+    glossary: dict[str, str] | list[list[str]] | None = Field(
+        None,
+        description="Terms to translate as you say: {source term: target term} (a target equal "
+        "to its source keeps the term), or rows [source, target, note, pair]. Never a file name.",
+    )
     api_key: str | None = Field(None, description="Your API key, when the server needs one.")
 
 

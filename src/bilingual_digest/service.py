@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .cancel import CancelFlag
-from .errors import InputError, UnsupportedLanguageError
+from .errors import GlossaryError, InputError, UnsupportedLanguageError
+from .glossary import Glossary
 from .languages import get_pair, parse_direction, resolve_direction, validate_language
 from .options import DEFAULT_LENGTH, check_text, validate_length
 from .options import max_chars as default_max_chars
@@ -45,6 +46,9 @@ logger = logging.getLogger("bilingual_digest")
 
 Progress = Callable[[float, str], object]
 _T = TypeVar("_T")
+
+GLOSSARY_TABLE = "the glossary table"
+"""How messages name a glossary a client sends as rows (the page's table)."""
 
 
 @dataclass(frozen=True)
@@ -177,18 +181,62 @@ class DigestService:
 
         return language_confidences(check_text(text, limit=self.max_chars))
 
+    def glossary(self, value: object) -> Glossary | None:
+        """A request's glossary, checked before any model work.
+
+        Args:
+            value: ``None``; a :class:`~bilingual_digest.glossary.Glossary`; a ``dict`` of
+                source term → target term; or table rows ``[source, target, note, pair]``
+                (the page's table; blank rows skipped, messages name the row). Not a path:
+                the server reads no file a client names.
+
+        Raises:
+            GlossaryError: For a bad glossary or any other kind of value.
+        """
+        if value is None or isinstance(value, Glossary):
+            return value
+        if isinstance(value, dict):
+            return Glossary.from_dict(value, name="the glossary")
+        if isinstance(value, (list, tuple)):
+            return Glossary.from_rows(value, name=GLOSSARY_TABLE)
+        raise GlossaryError(
+            "The glossary must be entries (source term → target term, or rows [source, "
+            f"target, note, pair]), got {type(value).__name__}; a file is read by the client "
+            "and its entries sent."
+        )
+
+    def read_glossary(self, text: str, name: str) -> list[list[str]]:
+        """The rows of a glossary file a client read (TSV, CSV or TBX text), for its table.
+
+        Args:
+            text: The file's text (the page's opener decodes it in the browser).
+            name: The file's name, for messages.
+
+        Raises:
+            GlossaryError: If it isn't a glossary (the message names the file and line).
+        """
+        if not isinstance(text, str):
+            raise GlossaryError(f"The glossary {name!r} must be text.")
+        if len(text) > self.max_chars:
+            raise GlossaryError(
+                f"The glossary {name!r} has {len(text):,} characters, over the limit of "
+                f"{self.max_chars:,}."
+            )
+        return Glossary.parse(text, name=name).table()
+
     def _accept(
-        self, text: object, direction: str, length: str | None = None
-    ) -> tuple[str, str, str | None, str | None]:
-        """Check the request before any model work: ``(text, source, target, length)``.
+        self, text: object, direction: str, length: str | None = None, glossary: object = None
+    ) -> tuple[str, str, str | None, str | None, Glossary | None]:
+        """Check the request before any model work: ``(text, source, target, length, glossary)``.
 
         For ``"auto"`` the source and target are ``None`` (the engine detects them).
         """
         pair = parse_direction(direction)
         length = validate_length(length) if length is not None else None
         text = self.check(text)
+        terms = self.glossary(glossary)
         source, target = pair if pair is not None else (None, None)
-        return text, source, target, length  # type: ignore[return-value]
+        return text, source, target, length, terms  # type: ignore[return-value]
 
     # -- work (one queue slot each)
     def _run(
@@ -211,11 +259,14 @@ class DigestService:
         length: str,
         progress: Progress | None,
         cancel: CancelFlag | None,
+        glossary: object = None,
     ) -> _T:
         """Check an article request, then run a digester flow on it in the queue."""
-        checked, source, target, preset = self._accept(text, direction, length)
+        checked, source, target, preset, terms = self._accept(text, direction, length, glossary)
         return self._run(
-            lambda: flow(checked, source, preset, progress, target=target, cancel=cancel),
+            lambda: flow(
+                checked, source, preset, progress, target=target, cancel=cancel, glossary=terms
+            ),
             cancel,
             progress,
         )
@@ -227,6 +278,7 @@ class DigestService:
         length: str = DEFAULT_LENGTH,
         progress: Progress | None = None,
         cancel: CancelFlag | None = None,
+        glossary: object = None,
     ) -> Digest:
         """Digest one article: its translation and its summary in both languages of its pair.
 
@@ -236,6 +288,8 @@ class DigestService:
             length: A summary length preset (``"short"``, ``"medium"``, ``"long"``).
             progress: Called with ``(fraction, stage)`` as the work advances.
             cancel: Set it to stop the work (before its next model batch).
+            glossary: This request's glossary (see :meth:`glossary`), added to the
+                digester's own (``BILINGUAL_DIGEST_GLOSSARY``'s by default).
 
         Returns:
             The :class:`~bilingual_digest.digest.Digest`.
@@ -246,8 +300,11 @@ class DigestService:
             ModelUnavailableError: If a model cannot be loaded.
             ServerBusyError: If the queue is full.
             Cancelled: If ``cancel`` was set before the work was done.
+            GlossaryError: A bad glossary.
         """
-        return self._article(self.digester.digest, text, direction, length, progress, cancel)
+        return self._article(
+            self.digester.digest, text, direction, length, progress, cancel, glossary
+        )
 
     def summarize(
         self,
@@ -256,6 +313,7 @@ class DigestService:
         length: str = DEFAULT_LENGTH,
         progress: Progress | None = None,
         cancel: CancelFlag | None = None,
+        glossary: object = None,
     ) -> BilingualSummary:
         """Summarise one article in both languages of its pair, translating only what that needs.
 
@@ -265,6 +323,7 @@ class DigestService:
             length: A summary length preset.
             progress: Called with ``(fraction, stage)`` as the work advances.
             cancel: Set it to stop the work (before its next model batch).
+            glossary: This request's glossary (see :meth:`digest`).
 
         Returns:
             The :class:`~bilingual_digest.digest.BilingualSummary`.
@@ -272,10 +331,16 @@ class DigestService:
         Raises:
             The errors of :meth:`digest`.
         """
-        return self._article(self.digester.summarize, text, direction, length, progress, cancel)
+        return self._article(
+            self.digester.summarize, text, direction, length, progress, cancel, glossary
+        )
 
     def translate(
-        self, text: str, direction: str = "auto", cancel: CancelFlag | None = None
+        self,
+        text: str,
+        direction: str = "auto",
+        cancel: CancelFlag | None = None,
+        glossary: object = None,
     ) -> Translation:
         """Translate one article sentence by sentence (no summary).
 
@@ -283,6 +348,7 @@ class DigestService:
             text: The article.
             direction: ``"auto"`` (detect the language) or a pair's key (``"fr-en"`` …).
             cancel: Set it to stop the work (before its next model batch).
+            glossary: This request's glossary (see :meth:`digest`).
 
         Returns:
             The :class:`~bilingual_digest.translation.Translation`.
@@ -293,11 +359,15 @@ class DigestService:
             ModelUnavailableError: If the model cannot be loaded.
             ServerBusyError: If the queue is full.
             Cancelled: If ``cancel`` was set before the work was done.
+            GlossaryError: A bad glossary.
         """
-        text = self._accept(text, direction)[0]
+        text, *_, terms = self._accept(text, direction, glossary=glossary)
         source, target = resolve_direction(direction, text)
+        terms = self.digester.glossary_with(terms)
         return self._run(
-            lambda: self.digester.translator(source, target).translate(text, cancel=cancel),
+            lambda: self.digester.translator(source, target).translate(
+                text, glossary=terms, cancel=cancel
+            ),
             cancel,
             None,
         )
@@ -401,10 +471,11 @@ class DigestService:
         for i in work:
             by_pair.setdefault(get_pair(read[i][0], target).key, []).append(i)
         done: dict[int, list[str]] = {}
+        terms = self.digester.glossary_with()  # BILINGUAL_DIGEST_GLOSSARY's, if any
         for indices in by_pair.values():
             translator = self.digester.translator(read[indices[0]][0], target)
             flat = [unit for i in indices for unit in units[i]]
-            outputs = iter(translator.translate_many(flat, cancel=cancel))
+            outputs = iter(translator.translate_many(flat, glossary=terms, cancel=cancel))
             for i in indices:
                 done[i] = [next(outputs).text for _ in units[i]]
         return done

@@ -1,7 +1,8 @@
 """The web page (Gradio): original, translation and summaries side by side.
 
-The only module that imports gradio. :func:`build_demo` makes the page over a
-:class:`~bilingual_digest.service.DigestService` (no model is loaded while building it);
+With :mod:`.components`, the only modules that import gradio. :func:`build_demo` makes the
+page over a :class:`~bilingual_digest.service.DigestService` (no model is loaded while
+building it);
 :func:`mount_page` mounts it into the server's app (:mod:`bilingual_digest.api`), which the
 server (:mod:`bilingual_digest.server`) serves while the models load in a background thread.
 The page polls the loading status. Its work runs in the service's queue, shared with the
@@ -30,6 +31,7 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 import gradio as gr  # only after the privacy settings above
 
 from ..errors import BilingualDigestError
+from ..glossary_files import COLUMNS as GLOSSARY_COLUMNS
 from ..languages import AUTO, directions, language_name, parse_direction
 from ..messages import door_message
 from ..options import DEFAULT_LENGTH, SUMMARY_LENGTHS
@@ -42,6 +44,7 @@ from ..service import (
     translation_record,
 )
 from ..work_queue import run_cancellable
+from .components import file_opener, glossary_panel
 from .render import (
     describe_direction,
     direction_choices,
@@ -53,6 +56,7 @@ from .render import (
     source_names,
     static_text,
     summary_languages,
+    table_rows,
 )
 
 if TYPE_CHECKING:
@@ -167,34 +171,43 @@ def _api_doc(summary: str, *params: str) -> str:
         "text": f"The article, in {source_names()}.",
         "direction": f"{_quoted(directions())}: detect the language, or a translation pair.",
         "length": f"Summary length: {_quoted(list(SUMMARY_LENGTHS))}.",
+        "glossary": "Optional terms to translate as you say: {source term: target term} "
+        f"(a target equal to its source keeps the term), or rows [{', '.join(GLOSSARY_COLUMNS)}].",
     }
     return "\n".join([summary, "", "Args:", *(f"    {name}: {helps[name]}" for name in params)])
 
 
 def _api_functions(service: DigestService) -> list[Callable[..., Any]]:
     async def digest(
-        text: str, direction: str = AUTO, length: str = DEFAULT_LENGTH
+        text: str, direction: str = AUTO, length: str = DEFAULT_LENGTH, glossary: Any = None
     ) -> dict[str, Any]:
-        done = await in_queue(lambda c: service.digest(text, direction, length, cancel=c))
+        done = await in_queue(
+            lambda c: service.digest(text, direction, length, cancel=c, glossary=glossary)
+        )
         return done.to_dict()
 
-    async def translate(text: str, direction: str = AUTO) -> dict[str, Any]:
-        return translation_record(await in_queue(lambda c: service.translate(text, direction, c)))
+    async def translate(text: str, direction: str = AUTO, glossary: Any = None) -> dict[str, Any]:
+        done = await in_queue(lambda c: service.translate(text, direction, c, glossary))
+        return translation_record(done)
 
     async def summarize(
-        text: str, length: str = DEFAULT_LENGTH, direction: str = AUTO
+        text: str, length: str = DEFAULT_LENGTH, direction: str = AUTO, glossary: Any = None
     ) -> dict[str, Any]:
-        done = await in_queue(lambda c: service.summarize(text, direction, length, cancel=c))
+        done = await in_queue(
+            lambda c: service.summarize(text, direction, length, cancel=c, glossary=glossary)
+        )
         return summary_record(done)
 
     digest.__doc__ = _api_doc(
         "Translate and summarise an article; returns the whole digest as a dict.",
-        "text", "direction", "length",
+        "text", "direction", "length", "glossary",
     )  # fmt: skip
-    translate.__doc__ = _api_doc("Translate an article sentence by sentence.", "text", "direction")
+    translate.__doc__ = _api_doc(
+        "Translate an article sentence by sentence.", "text", "direction", "glossary"
+    )
     summarize.__doc__ = _api_doc(
         "Summarise an article in both languages of its pair, translating only what that needs.",
-        "text", "length", "direction",
+        "text", "length", "direction", "glossary",
     )  # fmt: skip
     return [digest, translate, summarize]
 
@@ -354,12 +367,7 @@ def build_demo(
                         label="Sample articles",
                     )
             with gr.Column(scale=1, min_width=260):
-                gr.HTML(
-                    render_opener(service.max_chars),
-                    css_template=static_text("opener.css"),
-                    js_on_load=static_text("opener.js"),
-                    elem_id="bd-upload",
-                )
+                file_opener(render_opener(service.max_chars), "bd-upload")
                 direction = gr.Radio(
                     direction_choices(), value=AUTO, label="Direction", elem_id="bd-direction"
                 )
@@ -372,6 +380,7 @@ def build_demo(
                 detected = gr.Markdown("", elem_id="bd-detected")
                 button = gr.Button("Digest", variant="primary", elem_id="bd-digest")
                 gr.Markdown(f"Up to {service.max_chars:,} characters.", elem_id="bd-limit")
+        table = glossary_panel(demo, service, light)
         notice = gr.Markdown("", elem_id="bd-notice")
         with gr.Row(equal_height=False, elem_id="bd-columns"):
             with gr.Column(min_width=280):
@@ -417,13 +426,17 @@ def build_demo(
             text: str,
             direction: str,
             length: str,
+            rows: Any,
             progress: gr.Progress = gr.Progress(),  # noqa: B008  (gradio's convention)
         ) -> list[Any]:
             def report(fraction: float, stage: str) -> None:
                 progress(fraction, desc=stage)
 
+            glossary = table_rows(rows)
             result = await in_queue(
-                lambda c: service.digest(text, direction, length, progress=report, cancel=c)
+                lambda c: service.digest(
+                    text, direction, length, progress=report, cancel=c, glossary=glossary
+                )
             )
             auto = parse_direction(direction) is None
             return page_outputs(service, result, detected=auto, languages=languages)
@@ -440,7 +453,7 @@ def build_demo(
             )  # fmt: skip
         button.click(
             on_digest,
-            inputs=[text, direction, length],
+            inputs=[text, direction, length, table],
             outputs=[detected, original, translation, *summaries, aligned, notice, *downloads],
             api_visibility="private",
             **work,
