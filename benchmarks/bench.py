@@ -138,8 +138,9 @@ class Naive:
         return [self.generate(s, TRANSLATION_TOKENS) for s in sentences]
 
 
-def _fixed_length_options() -> Any:
-    from dataclasses import dataclass
+def _fixed_length_options(**extra: Any) -> Any:
+    """The benchmark's translation options (``extra``: more TranslationOptions fields)."""
+    from dataclasses import dataclass, replace
 
     from bilingual_digest import TranslationOptions
     from bilingual_digest.options import GenerationOptions
@@ -149,24 +150,24 @@ def _fixed_length_options() -> Any:
         """Translation options that force every sentence to exactly max_new_tokens tokens."""
 
         def generation(self) -> GenerationOptions:
-            return GenerationOptions(
-                num_beams=self.num_beams,
-                max_new_tokens=self.max_new_tokens,
-                min_new_tokens=self.max_new_tokens,
-            )
+            return replace(super().generation(), min_new_tokens=self.max_new_tokens)
 
     # No retry of "looping" sentences: a forced length makes every sentence look cut short,
     # which would translate each one twice (a real model stops by itself). Checks stay on.
     return FixedLength(
-        num_beams=BEAM, max_new_tokens=TRANSLATION_TOKENS, batch_size=16, retry_degenerate=False
+        num_beams=BEAM,
+        max_new_tokens=TRANSLATION_TOKENS,
+        batch_size=16,
+        retry_degenerate=False,
+        **extra,
     )
 
 
-def _translator(source: str, model: Path, backend: str | None) -> Any:
+def _translator(source: str, model: Path, backend: str | None, **extra: Any) -> Any:
     from bilingual_digest import Translator
 
     translator = Translator(
-        source, model=str(model), backend=backend, options=_fixed_length_options()
+        source, model=str(model), backend=backend, options=_fixed_length_options(**extra)
     )
     if backend is None:
         from bilingual_digest.backends.ct2_backend import CTranslate2Backend

@@ -226,6 +226,12 @@ def _add_batch_parser(sub: argparse._SubParsersAction) -> None:
         "--summary-max-new-tokens", type=int, default=None, help="most tokens per summary"
     )
     add_model_arguments(p)
+    p.add_argument(
+        "--confidence",
+        action="store_true",
+        help="give each sentence of the records the model's confidence (one more pass of "
+        "the model over each translation: about a quarter more CPU time)",
+    )
     add_glossary_argument(p)
     p.set_defaults(run=_cmd_batch)
 
@@ -269,7 +275,10 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         device=args.device,
         backend=args.backend,
         options=TranslationOptions(
-            num_beams=args.beams, max_new_tokens=args.max_new_tokens, batch_size=args.batch_size
+            num_beams=args.beams,
+            max_new_tokens=args.max_new_tokens,
+            batch_size=args.batch_size,
+            confidence=args.confidence,
         ),
         summary_options=SummaryOptions(
             num_beams=args.beams, max_new_tokens=args.summary_max_new_tokens

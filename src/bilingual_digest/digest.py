@@ -37,7 +37,14 @@ from .documents import Article, TextOrArticle, is_url
 from .errors import InputError, UnsupportedLanguageError
 from .glossary import Glossary, GlossaryLike, as_glossary, combine, default_glossary
 from .languages import SUMMARY_LANGUAGE, get_pair, language_name, pairs, resolve_pair
-from .options import env, max_chars, resolve_device, summary_model, translation_model
+from .options import (
+    confidence_enabled,
+    env,
+    max_chars,
+    resolve_device,
+    summary_model,
+    translation_model,
+)
 from .results import BilingualSummary, Digest, summary_sentences
 from .sanitize import prepare_text
 from .segment import sentences
@@ -541,7 +548,7 @@ def _finished_fields(job: _Job, notes: Sequence[str], total: float) -> dict[str,
 def _settings() -> tuple[str | None, ...]:
     device = resolve_device(None)
     models = tuple(translation_model(pair.source, pair.target) for pair in pairs())
-    return (*models, summary_model(), device, env("BACKEND"))
+    return (*models, summary_model(), device, env("BACKEND"), str(confidence_enabled()))
 
 
 @functools.lru_cache(maxsize=2)

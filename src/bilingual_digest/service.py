@@ -511,13 +511,19 @@ def _as_is(text: str) -> str:
 
 
 def translation_record(translation: Translation) -> dict[str, Any]:
-    """A translation as the API returns it: the languages, the text, the aligned sentences."""
+    """A translation as the API returns it: the languages, the text, the aligned sentences
+    (each with its ``confidence``, ``None`` unless ``BILINGUAL_DIGEST_CONFIDENCE`` is on)."""
     return {
         "source_lang": translation.source_lang,
         "target_lang": translation.target_lang,
         "translation": translation.text,
         "segments": [
-            {"index": s.index, "source": s.source, "translation": s.translation}
+            {
+                "index": s.index,
+                "source": s.source,
+                "translation": s.translation,
+                "confidence": s.confidence,
+            }
             for s in translation.segments
         ],
         "warnings": list(translation.warnings),

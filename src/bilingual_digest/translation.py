@@ -24,6 +24,7 @@ from .languages import resolve_pair, validate_language
 from .normalization import PunctuationStep
 from .options import (
     TranslationOptions,
+    confidence_enabled,
     resolve_backend,
     resolve_device,
     translation_model,
@@ -51,6 +52,10 @@ class Segment:
         complete: False when the translation reached the token limit and may be cut short.
         findings: What the faithfulness checks found (numbers, names, loops …).
         retried: True when the first output looped and the sentence was translated again.
+        confidence: The model's confidence in the translation: the mean log-probability of
+            its tokens (0 is certainty; lower, less sure), or ``None`` when the backend
+            doesn't say. Not calibrated: compare the sentences of one model, don't read it
+            as a probability of being right (see the README).
     """
 
     index: int
@@ -62,6 +67,7 @@ class Segment:
     complete: bool = True
     findings: tuple[Finding, ...] = ()
     retried: bool = False
+    confidence: float | None = None
 
 
 @dataclass(frozen=True)
@@ -349,6 +355,7 @@ class Translator:
                     not out.hit_limit,
                     findings,
                     was_retried,
+                    out.score,
                 )
             )
             if was_retried:
@@ -385,12 +392,18 @@ def _none(text: str) -> list[tuple[int, int]]:
 
 @functools.lru_cache(maxsize=4)
 def _cached_translator(
-    source: str, target: str, model: str, device: str, backend: str
+    source: str, target: str, model: str, device: str, backend: str, confidence: bool = False
 ) -> Translator:
     # No glossary of its own: translate() and the digester pass BILINGUAL_DIGEST_GLOSSARY's
     # (bound to the article's direction, for the digester) at each call.
     return Translator(
-        source, target, model=model, device=device, backend=backend, glossary=Glossary()
+        source,
+        target,
+        model=model,
+        device=device,
+        backend=backend,
+        options=TranslationOptions(confidence=confidence),
+        glossary=Glossary(),
     )
 
 
@@ -407,7 +420,8 @@ def default_translator(source: str, target: str | None = None) -> Translator:
     src, tgt = resolve_pair(validate_language(source, "source"), target)
     device = resolve_device(None)
     backend = resolve_backend(None, device)
-    return _cached_translator(src, tgt, translation_model(src, tgt), device, backend)
+    model = translation_model(src, tgt)
+    return _cached_translator(src, tgt, model, device, backend, confidence_enabled())
 
 
 @overload

@@ -180,15 +180,31 @@ class CTranslate2Backend:
             kwargs["target_prefix"] = [prefix] * len(ids)
         source = [self.tokenizer.convert_ids_to_tokens(row) for row in ids]
         results = self.translator.translate_batch(source, **kwargs)
-        rows = [self.tokenizer.convert_tokens_to_ids(r.hypotheses[0]) for r in results]
+        hypotheses = [r.hypotheses[0] for r in results]
+        scores = self._scores(source, hypotheses) if options.score else [None] * len(texts)
+        rows = [self.tokenizer.convert_tokens_to_ids(tokens) for tokens in hypotheses]
         eos = self.generation_config.forced_eos_token_id
         eos_ids = _as_set(self.generation_config.eos_token_id)
         if eos is not None:  # HF forces EOS at the last position: do the same
             rows = [row if row and row[-1] in eos_ids else [*row, eos] for row in rows]
         decoded = self.tokenizer.batch_decode(rows)
         return [
-            Generated(text.strip(), len(row), hit_limit=len(row) >= limit)
-            for row, text in zip(rows, decoded, strict=True)
+            Generated(text.strip(), len(row), len(row) >= limit, score)
+            for row, text, score in zip(rows, decoded, scores, strict=True)
+        ]
+
+    def _scores(self, source: list[list[str]], hypotheses: list[list[str]]) -> list[float | None]:
+        """The mean log-probability of each hypothesis's tokens, end-of-sequence included,
+        read by the model in one teacher-forced pass (``score_batch``, which adds the
+        end-of-sequence token itself)."""
+        eos = set(
+            self.tokenizer.convert_ids_to_tokens(list(_as_set(self.generation_config.eos_token_id)))
+        )
+        targets = [tokens[:-1] if tokens and tokens[-1] in eos else tokens for tokens in hypotheses]
+        scored = self.translator.score_batch(source, targets, max_input_length=0)
+        return [
+            sum(result.log_probs) / len(result.log_probs) if result.log_probs else None
+            for result in scored
         ]
 
 
