@@ -61,6 +61,7 @@ def add_glossary_argument(parser: argparse.ArgumentParser) -> None:
 
 def _cmd_translate(args: argparse.Namespace) -> int:
     from .documents import as_text
+    from .notices import summary_line
     from .sanitize import clean_text
     from .translation import Translator
 
@@ -83,6 +84,8 @@ def _cmd_translate(args: argparse.Namespace) -> int:
     sys.stdout.write(result.text if result.text.endswith("\n") else result.text + "\n")
     for warning in result.warnings:
         logger.warning("%s", warning)
+    if counted := summary_line(result.segments):
+        logger.warning("%s", counted)
     return EXIT_OK
 
 
@@ -491,6 +494,7 @@ def _add_digest_parser(sub: argparse._SubParsersAction) -> None:
 def _cmd_digest(args: argparse.Namespace) -> int:
     from .digest import default_digester
     from .languages import parse_direction
+    from .notices import summary_line
     from .report import print_digest
 
     source, target = parse_direction(args.direction) or (None, None)
@@ -512,6 +516,8 @@ def _cmd_digest(args: argparse.Namespace) -> int:
             continue
         for warning in result.warnings:
             logger.warning("%s: %s", name, warning)
+        if counted := summary_line(result.translation.segments):
+            logger.warning("%s: %s", name, counted)
         separator = "\n" if number and args.format != "json" else ""
         sys.stdout.write(separator + print_digest(result, args.format, name=name))
         sys.stdout.flush()
