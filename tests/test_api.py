@@ -11,10 +11,7 @@ import pytest
 
 from bilingual_digest.normalization import normalize_punctuation
 
-from api_helpers import EN, FR, FR_ARTICLE, Engine, serving
-
-READ_FR = normalize_punctuation(FR, "fr")
-"""What the fake model reads of FR (Moses: ’ is ')."""
+from api_helpers import EN, FR, FR_ARTICLE, READ_FR, Engine, serving
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +31,7 @@ def url(engine: Engine):
 
 
 def test_api_translate(url: str) -> None:
+    assert READ_FR == normalize_punctuation(FR, "fr")  # what the tagging fake echoes
     response = httpx.post(
         url + "translate", data={"q": FR, "source": "fr", "target": "en", "format": "text"}
     )
