@@ -158,14 +158,35 @@ def status_kb(pid: int, field: str) -> int:
     return 0
 
 
-def lines_in(output: Path) -> int:
-    files = sorted(output.glob("part-*.jsonl")) if output.is_dir() else [output]
-    total = 0
-    for path in files:
-        if path.exists():
-            with open(path, "rb") as f:
-                total += sum(chunk.count(b"\n") for chunk in iter(lambda f=f: f.read(1 << 20), b""))
-    return total
+class Lines:
+    """Records in an output (a JSONL file or a folder of shards), counted as they are added.
+
+    Only the bytes added since the last count are read: counting a resumed run's 600 MB
+    output again every 50 ms would take a core from the run being measured. A file that
+    shrinks (a torn last line cut off) is followed from its new end.
+    """
+
+    def __init__(self, output: Path) -> None:
+        self.output = output
+        self.seen: dict[Path, tuple[int, int]] = {}  # file: (bytes read, newlines in them)
+
+    def __call__(self) -> int:
+        files = sorted(self.output.glob("part-*.jsonl")) if self.output.is_dir() else [self.output]
+        for path in files:
+            at, count = self.seen.get(path, (0, 0))
+            try:
+                size = path.stat().st_size
+                if size < at:
+                    at = size
+                with open(path, "rb") as f:
+                    f.seek(at)
+                    for chunk in iter(lambda f=f: f.read(1 << 20), b""):
+                        count += chunk.count(b"\n")
+                        at += len(chunk)
+            except FileNotFoundError:
+                continue
+            self.seen[path] = (at, count)
+        return sum(count for _, count in self.seen.values())
 
 
 def load() -> str:
@@ -181,7 +202,8 @@ def run_command(
     """The real command: first (new) record, then ``stretch`` seconds; peak RSS and CPU."""
     if fresh:
         _remove(output)
-    before = lines_in(output)
+    lines_in = Lines(output)
+    before = lines_in()
     argv = [
         sys.executable,
         "-m",
@@ -210,7 +232,7 @@ def run_command(
     end_lines, end_cpu, ended = before, 0.0, started
     while proc.poll() is None:
         now = time.monotonic()
-        lines = lines_in(output)
+        lines = lines_in()
         if first is None and lines > before:
             first, first_cpu, first_lines = now - started, cpu_seconds(proc.pid), lines
         pids = tree(proc.pid)  # sampled while it runs: it may finish inside the stretch
@@ -229,6 +251,7 @@ def run_command(
     done = end_lines - first_lines  # type: ignore[operator]
     result.update(
         first_record_s=round(first, 2),
+        first_record_cpu_s=round(first_cpu, 2),  # type: ignore[arg-type]
         peak_rss_mb=round(peak / 1024),
         all_processes_rss_mb=round(everything / 1024),
         processes=processes,
@@ -265,9 +288,9 @@ def run_archive(size: int, engine: str, output: Path, workers: int) -> dict[str,
         proc = subprocess.Popen(
             argv, env=env(1), stdout=err, stderr=subprocess.STDOUT, start_new_session=True
         )
-        first = None
+        first, lines_in = None, Lines(output)
         while proc.poll() is None:
-            if first is None and lines_in(output) > 0:
+            if first is None and lines_in() > 0:
                 first = time.monotonic() - started
             time.sleep(0.2)
         err.seek(0)
