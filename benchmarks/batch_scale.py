@@ -43,6 +43,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -356,8 +357,22 @@ def _record(doc_id: str, source: str, text: str, warnings: list[str]) -> dict[st
 
 
 def child(engine: str, size: int, output: str, workers: int) -> None:
-    """``--child``: one engine over the whole archive with the null model; prints a JSON line."""
+    """``--child``: one engine over the whole archive with the null model; prints a JSON line.
+
+    The process's RSS is sampled every few seconds against the records written, so the line
+    also says how the memory grew with the documents met (``growth_bytes_per_doc``: from a
+    quarter of the archive to its end, after the start-up's own growth).
+    """
     started = time.monotonic()
+    samples: list[tuple[int, int]] = []  # (records written, RSS in KiB)
+    stop = threading.Event()
+
+    def watch() -> None:
+        lines_in = Lines(Path(output))
+        while not stop.wait(5.0):
+            samples.append((lines_in(), status_kb(os.getpid(), "VmRSS")))
+
+    threading.Thread(target=watch, daemon=True).start()
     if engine == "local":
         from bilingual_digest.batch.run import run_batch
 
@@ -373,17 +388,25 @@ def child(engine: str, size: int, output: str, workers: int) -> None:
         stats = run_ray_batch(
             [str(archive(size))], output, workers=workers, docs_per_step=1024, actor=NullRayWorker
         )
+    stop.set()
     peak = status_kb(os.getpid(), "VmHWM") / 1024  # ru_maxrss counts the parent's at fork
-    print(
-        json.dumps(
-            {
-                "peak_rss_mb": round(peak),
-                "done": stats.done,
-                "elapsed_s": round(time.monotonic() - started, 1),
-                "cpu_s": round(time.process_time(), 1),
-            }
-        )
-    )
+    print(json.dumps({"peak_rss_mb": round(peak), **_growth(samples), "done": stats.done,
+                      "elapsed_s": round(time.monotonic() - started, 1),
+                      "cpu_s": round(time.process_time(), 1)}))  # fmt: skip
+
+
+def _growth(samples: list[tuple[int, int]]) -> dict[str, Any]:
+    """RSS growth per record from a quarter of the archive to the end, and a few samples."""
+    written = samples[-1][0] if samples else 0
+    after = [s for s in samples if s[0] >= written / 4]
+    if len(after) < 2 or after[-1][0] == after[0][0]:
+        return {}
+    slope = (after[-1][1] - after[0][1]) * 1024 / (after[-1][0] - after[0][0])
+    step = max(1, len(samples) // 10)
+    shown = [[docs, round(kb / 1024)] for docs, kb in samples[::step]]
+    if shown[-1][0] != samples[-1][0]:
+        shown.append([samples[-1][0], round(samples[-1][1] / 1024)])
+    return {"growth_bytes_per_doc": round(slope), "rss_mb_at_docs": shown}
 
 
 def run_resume(size: int, engine: str, stretch: float, workers: int) -> dict[str, Any]:
@@ -445,24 +468,40 @@ def main(argv: list[str] | None = None) -> int:
             out = WORK / f"throughput-{engine}{suffix}"
             result = run_command(size, engine, out, args.throughput_stretch, args.workers)
             record("throughput", result)
+    results = merged(results)
     (HERE / "batch_scale.json").write_text(json.dumps(results, indent=1) + "\n")
     print(markdown(results))
     return 0
 
 
+def merged(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """This run's results over the earlier ones in batch_scale.json (same scenario, size and
+    engine replaced), so scenarios can be run one at a time."""
+    path = HERE / "batch_scale.json"
+    earlier = json.loads(path.read_text()) if path.exists() else []
+    key = lambda r: (r["scenario"], r["size"], r["engine"])  # noqa: E731
+    new = {key(r) for r in results}
+    return [r for r in earlier if key(r) not in new] + results
+
+
 def markdown(results: list[dict[str, Any]]) -> str:
     rows = [
-        "| scenario | documents | engine | peak RSS (driver) | all processes | first record | "
-        "docs/s | CPU s/doc | load avg (1/5/15 min) |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| scenario | documents | engine | peak RSS (driver) | all processes | first record "
+        "(CPU s) | docs/s | CPU s/doc | RSS growth | load avg (1/5/15 min) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
-        first = r.get("first_record_s")
+        first, cpu = r.get("first_record_s"), r.get("first_record_cpu_s")
+        first_text = (
+            "" if first is None else f"{first:.1f} s" + ("" if cpu is None else f" ({cpu})")
+        )
         extra = f" ({r['done_before']:,} done)" if "done_before" in r else ""
+        growth = r.get("growth_bytes_per_doc")
         rows.append(
             f"| {r['scenario']}{extra} | {r['size']:,} | {r['engine']} | {r.get('peak_rss_mb')} MB "
-            f"| {r.get('all_processes_rss_mb', '')} | {'' if first is None else f'{first:.1f} s'} "
-            f"| {r.get('docs_per_s', '')} | {r.get('cpu_s_per_doc', '')} | {r.get('load_end')} |"
+            f"| {r.get('all_processes_rss_mb', '')} | {first_text} | {r.get('docs_per_s', '')} "
+            f"| {r.get('cpu_s_per_doc', '')} | {'' if growth is None else f'{growth} B/doc'} "
+            f"| {r.get('load_end')} |"
         )
     return "\n".join(rows)
 
