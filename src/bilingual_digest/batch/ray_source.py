@@ -43,6 +43,7 @@ from .writer import encode_record
 
 FILES_PER_PIECE = 1000
 SPAN_BYTES = 4 << 20  # a JSONL file is read in parts of about this size, each its own task
+SKIP_RUN = 10_000  # at most this many done documents are listed in one row's ``skipped``
 
 
 def uri_kind(uri: str) -> str:
@@ -334,22 +335,55 @@ def doc_from_json(raw: str) -> Document:
 def read_task(
     task: int, pieces: Sequence[Piece], opts: ReadOptions, done_ref: Any, block_docs: int
 ) -> Iterator[Any]:
-    """One read task: its pieces' documents as Arrow blocks of ``task``, ``seq``, ``doc``."""
+    """One read task: its pieces' documents as Arrow blocks (see :func:`row_blocks`)."""
     import pyarrow as pa
     import ray
 
     done = DoneSet(ray.get(done_ref)) if done_ref is not None else None
-    rows: list[dict[str, Any]] = []
-    seq = 0
-    for piece in pieces:
-        for doc in read_piece(piece, opts, done):
-            rows.append({"task": task, "seq": seq, "doc": doc_to_json(doc)})
-            seq += 1
-            if len(rows) >= block_docs:
-                yield pa.Table.from_pylist(rows)
-                rows = []
-    if rows:
+    docs = (doc for piece in pieces for doc in read_piece(piece, opts, done))
+    for rows in row_blocks(task, docs, block_docs):
         yield pa.Table.from_pylist(rows)
+
+
+def row_blocks(
+    task: int, docs: Iterable[Document], block_docs: int, skip_run: int = SKIP_RUN
+) -> Iterator[list[dict[str, Any]]]:
+    """A read task's documents as rows of ``task``, ``seq``, ``doc``, ``skipped``, in blocks.
+
+    Documents that already have a record (a resumed run) do not travel as rows of their own:
+    each row's ``skipped`` lists, as JSON ``[[id, source], …]``, the done documents met just
+    before its document (a run of them with nothing after, or of ``skip_run``, ends in a row
+    of its last one, a ``done`` placeholder). So a resumed run sends the actors a row per
+    document to do, not one per document of the archive.
+    """
+    rows: list[dict[str, Any]] = []
+    skipped: list[tuple[str, str]] = []
+    seq = 0
+    for doc in docs:
+        if doc.done and len(skipped) < skip_run - 1:
+            skipped.append((doc.id, doc.source))
+            continue
+        rows.append({"task": task, "seq": seq, "doc": doc_to_json(doc), "skipped": _skips(skipped)})
+        seq, skipped = seq + 1, []
+        if len(rows) >= block_docs:
+            yield rows
+            rows = []
+    if skipped:
+        last = Document(*skipped.pop(), done=True)
+        rows.append(
+            {"task": task, "seq": seq, "doc": doc_to_json(last), "skipped": _skips(skipped)}
+        )
+    if rows:
+        yield rows
+
+
+def _skips(skipped: Sequence[tuple[str, str]]) -> str:
+    return json.dumps(skipped) if skipped else ""
+
+
+def skips_of(raw: str) -> list[Document]:
+    """The done placeholders a row's ``skipped`` column stands for (see :func:`read_task`)."""
+    return [Document(i, source, done=True) for i, source in json.loads(raw)] if raw else []
 
 
 def make_source(pieces: Sequence[Piece], opts: ReadOptions, done_ref: Any, block_docs: int) -> Any:
@@ -389,7 +423,8 @@ class RayWorker:
     """The callable class each Ray actor holds: one :class:`~.work.Worker`, models loaded once.
 
     Batches carry documents as JSON strings in a ``doc`` column (and their place in the run,
-    ``task`` and ``seq``); each comes back as its record line (``line``, UTF-8 bytes, empty
+    ``task`` and ``seq``, and the done documents before each, ``skipped``, passed through
+    as they are); each comes back as its record line (``line``, UTF-8 bytes, empty
     for a document the output already has), ``id``, ``source``, ``done``, ``error`` (the
     record's error, or empty). A fatal error (a model that can't be loaded, the cache failing)
     comes back in ``fatal`` so the driver can stop with its message. Subclass it to add
@@ -443,4 +478,7 @@ def _rows(
         "line": lines,
         "error": errors,
         "fatal": [fatal] * len(docs),
+        "skipped": [str(raw) for raw in batch["skipped"]]
+        if "skipped" in batch
+        else [""] * len(docs),
     }
