@@ -82,6 +82,7 @@ __all__ = [
 MAX_BLOCKS = 10_000
 MIN_BLOCK_BYTES, MAX_BLOCK_BYTES = 2 << 10, 64 << 10
 WINDOW_BYTES = 64 << 20  # input per Ray Data execution, per 8 workers (see windows)
+IN_FLIGHT_BYTES, IN_FLIGHT_BYTES_PER_WORKER = 16 << 20, 2 << 20  # see _configure
 READ_TASKS = 2  # at a time: reading is fast, and finished parts free what Ray holds for them
 _FORWARDED_ENV = ("BILINGUAL_DIGEST_", "HF_", "TRANSFORMERS_")
 
@@ -179,8 +180,13 @@ def _pool_size(ray: Any, workers: int | None) -> int:
     return size
 
 
-def _configure(ray: Any, block_bytes: int = MAX_BLOCK_BYTES) -> None:
+def _configure(ray: Any, block_bytes: int = MAX_BLOCK_BYTES, workers: int = 1) -> None:
     """Ray Data settings for a batch run: records in input order, small blocks, no bars.
+
+    Blocks this small (under 100 KiB) are not put in the object store: Ray keeps them in
+    the memory of their owner, the driver. So the data Ray Data may hold in flight is
+    capped (``IN_FLIGHT_BYTES`` and ``IN_FLIGHT_BYTES_PER_WORKER``): else the read tasks,
+    faster than the actors, fill the driver with documents read ahead (tens of MB a window).
 
     Blocks are small (``block_bytes``, 2–64 KiB: for 300-character documents about 130 of
     them, or 20 records) so that records stream back to the driver a few steps at a time and
@@ -193,6 +199,9 @@ def _configure(ray: Any, block_bytes: int = MAX_BLOCK_BYTES) -> None:
     context.print_on_execution_start = False
     context.execution_options.preserve_order = True
     context.target_max_block_size = block_bytes
+    limit = IN_FLIGHT_BYTES + IN_FLIGHT_BYTES_PER_WORKER * workers
+    limits = context.execution_options.resource_limits
+    context.execution_options.resource_limits = limits.copy(object_store_memory=limit)
     logging.getLogger("ray.data").setLevel(logging.WARNING)
 
 
@@ -330,8 +339,8 @@ def run_ray(
         run.progress.set_total(len(todo))
         if todo:
             with ray_session(address, num_cpus=_local_cpus(address, workers)) as ray:
-                _configure(ray)
                 size = _pool_size(ray, workers)
+                _configure(ray, workers=size)
                 blocks = min(len(todo), MAX_BLOCKS, max(size, math.ceil(len(todo) / docs_per_step)))
                 rows = [{"task": 0, "seq": i, "doc": doc_to_json(d)} for i, d in enumerate(todo)]
                 dataset = ray.data.from_items(rows, override_num_blocks=blocks)
@@ -434,7 +443,7 @@ def run_ray_batch(
         with ray_session(address, num_cpus=_local_cpus(address, workers)) as ray:
             size = _pool_size(ray, workers)
             pieces = _plan(ray, kinds, run)
-            _configure(ray, block_bytes(pieces, size))
+            _configure(ray, block_bytes(pieces, size), size)
             done_ref = ray.put(DoneSet.of(run.ledger.done).digests) if run.ledger.done else None
             for window in windows(pieces, size):
                 source = make_source(window, opts, done_ref, docs_per_step)
