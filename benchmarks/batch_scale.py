@@ -20,8 +20,8 @@ batch script's own overhead. Every measurement runs in its own process:
 - ``archive``: the same engines, in-process, over the *whole* archive with a worker that does
   no translation (each record holds the document's text: reading, the ledger, records and
   writing all run, and for Ray the datasource, the actor pool and the driver's collecting):
-  peak RSS at the end, after every id has been met. This is the figure for "peak RSS at N
-  documents".
+  peak RSS at the end, after every id has been met, and how RSS grew per record from a
+  quarter of the archive to its end. This is the figure for "peak RSS at N documents".
 - ``resume``: the ``archive`` output cut to its first 98.3 % of records (196,601 of 200,000,
   as in issue 14) plus a torn half line, then the tiny-model command on it: time from the
   start to the first *new* record.
@@ -30,7 +30,8 @@ batch script's own overhead. Every measurement runs in its own process:
   second (wall) and CPU seconds per document (all the processes of the run).
 
 The machine's load average is printed with every figure: on a shared machine take them as
-±30 %. Writes benchmarks/batch_scale.json and prints a Markdown table.
+±30 %. Results merge into benchmarks/batch_scale.json (by scenario, size and engine: parts
+can be run alone with ``--skip``/``--engines``/``--sizes``); a Markdown table is printed.
 """
 
 from __future__ import annotations
@@ -371,6 +372,7 @@ def child(engine: str, size: int, output: str, workers: int) -> None:
         lines_in = Lines(Path(output))
         while not stop.wait(5.0):
             samples.append((lines_in(), status_kb(os.getpid(), "VmRSS")))
+            print("sample", *samples[-1], file=sys.stderr, flush=True)  # in the log as it runs
 
     threading.Thread(target=watch, daemon=True).start()
     if engine == "local":
