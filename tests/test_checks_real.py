@@ -115,6 +115,26 @@ NUMBERS_ALIKE = [
         "million workers.",
         id="newstest2009 20,000 GBP",
     ),
+    # An amount written as an English adjective: "150-million-crown".
+    pytest.param(
+        "Cette campagne coûtant 150 millions apparaîtra à la télévision, à la radio, au "
+        "cinéma, sur internet, mais aussi sur des tracts.",
+        "The 150-million-crown campaign will appear on television, on the radio, in cinemas, "
+        "on the Internet, but also on flyers.",
+        id="newstest2009:345 150-million-crown",
+    ),
+    # A French ordinal in "-ième" (a common spelling), and a Roman numeral after a word.
+    pytest.param(
+        "Plus de trois cents éditeurs italiens présents à la 60ième édition de la Buchmesse.",
+        "More than three hundred Italian editors present at the 60th edition of Buchmesse.",
+        id="newssyscomb2009:442 60ième (shortened)",
+    ),
+    pytest.param(
+        "Mais les ambitions impérialistes allemandes se sont effondrées durant la 1ère Guerre "
+        "Mondiale.",
+        "But Germany's imperial ambitions foundered during the World War I.",
+        id="newssyscomb2009:169 World War I",
+    ),
 ]
 
 
