@@ -502,6 +502,24 @@ NAME_CASES = [
         [("name_missing", "OTAN")],
         id="otan-dropped",
     ),
+    # A month's abbreviation is not a name ("Sept. 11").
+    pytest.param(
+        "Depuis le 11 Sept., la ville a changé.",
+        "Since 11 September, the city has changed.",
+        "fr",
+        "en",
+        [],
+        id="sept-abbreviation",
+    ),
+    # A parenthesis that is no gloss (no article first) leaves the name before it required.
+    pytest.param(
+        "Le président, Barack Obama (élu en 2008), a parlé.",
+        "The president, Barack (elected in 2008), spoke.",
+        "fr",
+        "en",
+        [("name_missing", "Obama")],
+        id="parenthesis-not-a-gloss",
+    ),
 ]
 
 
