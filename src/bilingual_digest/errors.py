@@ -83,6 +83,27 @@ class ArticleError(BilingualDigestError):
     """
 
 
+class FetchError(ArticleError):
+    """A page that could not be fetched: a host that can't be resolved or reached, an HTTP
+    error status, too many redirects or a loop, a body that can't be read."""
+
+
+class FetchTimeoutError(FetchError):
+    """A fetch that did not finish within its time limit (``BILINGUAL_DIGEST_FETCH_TIMEOUT``)."""
+
+
+class PageTooLargeError(ArticleError):
+    """A page over the size limit for a page (``BILINGUAL_DIGEST_FETCH_MAX_BYTES``)."""
+
+
+class NotHTMLError(ArticleError):
+    """A link that leads to something other than an HTML page (a PDF, JSON …)."""
+
+
+class NoArticleTextError(ArticleError):
+    """A page that holds no article text: empty, only a title, or mostly links (an index)."""
+
+
 class PrivateAddressError(ArticleError):
     """A link that points at a private, loopback or link-local address, refused by default.
 
