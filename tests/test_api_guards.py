@@ -120,7 +120,10 @@ def test_guessing_keys_is_rate_limited_too() -> None:
 # --------------------------------------------------------------------------- sizes
 
 
-def test_a_body_over_the_limit_is_refused_before_it_is_read() -> None:
+def test_a_body_over_the_limit_is_refused_before_it_is_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("BILINGUAL_DIGEST_FETCH_MAX_BYTES", "400")  # a page's room: 3 × 400
     with serving(max_chars=100, rate_limit="none") as server:
         limit = 12 * 100 + 64 * 1024
         big = httpx.post(server.url + "translate", content=b"x" * (limit + 1))

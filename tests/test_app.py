@@ -146,7 +146,9 @@ def test_summarize_endpoint(served) -> None:
     result = client.predict(FR, "medium", api_name="/summarize")
     assert set(result) == {
         "source_lang", "summary_en", "summary_fr", "warnings", "target_lang", "summaries",
+        "article",
     }  # fmt: skip
+    assert result["article"] is None  # a text, not a page
     assert result["source_lang"] == "fr" and result["summary_en"].strip()
     assert result["summaries"] == {"en": result["summary_en"], "fr": result["summary_fr"]}
     english = client.predict(ENGLISH, "short", "en-fr", api_name="/summarize")

@@ -307,6 +307,7 @@ def test_service_summarize_asks_the_engine_for_summaries_only(
             "fr": "A DELEGATION WILL ARRIVE. THE COUNCIL MET TODAY.",
         },
         "warnings": [],
+        "article": None,
     }
     service.summarize(FR, "fr-en")
     assert fake.summarize_calls[-1] == (FR, "fr", "en", "medium")  # type: ignore[attr-defined]

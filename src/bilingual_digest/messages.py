@@ -51,13 +51,21 @@ def door_message(exc: BaseException, door: str) -> str:
     if getattr(exc, "asks_for_language", False):
         return f"{exc.reason} {language_hint(door)}"  # type: ignore[attr-defined]
     if isinstance(exc, PrivateAddressError) and door in _PRIVATE_URL_HINTS:
-        return str(exc.with_hint(_PRIVATE_URL_HINTS[door]))
+        return str(exc.with_hint(_PRIVATE_URL_HINTS[door]()))
     return str(exc)
 
 
+def _operator_hint() -> str:
+    """How the operator of a server allows private addresses: its ``serve`` setting."""
+    from .settings import SERVE_SETTINGS
+
+    setting = next(s for s in SERVE_SETTINGS if s.name == "allow_private_urls")
+    return f"the server's operator can allow them with serve {setting.flag} or {setting.env}=1"
+
+
 _PRIVATE_URL_HINTS = {
-    "cli": "use --allow-private-urls to allow them",
-    "web": "the server's operator can allow them with BILINGUAL_DIGEST_ALLOW_PRIVATE_URLS=1",
-    "api": "the server's operator can allow them with BILINGUAL_DIGEST_ALLOW_PRIVATE_URLS=1",
+    "cli": lambda: "use --allow-private-urls to allow them",
+    "web": _operator_hint,
+    "api": _operator_hint,
 }
 """How to allow private addresses, per door (Python: the error's own hint, an argument)."""
