@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable
 
 from bilingual_digest.digest import BilingualSummary, Digest
+from bilingual_digest.documents import Article, TextOrArticle
 from bilingual_digest.languages import resolve_pair
 from bilingual_digest.translation import Segment, Translation
 
@@ -36,17 +37,21 @@ class _FakeTranslator:
         self.source, self.target = resolve_pair(source, target)
         self.calls: list[list[str]] = []
 
-    def translate(self, text: str, *, cancel: object = None) -> Translation:
+    def translate(self, text: TextOrArticle, *, cancel: object = None) -> Translation:
         return self.translate_many([text], cancel=cancel)[0]
 
-    def translate_many(self, texts: list[str], *, cancel: object = None) -> list[Translation]:
+    def translate_many(
+        self, texts: list[TextOrArticle], *, cancel: object = None
+    ) -> list[Translation]:
+        texts = [text.full_text if isinstance(text, Article) else text for text in texts]
         self.calls.append(list(texts))
         return [fake_translation(text, self.source, self.target) for text in texts]
 
 
 class FakeDigester:
     """Digester contract: ``warm_up()``, ``translator(source, target)``, and
-    ``digest`` / ``summarize(text, source, length, progress, *, target)``.
+    ``digest`` / ``summarize(text, source, length, progress, *, target)``; the text may be
+    an :class:`Article` (its title and text are worked on; it is kept as the result's).
 
     Args:
         status: What ``warm_up()`` reports.
@@ -67,8 +72,8 @@ class FakeDigester:
         self.error = error
         self.gate = gate
         self.warm_ups = 0
-        self.calls: list[tuple[str, str | None, str]] = []
-        """``(text, source, length)`` of each digest."""
+        self.calls: list[tuple[TextOrArticle, str | None, str]] = []
+        """``(text, source, length)`` of each digest (the text or Article as given)."""
         self.summarize_calls: list[tuple[str, str | None, str | None, str]] = []
         """``(text, source, target, length)`` of each summarize."""
         self.stages: list[tuple[float, str]] = []
@@ -89,7 +94,7 @@ class FakeDigester:
 
     def digest(
         self,
-        text: str,
+        text: TextOrArticle,
         source: str | None = None,
         length: str = "medium",
         progress: Callable[[float, str], object] | None = None,
@@ -100,6 +105,8 @@ class FakeDigester:
         self.calls.append((text, source, length))
         if self.error is not None:
             raise self.error
+        article = text if isinstance(text, Article) else None
+        text = article.full_text if article is not None else text
         src, tgt = resolve_pair(source, target, text)
         translation = fake_translation(text, src, tgt)
         if progress is not None:
@@ -120,11 +127,12 @@ class FakeDigester:
             warnings=self.warnings,
             timings={},
             models={"fr-en": "fake/upper", "summary": "fake/pick"},
+            article=article,
         )
 
     def summarize(
         self,
-        text: str,
+        text: TextOrArticle,
         source: str | None = None,
         length: str = "medium",
         progress: Callable[[float, str], object] | None = None,
@@ -137,5 +145,6 @@ class FakeDigester:
         whole = self.digest(text, source, length, progress, target=target)
         del self.calls[calls:]  # a summary is not a digest
         return BilingualSummary(
-            whole.original, whole.source_lang, whole.target_lang, whole.summaries, whole.warnings
-        )
+            whole.original, whole.source_lang, whole.target_lang, whole.summaries, whole.warnings,
+            article=whole.article,
+        )  # fmt: skip
