@@ -105,10 +105,25 @@ def test_api_lists_the_three_named_endpoints(served) -> None:
         for name, endpoint in info["named_endpoints"].items()
     }
     assert params == {
-        "/digest": ["text", "direction", "length"],
-        "/translate": ["text", "direction"],
-        "/summarize": ["text", "length", "direction"],
+        "/digest": ["text", "direction", "length", "glossary"],
+        "/translate": ["text", "direction", "glossary"],
+        "/summarize": ["text", "length", "direction", "glossary"],
     }
+
+
+def test_endpoints_take_a_glossary(served) -> None:
+    _, client, _ = served
+    terms = {"gouvernement": "Government", "ministre": "minister"}
+    result = client.predict(FR, "fr-en", terms, api_name="/translate")
+    first, _, third = (s["translation"] for s in result["segments"])
+    assert "Government" in first and "minister" in third
+    rows = [["députés", "MPs", "", "fr-en"], ["", "", "", ""]]
+    digest = client.predict(FR, "fr-en", "short", rows, api_name="/digest")
+    assert "MPs" in digest["translation"]["segments"][1]["translation"]
+    with pytest.raises(AppError, match=r"the glossary table, row 1: the target term is empty"):
+        client.predict(FR, "fr-en", [["députés", ""]], api_name="/translate")
+    with pytest.raises(AppError, match=r"a file is read by the client and its entries sent"):
+        client.predict(FR, "fr-en", "/etc/passwd", api_name="/translate")
 
 
 def test_digest_endpoint(served) -> None:
@@ -296,7 +311,7 @@ def test_python_app_py_takes_the_options_of_serve(tiny_env: dict[str, str]) -> N
             except httpx.TransportError:
                 assert time.monotonic() < deadline, "the app never answered on --port"
                 time.sleep(0.5)
-        assert "Up to 1,234 characters." in config
+        assert "Up to 1,234 characters;" in config  # the page's limits line
     finally:
         server.terminate()
         server.wait(30)

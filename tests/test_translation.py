@@ -294,7 +294,7 @@ class _Bracket:
 def test_steps_rewrite_what_the_model_sees_and_restore_its_output() -> None:
     backend = UpperBackend()
     translator = Translator("fr", "en", backend=backend)
-    translator.steps = lambda: [_Bracket()]  # type: ignore[method-assign]
+    translator.steps = lambda glossary=None: [_Bracket()]  # type: ignore[method-assign]
     result = translator.translate("Le 25 avril. Rien.")
     assert sorted(backend.seen) == ["Le ## avril.", "Rien."]
     assert [s.source for s in result.segments] == ["Le 25 avril.", "Rien."]  # offsets unmoved

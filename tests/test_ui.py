@@ -13,7 +13,12 @@ import pytest
 
 from bilingual_digest import service as svc
 from bilingual_digest import ui
-from bilingual_digest.errors import InputError, ModelUnavailableError, UnsupportedLanguageError
+from bilingual_digest.errors import (
+    GlossaryError,
+    InputError,
+    ModelUnavailableError,
+    UnsupportedLanguageError,
+)
 from bilingual_digest.report import (
     aligned_tsv,
     digest_json,
@@ -261,6 +266,66 @@ def test_service_digest_waits_for_warm_up_once(tmp_path: Path) -> None:
     service.digest(FR, "auto", "medium")
     assert fake.warm_ups == 1
     assert fake.calls[-1] == (FR, None, "medium")
+
+
+def test_service_takes_a_glossary_as_entries_never_a_path(service: svc.DigestService) -> None:
+    fake = service.digester
+    rows = [["ministre", "minister", "", "fr-en"], ["", "", "", ""], ["CNSP", "CNSP"]]
+    service.digest(FR, "fr-en", "short", glossary=rows)
+    table = fake.glossaries[-1]
+    assert [(e.source, e.target, e.pair) for e in table] == [
+        ("ministre", "minister", "fr-en"), ("CNSP", "CNSP", None)
+    ]  # fmt: skip
+    assert [e.origin for e in table] == ["the glossary table, row 1", "the glossary table, row 3"]
+    service.summarize(FR, "fr-en", "short", glossary={"ministre": "minister"})
+    assert len(fake.glossaries[-1]) == 1
+    calls = len(fake.calls)
+    for bad, message in (
+        ([["ministre", ""]], "the glossary table, row 1: the target term is empty"),
+        ("/etc/passwd", "got str; a file is read by the client and its entries sent"),
+        ([["a", "b", "", "de-en"]], "row 1: the language pair 'de-en' is not registered"),
+    ):
+        with pytest.raises(GlossaryError, match=message):
+            service.digest(FR, "fr-en", "short", glossary=bad)
+    assert len(fake.calls) == calls  # refused before the engine
+
+
+def test_service_reads_a_glossary_files_text(service: svc.DigestService) -> None:
+    tsv = "source\ttarget\tnote\nministre\tminister\tgovernment\n"
+    assert service.read_glossary(tsv, "g.tsv") == [["ministre", "minister", "government", ""]]
+    with pytest.raises(GlossaryError, match=r"^g.csv: the first row must name the columns"):
+        service.read_glossary("a,b\nc,d\n", "g.csv")
+    with pytest.raises(GlossaryError, match=r"over the limit of 500"):
+        service.read_glossary(tsv * 50, "big.tsv")
+
+
+def test_glossary_table_notes_and_opened_files(service: svc.DigestService) -> None:
+    assert render.glossary_note(service, [["", "", "", ""]]) == (
+        "No glossary: terms are translated by the model alone."
+    )
+    assert render.glossary_note(service, [["ministre", "minister", None, ""]]) == (
+        "1 entry: used for every digest on this page."
+    )
+    assert render.glossary_note(service, [["ministre", "minister"], ["Ministre", "x"]]) == (
+        "**The glossary can't be used:** the glossary table, row 2: 'Ministre' → 'x' "
+        "conflicts with the glossary table, row 1 ('ministre' → 'minister'); keep one target "
+        "per term and direction."
+    )
+    payload = json.dumps({"name": "g.tsv", "text": "source\ttarget\nCNSP\tCNSP\n"})
+    assert render.opened_glossary(service, payload) == (
+        [["CNSP", "CNSP", "", ""]],
+        "Opened g.tsv: 1 entry.",
+    )
+    bad = json.dumps({"name": "g.tsv", "text": "source\ttarget\nCNSP\n"})
+    assert render.opened_glossary(service, bad) == (
+        None,
+        "**g.tsv can't be used:** g.tsv, line 2: the target term is empty (to keep a term as "
+        "it is, give the term itself as its target).",
+    )
+    assert render.opened_glossary(service, "{")[0] is None
+    opener = render.render_glossary_opener(500)
+    assert 'data-target="#bd-glossary-file textarea"' in opener and "data-strict" in opener
+    assert 'data-kinds="glossary files (.tsv, .csv, .tbx, .txt)"' in opener
 
 
 def test_service_checks_input_before_the_engine(service: svc.DigestService) -> None:

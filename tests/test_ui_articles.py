@@ -223,8 +223,12 @@ def test_the_heading_escapes_the_pages_text_and_links_only_web_addresses() -> No
 def test_the_opener_offers_saved_pages_with_both_limits() -> None:
     html = render.render_opener(12_345, 2_000_000)
     assert 'data-max-chars="12345"' in html and 'data-max-page-bytes="2000000"' in html
-    assert 'data-text-suffixes=".txt .md"' in html
-    assert 'data-page-suffixes=".html .htm .xhtml .shtml"' in html
+    assert 'data-suffixes=".txt,.md"' in html
+    assert 'data-page-suffixes=".html,.htm,.xhtml,.shtml"' in html
+    assert (
+        'data-kinds="plain-text files (.txt, .md) and saved web pages (.html, .htm, .xhtml, '
+        '.shtml)"'
+    ) in html
     assert (
         'accept=".txt,.md,text/plain,text/markdown,.html,.htm,.xhtml,.shtml,text/html,'
         'application/xhtml+xml"'

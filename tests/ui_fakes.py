@@ -37,11 +37,13 @@ class _FakeTranslator:
         self.source, self.target = resolve_pair(source, target)
         self.calls: list[list[str]] = []
 
-    def translate(self, text: TextOrArticle, *, cancel: object = None) -> Translation:
+    def translate(
+        self, text: TextOrArticle, *, glossary: object = None, cancel: object = None
+    ) -> Translation:
         return self.translate_many([text], cancel=cancel)[0]
 
     def translate_many(
-        self, texts: list[TextOrArticle], *, cancel: object = None
+        self, texts: list[TextOrArticle], *, glossary: object = None, cancel: object = None
     ) -> list[Translation]:
         texts = [text.full_text if isinstance(text, Article) else text for text in texts]
         self.calls.append(list(texts))
@@ -49,7 +51,8 @@ class _FakeTranslator:
 
 
 class FakeDigester:
-    """Digester contract: ``warm_up()``, ``translator(source, target)``, and
+    """Digester contract: ``warm_up()``, ``translator(source, target)``,
+    ``glossary_with(glossary)``, and
     ``digest`` / ``summarize(text, source, length, progress, *, target)``; the text may be
     an :class:`Article` (its title and text are worked on; it is kept as the result's).
 
@@ -77,8 +80,13 @@ class FakeDigester:
         self.summarize_calls: list[tuple[str, str | None, str | None, str]] = []
         """``(text, source, target, length)`` of each summarize."""
         self.stages: list[tuple[float, str]] = []
+        self.glossaries: list[object] = []
+        """The ``glossary`` of each digest and summarize."""
         self.translators: dict[tuple[str, str], _FakeTranslator] = {}
         """The translators handed out, by pair (their ``calls`` count the model batches)."""
+
+    def glossary_with(self, glossary: object = None) -> object:
+        return glossary
 
     def translator(self, source: str, target: str | None = None) -> _FakeTranslator:
         key = resolve_pair(source, target)
@@ -101,8 +109,10 @@ class FakeDigester:
         *,
         target: str | None = None,
         cancel: object = None,
+        glossary: object = None,
     ) -> Digest:
         self.calls.append((text, source, length))
+        self.glossaries.append(glossary)
         if self.error is not None:
             raise self.error
         article = text if isinstance(text, Article) else None
@@ -139,10 +149,11 @@ class FakeDigester:
         *,
         target: str | None = None,
         cancel: object = None,
+        glossary: object = None,
     ) -> BilingualSummary:
         self.summarize_calls.append((text, source, target, length))
         calls = len(self.calls)
-        whole = self.digest(text, source, length, progress, target=target)
+        whole = self.digest(text, source, length, progress, target=target, glossary=glossary)
         del self.calls[calls:]  # a summary is not a digest
         return BilingualSummary(
             whole.original, whole.source_lang, whole.target_lang, whole.summaries, whole.warnings,

@@ -13,11 +13,13 @@ from .errors import (
     ArticleError,
     BilingualDigestError,
     DeviceUnavailableError,
+    GlossaryError,
     InputError,
     ModelUnavailableError,
     PrivateAddressError,
     UnsupportedLanguageError,
 )
+from .glossary import Glossary
 from .options import FetchOptions, GenerationOptions, TranslationOptions
 from .results import BilingualSummary, Digest
 from .summarization import Summarizer, SummaryOptions, summarize
@@ -35,6 +37,8 @@ __all__ = [
     "Digester",
     "FetchOptions",
     "GenerationOptions",
+    "Glossary",
+    "GlossaryError",
     "InputError",
     "ModelUnavailableError",
     "PrivateAddressError",

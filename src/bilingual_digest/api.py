@@ -322,7 +322,8 @@ def _routes(app: FastAPI, service: DigestService, access: Access) -> None:
             request,
             V1TranslateRequest,
             lambda b, doc, c: translation_record(
-                service.translate(doc, b.direction, c), doc if isinstance(doc, Article) else None
+                service.translate(doc, b.direction, c, b.glossary),
+                doc if isinstance(doc, Article) else None,
             ),
         )
 
@@ -337,7 +338,9 @@ def _routes(app: FastAPI, service: DigestService, access: Access) -> None:
         done = await article(
             request,
             V1DigestRequest,
-            lambda b, doc, c: service.digest(doc, b.direction, b.length, cancel=c),
+            lambda b, doc, c: service.digest(
+                doc, b.direction, b.length, cancel=c, glossary=b.glossary
+            ),
         )
         return done.to_dict()
 
@@ -350,7 +353,9 @@ def _routes(app: FastAPI, service: DigestService, access: Access) -> None:
         done = await article(
             request,
             V1DigestRequest,
-            lambda b, doc, c: service.summarize(doc, b.direction, b.length, cancel=c),
+            lambda b, doc, c: service.summarize(
+                doc, b.direction, b.length, cancel=c, glossary=b.glossary
+            ),
         )
         return summary_record(done)
 

@@ -113,6 +113,11 @@ class V1TranslateRequest(_Request):
         None, description="A saved web page's HTML: its article is extracted (no fetch)."
     )
     direction: str = Field(AUTO, description='"auto" (detect), or a pair: "fr-en", "en-fr".')
+    glossary: dict[str, str] | list[list[str]] | None = Field(
+        None,
+        description="Terms to translate as you say: {source term: target term} (a target equal "
+        "to its source keeps the term), or rows [source, target, note, pair]. Never a file name.",
+    )
     api_key: str | None = Field(None, description="Your API key, when the server needs one.")
 
 

@@ -45,6 +45,20 @@ def _read_source(name: str, args: argparse.Namespace) -> str | Article:
     return read_source(name, allow_private=args.allow_private_urls or None)
 
 
+def add_glossary_argument(parser: argparse.ArgumentParser) -> None:
+    """``--glossary FILE``, whose default is ``BILINGUAL_DIGEST_GLOSSARY``."""
+    from .glossary import GLOSSARY_ENV
+    from .languages import ENV_PREFIX
+
+    parser.add_argument(
+        "--glossary",
+        default=None,
+        metavar="FILE",
+        help="glossary: TSV/CSV with columns source,target[,note,pair], or TBX; terms are "
+        f"translated as it says (default: {ENV_PREFIX}{GLOSSARY_ENV}, if set)",
+    )
+
+
 def _cmd_translate(args: argparse.Namespace) -> int:
     from .documents import as_text
     from .sanitize import clean_text
@@ -57,7 +71,13 @@ def _cmd_translate(args: argparse.Namespace) -> int:
     source, target = resolve_direction(args.direction, text)
     options = TranslationOptions(num_beams=args.beams, batch_size=args.batch_size)
     translator = Translator(
-        source, target, model=args.model, device=args.device, backend=args.backend, options=options
+        source,
+        target,
+        model=args.model,
+        device=args.device,
+        backend=args.backend,
+        options=options,
+        glossary=args.glossary,
     )
     result = translator.translate(text)
     sys.stdout.write(result.text if result.text.endswith("\n") else result.text + "\n")
@@ -137,9 +157,11 @@ examples:
   bilingual-digest batch articles/ --format txt -o translated/   # mirrored folder tree
   bilingual-digest batch articles/ -o shards/ --engine ray --workers 4   # on Ray (extra)
 
-Run the same command again to resume: documents that already have a record are skipped.
-Exit status: 0 all documents succeeded, 1 some failed (see their "error" records),
-2 usage error.
+Run the same command again to resume: documents that already have a record are skipped
+(--retry-errors: also do again those whose record is an error record).
+Exit status: 0 all documents succeeded, 1 some failed (see their "error" records) or the run
+had to stop (a model, the cache or the output failed: the message names it), 2 usage error
+(or another run is using OUTPUT).
 """
 
 
@@ -152,7 +174,12 @@ def _add_batch_parser(sub: argparse._SubParsersAction) -> None:
         epilog=_BATCH_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("inputs", nargs="+", metavar="INPUT", help="file, folder, or - for stdin")
+    p.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="INPUT",
+        help="file, folder, or - for stdin (--engine ray: also s3://, gs://... URIs)",
+    )
     p.add_argument(
         "-o", "--output", required=True, help="JSONL file (folder for txt and --engine ray)"
     )
@@ -164,6 +191,11 @@ def _add_batch_parser(sub: argparse._SubParsersAction) -> None:
         action=argparse.BooleanOptionalAction,
         default=True,
         help="skip documents already in OUTPUT (default); --no-resume starts afresh",
+    )
+    p.add_argument(
+        "--retry-errors",
+        action="store_true",
+        help="do again the documents whose record in OUTPUT is an error record",
     )
     p.add_argument("--summarize", action="store_true", help="add English and French summaries")
     p.add_argument("--length", choices=list(SUMMARY_LENGTHS), default=DEFAULT_LENGTH)
@@ -194,6 +226,7 @@ def _add_batch_parser(sub: argparse._SubParsersAction) -> None:
         "--summary-max-new-tokens", type=int, default=None, help="most tokens per summary"
     )
     add_model_arguments(p)
+    add_glossary_argument(p)
     p.set_defaults(run=_cmd_batch)
 
 
@@ -242,6 +275,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
             num_beams=args.beams, max_new_tokens=args.summary_max_new_tokens
         ),
         cache=args.cache,
+        glossary=args.glossary,
     )
     stats = run_batch(
         args.inputs,
@@ -253,6 +287,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         docs_per_step=args.docs_per_step,
         progress_bar=sys.stderr.isatty(),
         report=lambda line: print(line, file=sys.stderr, flush=True),
+        retry_errors=args.retry_errors,
     )
     print(stats.summary(), file=sys.stderr, flush=True)
     return EXIT_OK if stats.ok else EXIT_FAILED
@@ -281,6 +316,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", default=None, help="hub id or local directory of the model")
     add_model_arguments(p)
     _add_source_arguments(p)
+    add_glossary_argument(p)
     p.set_defaults(run=_cmd_translate)
     _add_digest_parser(sub)
     _add_batch_parser(sub)

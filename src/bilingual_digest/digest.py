@@ -35,6 +35,7 @@ from .checks import check_summary_numbers
 from .detection import mixed_language_notes
 from .documents import Article, TextOrArticle, is_url
 from .errors import InputError, UnsupportedLanguageError
+from .glossary import Glossary, GlossaryLike, as_glossary, combine, default_glossary
 from .languages import SUMMARY_LANGUAGE, get_pair, language_name, pairs, resolve_pair
 from .options import env, max_chars, resolve_device, summary_model, translation_model
 from .results import BilingualSummary, Digest, summary_sentences
@@ -63,6 +64,7 @@ class _Job:
     source: str
     target: str
     article: Article | None = None
+    glossary: Glossary | None = None  # bound to this article's direction
     translation: Translation | None = None
     summaries: dict[str, str] = dataclasses.field(default_factory=dict)
     warnings: list[str] = dataclasses.field(default_factory=list)
@@ -98,9 +100,17 @@ class Digester:
             pairs not given are loaded on first use, by ``load_translator``.
         load_translator: Builds the translator for ``(source, target)`` when first needed;
             default: the shared default translator of the pair.
+        glossary: Terms to translate as the user says, in the article and in the summary
+            (a ``Glossary``, a ``dict`` or a file's path; see :mod:`~bilingual_digest.glossary`).
+            Entries without a pair are read in each article's direction, and reversed for
+            its summary's translation back into the article's language. Default (``None``):
+            the file named by ``BILINGUAL_DIGEST_GLOSSARY``, if any, read at each call;
+            ``{}`` for none. Give it here rather than to the translators, which don't know
+            the article's direction when they translate a summary.
 
     Raises:
         ValueError: If ``max_chars`` is not a positive integer.
+        GlossaryError: If the glossary can't be used.
     """
 
     def __init__(
@@ -112,6 +122,7 @@ class Digester:
         *,
         translators: Mapping[str, Translator] | None = None,
         load_translator: Callable[[str, str], Translator] | None = None,
+        glossary: GlossaryLike = None,
     ) -> None:
         if max_chars is not None and (
             isinstance(max_chars, bool) or not isinstance(max_chars, int) or max_chars < 1
@@ -122,6 +133,7 @@ class Digester:
         given = {"fr-en": fr_en, "en-fr": en_fr, SUMMARY_KEY: summarizer}
         self._models.update({key: model for key, model in given.items() if model is not None})
         self._load_translator = load_translator or default_translator
+        self.glossary: Glossary | None = as_glossary(glossary)
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
@@ -186,6 +198,7 @@ class Digester:
         progress: Progress | None = None,
         *,
         target: str | None = None,
+        glossary: GlossaryLike = None,
         cancel: CancelFlag | None = None,
     ) -> Digest:
         """Translate and summarise one article in both languages of its pair.
@@ -204,6 +217,8 @@ class Digester:
             length: Summary length, ``"short"``, ``"medium"`` or ``"long"``.
             progress: Called between stages with the fraction done and the next stage.
             target: The translation's language; ``None`` for the source's default target.
+            glossary: More glossary entries for this article, added to the digester's own
+                (these win for the same term).
             cancel: Checked between stages and before each batch sent to a model; see
                 :mod:`~bilingual_digest.cancel`.
 
@@ -217,13 +232,14 @@ class Digester:
             UnsupportedLanguageError: If the language is unknown or can't be detected, or the
                 pair has no English side.
             ModelUnavailableError: If a model cannot be loaded.
+            GlossaryError: If the glossary can't be used.
             Cancelled: If ``cancel`` was set before the work was done.
         """
         if isinstance(text, (list, tuple)):
             raise TypeError(
                 "digest() takes one article as a str; for several, use Digester.digest_many()."
             )
-        jobs = self._jobs([text], source, target)
+        jobs = self._jobs([text], source, target, glossary)
         total = self._stages(jobs, length, progress, articles=True, cancel=cancel)
         return _finish(jobs[0], total)
 
@@ -235,6 +251,7 @@ class Digester:
         progress: Progress | None = None,
         *,
         target: str | None = None,
+        glossary: GlossaryLike = None,
         cancel: CancelFlag | None = None,
     ) -> BilingualSummary:
         """Summarise one article in both languages of its pair, translating only what that needs.
@@ -251,6 +268,7 @@ class Digester:
             length: Summary length, ``"short"``, ``"medium"`` or ``"long"``.
             progress: Called between stages with the fraction done and the next stage.
             target: The pair's other language; ``None`` for the source's default target.
+            glossary: More glossary entries (see :meth:`digest`).
             cancel: Checked between stages and before each batch sent to a model.
 
         Returns:
@@ -259,7 +277,7 @@ class Digester:
         Raises:
             The errors of :meth:`digest`.
         """
-        jobs = self._jobs([text], source, target)
+        jobs = self._jobs([text], source, target, glossary)
         total = self._stages(jobs, length, progress, articles=False, cancel=cancel)
         return _finish_summary(jobs[0], total)
 
@@ -270,6 +288,7 @@ class Digester:
         length: str = "medium",
         *,
         target: str | None = None,
+        glossary: GlossaryLike = None,
     ) -> list[Digest]:
         """Digest several articles, batching each translation stage across them.
 
@@ -279,6 +298,7 @@ class Digester:
             source: The language of all of them; ``None`` detects each one's.
             length: Summary length, ``"short"``, ``"medium"`` or ``"long"``.
             target: The translations' language; ``None`` for each source's default target.
+            glossary: More glossary entries for these articles (see :meth:`digest`).
 
         Returns:
             One :class:`Digest` per article, in order.
@@ -293,14 +313,27 @@ class Digester:
         """
         if isinstance(texts, str):
             raise TypeError("digest_many() takes a list of texts; use digest() for one str.")
-        jobs = self._jobs(list(texts), source, target)
+        jobs = self._jobs(list(texts), source, target, glossary)
         total = self._stages(jobs, length, None, articles=True)
         return [_finish(job, total) for job in jobs]
 
+    def glossary_with(self, glossary: GlossaryLike = None) -> Glossary | None:
+        """The digester's glossary (or ``BILINGUAL_DIGEST_GLOSSARY``'s) with a call's added.
+
+        Raises:
+            GlossaryError: If a glossary can't be used.
+        """
+        return combine(default_glossary() if self.glossary is None else self.glossary, glossary)
+
     def _jobs(
-        self, texts: list[TextOrArticle], source: str | None, target: str | None
+        self,
+        texts: list[TextOrArticle],
+        source: str | None,
+        target: str | None,
+        glossary: GlossaryLike,
     ) -> list[_Job]:
         limit = max_chars() if self.max_chars is None else self.max_chars
+        terms = self.glossary_with(glossary)
         jobs = []
         for i, text in enumerate(texts):
             what = "text" if len(texts) == 1 else f"text at index {i}"
@@ -320,6 +353,7 @@ class Digester:
                 )
             job.warnings.extend(clean.notes)
             job.warnings.extend(mixed_language_notes(job.text, job.source, job.target))
+            job.glossary = terms.bound(job.source, job.target) if terms else None
             jobs.append(job)
         return jobs
 
@@ -371,9 +405,10 @@ class Digester:
 
     def _translate_articles(self, jobs: list[_Job], cancel: CancelFlag | None) -> None:
         for (src, tgt), group in _grouped(jobs, lambda job: (job.source, job.target)).items():
-            translator = self.translator(src, tgt)
+            translator = self.translator(src, tgt)  # one direction: one bound glossary
+            texts = [job.text for job in group]
             outputs, seconds = _timed(
-                translator.translate_many, [job.text for job in group], cancel=cancel
+                translator.translate_many, texts, glossary=group[0].glossary, cancel=cancel
             )
             for job, out in zip(group, outputs, strict=True):
                 _set_translation(job, out, seconds, translator.model)
@@ -387,11 +422,14 @@ class Digester:
         for job in jobs:
             if job.summaries.get(SUMMARY_LANGUAGE):
                 work += [(job, code, "summary") for code in job.summary_languages]
-        for code, items in _grouped(work, lambda item: item[1]).items():
+        # one call per language and glossary (entries without a pair follow each article)
+        for (code, glossary), items in _grouped(work, lambda i: (i[1], i[0].glossary)).items():
             translator = self.translator(SUMMARY_LANGUAGE, code)
             inputs = [job.text if kind == "article" else job.summaries[SUMMARY_LANGUAGE]
                       for job, _, kind in items]  # fmt: skip
-            outputs, seconds = _timed(translator.translate_many, inputs, cancel=cancel)
+            outputs, seconds = _timed(
+                translator.translate_many, inputs, glossary=glossary, cancel=cancel
+            )
             for (job, _, kind), out in zip(items, outputs, strict=True):
                 if kind == "article":
                     _set_translation(job, out, seconds, translator.model)
@@ -522,6 +560,7 @@ def digest(
     length: str = "medium",
     *,
     target: str | None = None,
+    glossary: GlossaryLike = None,
 ) -> Digest:
     """Translate and summarise one article in both languages, with the default models.
 
@@ -536,6 +575,9 @@ def digest(
         source: Its language code (``"fr"``, ``"en"`` …); ``None`` detects it.
         length: Summary length, ``"short"``, ``"medium"`` or ``"long"``.
         target: The translation's language; ``None`` for the source's default target.
+        glossary: Terms to translate as you say, in the article and in its summary (a
+            ``Glossary``, a ``dict`` of source term → target term, or a glossary file's
+            path), added to the file named by ``BILINGUAL_DIGEST_GLOSSARY``, if any.
 
     Returns:
         The :class:`Digest`.
@@ -545,4 +587,4 @@ def digest(
             neither a ``str`` nor an ``Article``, ``InputError`` / ``ValueError`` for bad
             input, unsupported languages, models that can't be loaded).
     """
-    return default_digester().digest(text, source, length, target=target)
+    return default_digester().digest(text, source, length, target=target, glossary=glossary)

@@ -133,3 +133,9 @@ class PrivateAddressError(ArticleError):
     def with_hint(self, hint: str) -> PrivateAddressError:
         """The same error, its hint in other words (e.g. a command-line flag)."""
         return PrivateAddressError(self.url, self.host, self.address, self.kind, hint)
+
+
+class GlossaryError(BilingualDigestError, ValueError):
+    """A glossary that can't be used: a bad file, an empty, duplicate or conflicting entry, a
+    language pair that isn't registered. The message names the file (or table) and the line.
+    """

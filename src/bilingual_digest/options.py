@@ -18,6 +18,7 @@ Variable                               Meaning
 ``BILINGUAL_DIGEST_FETCH_MAX_BYTES``   largest web page, in bytes (default 10 MB)
 ``BILINGUAL_DIGEST_ALLOW_PRIVATE_URLS`` ``1`` to fetch private, loopback and link-local
                                        addresses (default ``0``: refused)
+``BILINGUAL_DIGEST_GLOSSARY``          glossary file used by default (TSV, CSV or TBX)
 =====================================  ===========================================
 """
 

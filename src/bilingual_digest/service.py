@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from .cancel import CancelFlag
 from .documents import Article, TextOrArticle, as_text, is_url
-from .errors import ArticleError, ServerBusyError
+from .errors import ArticleError, GlossaryError, ServerBusyError
+from .glossary import Glossary
 from .languages import parse_direction, resolve_direction
 from .options import DEFAULT_LENGTH, FetchOptions, check_text, validate_length
 from .options import max_chars as default_max_chars
@@ -52,6 +53,9 @@ logger = logging.getLogger("bilingual_digest")
 
 Progress = Callable[[float, str], object]
 _T = TypeVar("_T")
+
+GLOSSARY_TABLE = "the glossary table"
+"""How messages name a glossary a client sends as rows (the page's table)."""
 
 
 # --------------------------------------------------------------------------- the service
@@ -250,10 +254,54 @@ class DigestService:
 
         return language_confidences(check_text(text, limit=self.max_chars))
 
+    def glossary(self, value: object) -> Glossary | None:
+        """A request's glossary, checked before any model work.
+
+        Args:
+            value: ``None``; a :class:`~bilingual_digest.glossary.Glossary`; a ``dict`` of
+                source term → target term; or table rows ``[source, target, note, pair]``
+                (the page's table; blank rows skipped, messages name the row). Not a path:
+                the server reads no file a client names.
+
+        Raises:
+            GlossaryError: For a bad glossary or any other kind of value.
+        """
+        if value is None or isinstance(value, Glossary):
+            return value
+        if isinstance(value, dict):
+            return Glossary.from_dict(value, name="the glossary")
+        if isinstance(value, (list, tuple)):
+            return Glossary.from_rows(value, name=GLOSSARY_TABLE)
+        raise GlossaryError(
+            "The glossary must be entries (source term → target term, or rows [source, "
+            f"target, note, pair]), got {type(value).__name__}; a file is read by the client "
+            "and its entries sent."
+        )
+
+    def read_glossary(self, text: str, name: str) -> list[list[str]]:
+        """The rows of a glossary file a client read (TSV, CSV or TBX text), for its table.
+
+        Args:
+            text: The file's text (the page's opener decodes it in the browser).
+            name: The file's name, for messages.
+
+        Raises:
+            GlossaryError: If it isn't a glossary (the message names the file and line).
+        """
+        if not isinstance(text, str):
+            raise GlossaryError(f"The glossary {name!r} must be text.")
+        if len(text) > self.max_chars:
+            raise GlossaryError(
+                f"The glossary {name!r} has {len(text):,} characters, over the limit of "
+                f"{self.max_chars:,}."
+            )
+        return Glossary.parse(text, name=name).table()
+
     def _accept(
-        self, text: object, direction: str, length: str | None = None
-    ) -> tuple[TextOrArticle, str, str | None, str | None]:
-        """Check the request before any model work: ``(document, source, target, length)``.
+        self, text: object, direction: str, length: str | None = None, glossary: object = None
+    ) -> tuple[TextOrArticle, str, str | None, str | None, Glossary | None]:
+        """Check the request before any model work:
+        ``(document, source, target, length, glossary)``.
 
         The document is the text, or the :class:`~bilingual_digest.documents.Article` as it
         was given (its metadata goes with the result). For ``"auto"`` the source and target
@@ -263,8 +311,9 @@ class DigestService:
         length = validate_length(length) if length is not None else None
         checked = self.check(text)
         document = text if isinstance(text, Article) else checked
+        terms = self.glossary(glossary)
         source, target = pair if pair is not None else (None, None)
-        return document, source, target, length  # type: ignore[return-value]
+        return document, source, target, length, terms  # type: ignore[return-value]
 
     # -- work (one queue slot each)
     def run_in_queue(
@@ -287,11 +336,14 @@ class DigestService:
         length: str,
         progress: Progress | None,
         cancel: CancelFlag | None,
+        glossary: object = None,
     ) -> _T:
         """Check an article request, then run a digester flow on it in the queue."""
-        checked, source, target, preset = self._accept(text, direction, length)
+        checked, source, target, preset, terms = self._accept(text, direction, length, glossary)
         return self.run_in_queue(
-            lambda: flow(checked, source, preset, progress, target=target, cancel=cancel),
+            lambda: flow(
+                checked, source, preset, progress, target=target, cancel=cancel, glossary=terms
+            ),
             cancel,
             progress,
         )
@@ -303,6 +355,7 @@ class DigestService:
         length: str = DEFAULT_LENGTH,
         progress: Progress | None = None,
         cancel: CancelFlag | None = None,
+        glossary: object = None,
     ) -> Digest:
         """Digest one article: its translation and its summary in both languages of its pair.
 
@@ -313,6 +366,8 @@ class DigestService:
             length: A summary length preset (``"short"``, ``"medium"``, ``"long"``).
             progress: Called with ``(fraction, stage)`` as the work advances.
             cancel: Set it to stop the work (before its next model batch).
+            glossary: This request's glossary (see :meth:`glossary`), added to the
+                digester's own (``BILINGUAL_DIGEST_GLOSSARY``'s by default).
 
         Returns:
             The :class:`~bilingual_digest.digest.Digest`.
@@ -323,8 +378,11 @@ class DigestService:
             ModelUnavailableError: If a model cannot be loaded.
             ServerBusyError: If the queue is full.
             Cancelled: If ``cancel`` was set before the work was done.
+            GlossaryError: A bad glossary.
         """
-        return self._article(self.digester.digest, text, direction, length, progress, cancel)
+        return self._article(
+            self.digester.digest, text, direction, length, progress, cancel, glossary
+        )
 
     def summarize(
         self,
@@ -333,6 +391,7 @@ class DigestService:
         length: str = DEFAULT_LENGTH,
         progress: Progress | None = None,
         cancel: CancelFlag | None = None,
+        glossary: object = None,
     ) -> BilingualSummary:
         """Summarise one article in both languages of its pair, translating only what that needs.
 
@@ -343,6 +402,7 @@ class DigestService:
             length: A summary length preset.
             progress: Called with ``(fraction, stage)`` as the work advances.
             cancel: Set it to stop the work (before its next model batch).
+            glossary: This request's glossary (see :meth:`digest`).
 
         Returns:
             The :class:`~bilingual_digest.digest.BilingualSummary`.
@@ -350,10 +410,16 @@ class DigestService:
         Raises:
             The errors of :meth:`digest`.
         """
-        return self._article(self.digester.summarize, text, direction, length, progress, cancel)
+        return self._article(
+            self.digester.summarize, text, direction, length, progress, cancel, glossary
+        )
 
     def translate(
-        self, text: TextOrArticle, direction: str = "auto", cancel: CancelFlag | None = None
+        self,
+        text: TextOrArticle,
+        direction: str = "auto",
+        cancel: CancelFlag | None = None,
+        glossary: object = None,
     ) -> Translation:
         """Translate one article sentence by sentence (no summary).
 
@@ -362,6 +428,7 @@ class DigestService:
                 (its title and text are translated).
             direction: ``"auto"`` (detect the language) or a pair's key (``"fr-en"`` …).
             cancel: Set it to stop the work (before its next model batch).
+            glossary: This request's glossary (see :meth:`digest`).
 
         Returns:
             The :class:`~bilingual_digest.translation.Translation`.
@@ -372,11 +439,15 @@ class DigestService:
             ModelUnavailableError: If the model cannot be loaded.
             ServerBusyError: If the queue is full.
             Cancelled: If ``cancel`` was set before the work was done.
+            GlossaryError: A bad glossary.
         """
-        document = self._accept(text, direction)[0]
+        document, *_, terms = self._accept(text, direction, glossary=glossary)
         source, target = resolve_direction(direction, as_text(document))  # type: ignore[arg-type]
+        terms = self.digester.glossary_with(terms)
         return self.run_in_queue(
-            lambda: self.digester.translator(source, target).translate(document, cancel=cancel),
+            lambda: self.digester.translator(source, target).translate(
+                document, glossary=terms, cancel=cancel
+            ),
             cancel,
             None,
         )

@@ -132,10 +132,11 @@ def _translate_units(
     for i in work:
         by_pair.setdefault(get_pair(read[i][0], target).key, []).append(i)
     done: dict[int, list[str]] = {}
+    terms = service.digester.glossary_with()  # BILINGUAL_DIGEST_GLOSSARY's, if any
     for indices in by_pair.values():
         translator = service.digester.translator(read[indices[0]][0], target)
         flat = [unit for i in indices for unit in units[i]]
-        outputs = iter(translator.translate_many(flat, cancel=cancel))
+        outputs = iter(translator.translate_many(flat, glossary=terms, cancel=cancel))
         for i in indices:
             done[i] = [next(outputs).text for _ in units[i]]
     return done

@@ -19,6 +19,7 @@ from .checks import (
     skipped_checks_note,
 )
 from .documents import Article, TextOrArticle
+from .glossary import Glossary, GlossaryLike, as_glossary, combine, default_glossary
 from .languages import resolve_pair, validate_language
 from .options import (
     TranslationOptions,
@@ -26,6 +27,7 @@ from .options import (
     resolve_device,
     translation_model,
 )
+from .placeholders import ProtectStep
 from .sanitize import CleanText, prepare_text
 from .segment import Piece, segment
 from .steps import Prepared, Step, prepare_sentence
@@ -97,9 +99,18 @@ class Translator:
             loaded behind an LRU cache of sentence translations; or an object with the
             :class:`~bilingual_digest.backends.Backend` interface (a fake …), used as is.
         options: Decoding options; OPUS-MT's defaults (beam 4) when omitted.
+        glossary: Terms to translate as the user says (:mod:`~bilingual_digest.glossary`): a
+            :class:`~bilingual_digest.glossary.Glossary`, a ``dict`` of source term → target
+            term, or a glossary file's path; default (``None``): the file named by
+            ``BILINGUAL_DIGEST_GLOSSARY``, if any, read at each call (a changed file is read
+            again); ``{}`` for none. Each call can add more.
+
+    URLs, e-mail addresses, @handles, #hashtags and inline code always come back as they
+    were (:mod:`~bilingual_digest.placeholders`), with or without a glossary.
 
     Raises:
         UnsupportedLanguageError: If the pair is not supported (the message lists them).
+        GlossaryError: If the glossary can't be used.
         ModelUnavailableError: If the model cannot be loaded (the message says how to fix it).
         DeviceUnavailableError: If CUDA is asked for and not available.
     """
@@ -112,8 +123,10 @@ class Translator:
         device: str | None = None,
         backend: str | Backend | None = None,
         options: TranslationOptions | None = None,
+        glossary: GlossaryLike = None,
     ) -> None:
         self.source, self.target = resolve_pair(validate_language(source, "source"), target)
+        self.glossary: Glossary | None = as_glossary(glossary)
         self.options = options if options is not None else TranslationOptions()
         if not isinstance(self.options, TranslationOptions):
             raise TypeError("options must be a TranslationOptions instance.")
@@ -131,19 +144,37 @@ class Translator:
             f"Translator({self.source}→{self.target}, model={self.model!r}, device={self.device!r})"
         )
 
-    def pieces(self, text: str) -> list[Piece]:
-        """Split a text into the pieces this model translates (sentences that fit)."""
-        return segment(
-            text, self.source, self.backend.count_tokens, self.backend.max_input_tokens - 1
-        )
+    def pieces(self, text: str, steps: Sequence[Step] = ()) -> list[Piece]:
+        """Split a text into the pieces this model translates (sentences that fit).
 
-    def translate(self, text: TextOrArticle, *, cancel: CancelFlag | None = None) -> Translation:
+        With ``steps``, a piece fits when what the model reads of it (its placeholders
+        instead of long URLs …) fits, and no sentence boundary falls inside what a step keeps
+        whole (its optional ``keep_whole(text)``: a URL, a glossary term).
+        """
+        count = self.backend.count_tokens
+        if steps:
+
+            def count(piece: str) -> int:
+                return self.backend.count_tokens(prepare_sentence(piece, steps).model_input)
+
+        keep = [span for step in steps for span in getattr(step, "keep_whole", _none)(text)]
+        return segment(text, self.source, count, self.backend.max_input_tokens - 1, keep)
+
+    def translate(
+        self,
+        text: TextOrArticle,
+        *,
+        glossary: GlossaryLike = None,
+        cancel: CancelFlag | None = None,
+    ) -> Translation:
         """Translate one text.
 
         Args:
             text: The text, in the translator's source language; or an
                 :class:`~bilingual_digest.documents.Article`, whose title and text are
                 translated (:attr:`~bilingual_digest.documents.Article.full_text`).
+            glossary: More glossary entries for this call (a ``Glossary``, a ``dict`` or a
+                path); they win over the translator's own for the same term.
             cancel: Checked before each batch sent to the model; see
                 :mod:`~bilingual_digest.cancel`.
 
@@ -155,15 +186,20 @@ class Translator:
             InputError: If ``text`` is empty or whitespace only.
             Cancelled: If ``cancel`` was set before the work was done.
         """
-        return self.translate_many([text], cancel=cancel)[0]
+        return self.translate_many([text], glossary=glossary, cancel=cancel)[0]
 
     def translate_many(
-        self, texts: Sequence[TextOrArticle], *, cancel: CancelFlag | None = None
+        self,
+        texts: Sequence[TextOrArticle],
+        *,
+        glossary: GlossaryLike = None,
+        cancel: CancelFlag | None = None,
     ) -> list[Translation]:
         """Translate several texts, batching their sentences together.
 
         Args:
             texts: Texts in the source language (or articles: their title and text).
+            glossary: More glossary entries for this call (see :meth:`translate`).
             cancel: Checked before each batch sent to the model; see
                 :mod:`~bilingual_digest.cancel`.
 
@@ -179,6 +215,7 @@ class Translator:
                 ``Article``.
             InputError: If a text is empty or whitespace only, before or after cleaning (the
                 message gives its index).
+            GlossaryError: If ``glossary`` can't be used.
             Cancelled: If ``cancel`` was set before the work was done.
         """
         if isinstance(texts, str):
@@ -188,8 +225,8 @@ class Translator:
             for i, text in enumerate(texts)
         ]
         texts = [clean.text for clean in cleaned]
-        per_text = [self.pieces(text) for text in texts]
-        steps = self.steps()
+        steps = self.steps(glossary)
+        per_text = [self.pieces(text, steps) for text in texts]
         prepared = [prepare_sentence(p.text, steps) for pieces in per_text for p in pieces]
         flat = [p.model_input for p in prepared]
         outputs = generate_batched(
@@ -205,13 +242,20 @@ class Translator:
             first = span.stop
         return results
 
-    def steps(self) -> list[Step]:
+    def steps(self, glossary: GlossaryLike = None) -> list[Step]:
         """The reversible steps each sentence goes through on its way to the model.
 
-        See :mod:`~bilingual_digest.steps`; none yet beyond what subclasses or later
-        features add.
+        See :mod:`~bilingual_digest.steps`. First, always, :class:`ProtectStep`: placeholders
+        ``[N]`` in place of protected text and glossary terms, found in the original
+        sentence. Steps after it must leave ``[N]`` as it is (Moses punctuation
+        normalisation does: measured); their restores run before its own.
+
+        Args:
+            glossary: This call's glossary entries, added to the translator's own.
         """
-        return []
+        own = default_glossary() if self.glossary is None else self.glossary
+        terms = combine(own, glossary)
+        return [ProtectStep(terms.for_pair(self.source, self.target) if terms else None)]
 
     def _retry_degenerate(
         self, sources: list[str], outputs: list[Generated], cancel: CancelFlag | None = None
@@ -242,11 +286,21 @@ class Translator:
         logger.info("Retried %d looping sentence(s) with repetition guards", len(bad))
         return kept
 
-    def _check(self, source: str, translation: str, index: int) -> tuple[Finding, ...]:
-        """The findings for one segment (the checks skip what a language has no tables for)."""
+    def _check(
+        self, source: str, translation: str, index: int, agreed: Sequence[tuple[str, str]] = ()
+    ) -> tuple[Finding, ...]:
+        """The findings for one segment (the checks skip what a language has no tables for).
+
+        ``agreed``: the glossary terms enforced in it, ``(source, translation)`` as written,
+        which the checks take as right.
+        """
         if not self.options.checks:
             return ()
-        return tuple(check_segment(source, translation, self.source, self.target, segment=index))
+        return tuple(
+            check_segment(
+                source, translation, self.source, self.target, segment=index, glossary=agreed
+            )
+        )
 
     def _assemble(
         self,
@@ -267,7 +321,10 @@ class Translator:
             parts.append(text[cursor : piece.start])  # the whitespace and line breaks between
             parts.append(output)
             cursor = piece.end
-            findings = (*found, *self._check(piece.text, output, index))
+            findings = (
+                *(replace(f, segment=index) for f in found),
+                *self._check(piece.text, output, index, ready.agreed()),
+            )
             was_retried = offset + index in retried
             segments.append(
                 Segment(
@@ -310,11 +367,19 @@ class Translator:
         )
 
 
+def _none(text: str) -> list[tuple[int, int]]:
+    return []
+
+
 @functools.lru_cache(maxsize=4)
 def _cached_translator(
     source: str, target: str, model: str, device: str, backend: str
 ) -> Translator:
-    return Translator(source, target, model=model, device=device, backend=backend)
+    # No glossary of its own: translate() and the digester pass BILINGUAL_DIGEST_GLOSSARY's
+    # (bound to the article's direction, for the digester) at each call.
+    return Translator(
+        source, target, model=model, device=device, backend=backend, glossary=Glossary()
+    )
 
 
 def default_translator(source: str, target: str | None = None) -> Translator:
@@ -334,10 +399,20 @@ def default_translator(source: str, target: str | None = None) -> Translator:
 
 
 @overload
-def translate(text: TextOrArticle, source: str | None = None, target: str | None = None) -> str: ...
+def translate(
+    text: TextOrArticle,
+    source: str | None = None,
+    target: str | None = None,
+    *,
+    glossary: GlossaryLike = None,
+) -> str: ...
 @overload
 def translate(
-    text: list[TextOrArticle], source: str | None = None, target: str | None = None
+    text: list[TextOrArticle],
+    source: str | None = None,
+    target: str | None = None,
+    *,
+    glossary: GlossaryLike = None,
 ) -> list[str]: ...
 
 
@@ -345,6 +420,8 @@ def translate(
     text: TextOrArticle | list[TextOrArticle],
     source: str | None = None,
     target: str | None = None,
+    *,
+    glossary: GlossaryLike = None,
 ) -> str | list[str]:
     """Translate French to English or English to French.
 
@@ -353,6 +430,10 @@ def translate(
             (``fetch_article(url)``) stands for its title and text.
         source: ``"fr"`` or ``"en"``; ``None`` detects each text's language.
         target: ``"fr"`` or ``"en"``; ``None`` means the other one.
+        glossary: Terms to translate as you say: a ``Glossary``, a ``dict`` of source term →
+            target term, or a glossary file's path; added to the file named by
+            ``BILINGUAL_DIGEST_GLOSSARY``, if any (these entries win). URLs, e-mail
+            addresses, @handles, #hashtags and inline code come back unchanged either way.
 
     Returns:
         The translation: a ``str`` for a ``str``, a ``list[str]`` for a list.
@@ -362,11 +443,13 @@ def translate(
         InputError: If a text is empty or whitespace only.
         UnsupportedLanguageError: If a language is unknown or can't be detected.
         ModelUnavailableError: If a model cannot be loaded.
+        GlossaryError: If the glossary can't be used.
     """
+    terms = combine(default_glossary(), glossary)
     if isinstance(text, (str, Article)):
         clean = prepare_text(text)
         src, tgt = resolve_pair(source, target, clean.text)
-        return default_translator(src, tgt).translate(clean.text).text
+        return default_translator(src, tgt).translate(clean.text, glossary=terms).text
     if not isinstance(text, (list, tuple)):
         raise TypeError(
             f"translate() expects a str, an Article or a list of them, got {type(text).__name__}."
@@ -376,7 +459,7 @@ def translate(
     results: list[str] = [""] * len(texts)
     for pair in dict.fromkeys(pairs):
         indices = [i for i, p in enumerate(pairs) if p == pair]
-        done = default_translator(*pair).translate_many([texts[i] for i in indices])
+        done = default_translator(*pair).translate_many([texts[i] for i in indices], glossary=terms)
         for i, translation in zip(indices, done, strict=True):
             results[i] = translation.text
     return results

@@ -24,7 +24,7 @@ from .language_tables import has_tables, load_tables, skipped_checks_note
 from .names import check_names
 from .numbers import check_numbers
 from .repetition import check_repetition, repetition_score
-from .segment import check_segment
+from .segment import check_segment, without_agreed_terms
 from .summary import check_summary_numbers
 from .untranslated import check_length_ratio, check_untranslated
 
@@ -43,6 +43,7 @@ __all__ = [
     "load_tables",
     "repetition_score",
     "skipped_checks_note",
+    "without_agreed_terms",
 ]
 
 LANGUAGES: tuple[str, ...] = ("en", "fr")

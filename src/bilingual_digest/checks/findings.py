@@ -13,6 +13,8 @@ FINDING_KINDS: tuple[str, ...] = (
     "length_ratio",
     "repetition",
     "summary_number_unsupported",
+    "protected_lost",
+    "glossary_lost",
 )
 """Every value :attr:`Finding.kind` can take."""
 

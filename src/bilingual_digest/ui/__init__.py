@@ -1,6 +1,7 @@
 """The web page: :func:`build_demo` builds the Gradio page, :func:`launch` serves it.
 
-- :mod:`.page`: the page and its Gradio glue (the only module that imports gradio);
+- :mod:`.page`: the page and its Gradio glue, with :mod:`.components` (the file openers and
+  the glossary panel): the only modules that import gradio;
 - :mod:`.render`: what the page shows (HTML, Markdown, labels from the language registry);
 - ``static/``: the page's CSS and JavaScript;
 - the engine-facing service they call is :mod:`bilingual_digest.service`;

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from ..glossary_files import COLUMNS as GLOSSARY_COLUMNS
 from ..languages import AUTO, directions
 from ..options import DEFAULT_LENGTH, SUMMARY_LENGTHS
 from ..service import DigestService, summary_record, translation_record
@@ -36,34 +37,45 @@ def _api_doc(summary: str, *params: str) -> str:
         "text": f"The article, in {source_names()}.",
         "direction": f"{_quoted(directions())}: detect the language, or a translation pair.",
         "length": f"Summary length: {_quoted(list(SUMMARY_LENGTHS))}.",
+        "glossary": "Optional terms to translate as you say: {source term: target term} "
+        f"(a target equal to its source keeps the term), or rows [{', '.join(GLOSSARY_COLUMNS)}].",
     }
     return "\n".join([summary, "", "Args:", *(f"    {name}: {helps[name]}" for name in params)])
 
 
 def api_functions(service: DigestService) -> list[Callable[..., Any]]:
+    """The page's named endpoints over ``service``: ``digest``, ``translate``, ``summarize``."""
+
     async def digest(
-        text: str, direction: str = AUTO, length: str = DEFAULT_LENGTH
+        text: str, direction: str = AUTO, length: str = DEFAULT_LENGTH, glossary: Any = None
     ) -> dict[str, Any]:
-        done = await in_queue(lambda c: service.digest(text, direction, length, cancel=c))
+        done = await in_queue(
+            lambda c: service.digest(text, direction, length, cancel=c, glossary=glossary)
+        )
         return done.to_dict()
 
-    async def translate(text: str, direction: str = AUTO) -> dict[str, Any]:
-        return translation_record(await in_queue(lambda c: service.translate(text, direction, c)))
+    async def translate(text: str, direction: str = AUTO, glossary: Any = None) -> dict[str, Any]:
+        done = await in_queue(lambda c: service.translate(text, direction, c, glossary))
+        return translation_record(done)
 
     async def summarize(
-        text: str, length: str = DEFAULT_LENGTH, direction: str = AUTO
+        text: str, length: str = DEFAULT_LENGTH, direction: str = AUTO, glossary: Any = None
     ) -> dict[str, Any]:
-        done = await in_queue(lambda c: service.summarize(text, direction, length, cancel=c))
+        done = await in_queue(
+            lambda c: service.summarize(text, direction, length, cancel=c, glossary=glossary)
+        )
         return summary_record(done)
 
     digest.__doc__ = _api_doc(
         "Translate and summarise an article; returns the whole digest as a dict.",
-        "text", "direction", "length",
+        "text", "direction", "length", "glossary",
     )  # fmt: skip
-    translate.__doc__ = _api_doc("Translate an article sentence by sentence.", "text", "direction")
+    translate.__doc__ = _api_doc(
+        "Translate an article sentence by sentence.", "text", "direction", "glossary"
+    )
     summarize.__doc__ = _api_doc(
         "Summarise an article in both languages of its pair, translating only what that needs.",
-        "text", "length", "direction",
+        "text", "length", "direction", "glossary",
     )  # fmt: skip
     return [digest, translate, summarize]
 

@@ -1,7 +1,8 @@
 """The web page (Gradio): original, translation and summaries side by side.
 
-The only module that imports gradio. :func:`build_demo` makes the page over a
-:class:`~bilingual_digest.service.DigestService` (no model is loaded while building it);
+With :mod:`.components`, the only modules that import gradio. :func:`build_demo` makes the
+page over a :class:`~bilingual_digest.service.DigestService` (no model is loaded while
+building it);
 :func:`mount_page` mounts it into the server's app (:mod:`bilingual_digest.api`), which the
 server (:mod:`bilingual_digest.server`) serves while the models load in a background thread.
 The page polls the loading status. Its work runs in the service's queue, shared with the
@@ -38,6 +39,7 @@ from ..service import (
     DEFAULT_QUEUE_SIZE,
     DigestService,
 )
+from .components import file_opener, glossary_panel
 from .endpoints import DefaultArguments, api_defaults, api_functions, in_queue
 from .render import (
     describe_direction,
@@ -52,6 +54,7 @@ from .render import (
     source_names,
     static_text,
     summary_languages,
+    table_rows,
 )
 
 if TYPE_CHECKING:
@@ -291,11 +294,8 @@ def build_demo(
                         label="Sample articles",
                     )
             with gr.Column(scale=1, min_width=260):
-                gr.HTML(
-                    render_opener(service.max_chars, service.fetch_options.max_bytes),
-                    css_template=static_text("opener.css"),
-                    js_on_load=static_text("opener.js"),
-                    elem_id="bd-upload",
+                file_opener(
+                    render_opener(service.max_chars, service.fetch_options.max_bytes), "bd-upload"
                 )
                 direction = gr.Radio(
                     direction_choices(), value=AUTO, label="Direction", elem_id="bd-direction"
@@ -312,6 +312,7 @@ def build_demo(
                     render_limits(service.max_chars, service.fetch_options.max_bytes),
                     elem_id="bd-limit",
                 )
+        table = glossary_panel(demo, service, light)
         notice = gr.Markdown("", elem_id="bd-notice")
         heading = gr.Markdown("", elem_id="bd-article")
         with gr.Row(equal_height=False, elem_id="bd-columns"):
@@ -360,14 +361,19 @@ def build_demo(
             page: str,
             direction: str,
             length: str,
+            rows: Any,
             progress: gr.Progress = gr.Progress(),  # noqa: B008  (gradio's convention)
         ) -> list[Any]:
             def report(fraction: float, stage: str) -> None:
                 progress(fraction, desc=stage)
 
+            glossary = table_rows(rows)
+
             def digest(cancel: Any) -> Digest:
                 document = page_document(service, text, link, page, report)
-                return service.digest(document, direction, length, progress=report, cancel=cancel)
+                return service.digest(
+                    document, direction, length, progress=report, cancel=cancel, glossary=glossary
+                )
 
             result = await in_queue(digest)
             auto = parse_direction(direction) is None
@@ -386,7 +392,7 @@ def build_demo(
         outputs = [detected, original, translation, *summaries, aligned, notice, *downloads]
         button.click(
             on_digest,
-            inputs=[text, link, page, direction, length],
+            inputs=[text, link, page, direction, length, table],
             outputs=[*outputs, heading],
             api_visibility="private",
             **work,

@@ -11,14 +11,16 @@ beside this module (``static/``), read with :func:`static_text`.
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..articles import HTML_SUFFIXES
 from ..documents import is_url
+from ..errors import BilingualDigestError
 from ..fetching import HTML_TYPES, size_text
 from ..languages import AUTO, SUMMARY_LANGUAGE, language_name, pairs
 from ..report import article_byline
@@ -26,9 +28,12 @@ from ..report import article_byline
 if TYPE_CHECKING:
     from ..digest import Digest
     from ..documents import Article
+    from ..service import DigestService
     from ..translation import Segment
 
 UPLOAD_SUFFIXES = (".txt", ".md")
+GLOSSARY_SUFFIXES = (".tsv", ".csv", ".tbx", ".txt")
+"""The glossary files the page opens (:mod:`bilingual_digest.glossary_files`)."""
 SUMMARY_ROLE = "Summariser"
 """The summariser's name in the status line (the translators' come from their pairs)."""
 _REPO_SEEDS = Path(__file__).resolve().parents[3] / "seeds"
@@ -223,15 +228,59 @@ def render_opener(max_chars: int, max_page_bytes: int) -> str:
     accept = ",".join(
         (*UPLOAD_SUFFIXES, "text/plain", "text/markdown", *HTML_SUFFIXES, *HTML_TYPES)
     )
-    texts, pages = ", ".join(UPLOAD_SUFFIXES), ", ".join(HTML_SUFFIXES)
+    return _opener(
+        max_chars,
+        accept,
+        f"…or open a file: text ({', '.join(UPLOAD_SUFFIXES)}) or a saved web page "
+        f"({', '.join(HTML_SUFFIXES)})",
+        "Drop it here or click to choose. It is read in your browser; only its text is sent "
+        "(a page's HTML: the server keeps its article).",
+        pages=(HTML_SUFFIXES, max_page_bytes),
+    )
+
+
+def render_glossary_opener(max_chars: int) -> str:
+    """The glossary file opener: read (strictly as UTF-8 or UTF-16) in the browser, and its
+    name and text handed to the page's hidden ``#bd-glossary-file`` box as JSON."""
+    return _opener(
+        max_chars,
+        ",".join((*GLOSSARY_SUFFIXES, "text/tab-separated-values", "text/csv")),
+        f"Open a glossary file ({', '.join(GLOSSARY_SUFFIXES[:3])})",
+        "A header row names the columns source and target (note and pair optional); TBX "
+        "works too. It is read in your browser; its entries fill the table.",
+        kinds="glossary files",
+        target="#bd-glossary-file textarea",
+        extra=" data-named data-strict",
+    )
+
+
+def _opener(
+    max_chars: int,
+    accept: str,
+    title: str,
+    hint: str,
+    *,
+    kinds: str = "plain-text files",
+    target: str = "#bd-input textarea",
+    extra: str = "",
+    pages: tuple[tuple[str, ...], int] | None = None,
+) -> str:
+    """An opener's HTML for ``static/opener.js``. ``pages``: the saved web pages it also
+    opens (their suffixes, and the size limit in bytes), for the page's hidden page field."""
+    page_suffixes, max_page_bytes = pages if pages is not None else ((), 0)
+    suffixes = [s for s in accept.split(",") if s.startswith(".") and s not in page_suffixes]
+    kinds = f"{kinds} ({', '.join(suffixes)})"
+    if page_suffixes:
+        kinds += f" and saved web pages ({', '.join(page_suffixes)})"
+        extra += (
+            f' data-page-suffixes="{",".join(page_suffixes)}" '
+            f'data-max-page-bytes="{max_page_bytes}"'
+        )
     return (
-        f'<label class="bd-upload" data-max-chars="{max_chars}" '
-        f'data-max-page-bytes="{max_page_bytes}" data-text-suffixes="{" ".join(UPLOAD_SUFFIXES)}" '
-        f'data-page-suffixes="{" ".join(HTML_SUFFIXES)}">'
-        f'<span class="bd-upload-title">…or open a file: text ({texts}) or a saved web page '
-        f"({pages})</span>"
-        '<span class="bd-upload-hint">Drop it here or click to choose. It is read in your '
-        "browser; only its text is sent (a page's HTML: the server keeps its article).</span>"
+        f'<label class="bd-upload" data-max-chars="{max_chars}" data-target="{target}" '
+        f'data-suffixes="{",".join(suffixes)}" data-kinds="{kinds}"{extra}>'
+        f'<span class="bd-upload-title">{escape(title)}</span>'
+        f'<span class="bd-upload-hint">{escape(hint)}</span>'
         f'<input type="file" accept="{accept}"></label>'
         '<p class="bd-upload-msg" role="status" aria-live="polite"></p>'
     )
@@ -245,6 +294,65 @@ def render_limits(max_chars: int, max_page_bytes: int) -> str:
 def static_text(name: str) -> str:
     """A static file of the page (``static/<name>``: CSS or JavaScript), as text."""
     return resources.files(__package__).joinpath("static", name).read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- the glossary table
+
+GLOSSARY_KEY = "bilingual-digest-glossary"
+"""Where the browser keeps the page's glossary table (its local storage)."""
+
+GLOSSARY_HELP = (
+    "Terms translated as you say, in the translation and in the summaries: a **source** term "
+    "→ its **target** (the same term as target keeps it as written, e.g. CNSP → CNSP); "
+    "**pair** `fr-en` or `en-fr` limits an entry to one direction (an `fr-en` entry also "
+    "serves `en-fr` reversed), empty for the article's direction. Found case-insensitively, "
+    "whole words, after l', d', qu'… The table is kept in this browser only. URLs, e-mail "
+    "addresses, @handles, #hashtags and `code` are always kept as they are."
+)
+
+
+def glossary_note(service: DigestService, rows: Any) -> str:
+    """The line under the glossary table: how many entries it holds, or what is wrong."""
+    try:
+        glossary = service.glossary(table_rows(rows))
+    except BilingualDigestError as exc:
+        return f"**The glossary can't be used:** {exc}"
+    count = len(glossary) if glossary is not None else 0
+    if not count:
+        return "No glossary: terms are translated by the model alone."
+    return f"{count} entr{'y' if count == 1 else 'ies'}: used for every digest on this page."
+
+
+def table_rows(rows: Any) -> list[list[str]]:
+    """The table's value as rows of text (gradio may give ``None`` or numbers for cells)."""
+    if rows is None:
+        return []
+    if hasattr(rows, "values") and hasattr(rows, "columns"):  # a DataFrame
+        rows = rows.values.tolist()
+    return [["" if cell is None else str(cell) for cell in row] for row in rows]
+
+
+def opened_glossary(service: DigestService, payload: str) -> tuple[list[list[str]] | None, str]:
+    """The table rows of a glossary file the page's opener read, and the note to show.
+
+    Args:
+        service: The service (it parses the file's text).
+        payload: ``{"name", "text"}`` as JSON, from the opener's hidden box.
+
+    Returns:
+        ``(rows, note)``; ``rows`` is ``None`` when the file can't be used (the table stays).
+    """
+    try:
+        data = json.loads(payload)
+        name, text = str(data["name"]), data["text"]
+    except (ValueError, KeyError, TypeError):
+        return None, "**The glossary file can't be read.**"
+    try:
+        rows = service.read_glossary(text, name)
+    except BilingualDigestError as exc:
+        return None, f"**{name} can't be used:** {exc}"
+    count = len(rows)
+    return rows, f"Opened {name}: {count} entr{'y' if count == 1 else 'ies'}."
 
 
 # --------------------------------------------------------------------------- sample articles

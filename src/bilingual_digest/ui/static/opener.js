@@ -1,14 +1,19 @@
-// The file opener: a file is read and decoded here, in the browser (the server accepts no
-// uploads). A text file (.txt/.md) goes into the article box; a saved web page (.html …)
-// goes, as HTML text, into the page's hidden field, and the server extracts its article when
-// Digest is pressed. Run by gr.HTML's js_on_load: `element` is the component's root.
+// A file opener: a file is read and decoded here, in the browser, and only its text goes
+// into a text box of the page (the server accepts no uploads): the article box, or with
+// data-named the hidden glossary box, as JSON {name, text}. Run by gr.HTML's js_on_load:
+// `element` is the component's root. data-strict refuses what isn't UTF-8/16/32 (glossaries:
+// a guessed encoding would silently miss accented terms), as the server's reader does.
+// With data-page-suffixes (the article's opener), a saved web page (.html …) goes, as HTML
+// text, into the page's hidden field, and the server extracts its article at Digest.
 const zone = element.querySelector('.bd-upload');
 const input = element.querySelector('input[type=file]');
 const msg = element.querySelector('.bd-upload-msg');
 const limit = Number(zone.dataset.maxChars);
-const pageLimit = Number(zone.dataset.maxPageBytes);
-const textSuffixes = zone.dataset.textSuffixes.split(' ');
-const pageSuffixes = zone.dataset.pageSuffixes.split(' ');
+const suffixes = zone.dataset.suffixes.split(',');
+const named = 'named' in zone.dataset;
+const strict = 'strict' in zone.dataset;
+const pageSuffixes = zone.dataset.pageSuffixes ? zone.dataset.pageSuffixes.split(',') : [];
+const pageLimit = Number(zone.dataset.maxPageBytes || 0);
 const n = (x) => x.toLocaleString('en');
 const size = (bytes) =>  // as the server says it (fetching.size_text)
   bytes >= 1e6 ? `${+(bytes / 1e6).toPrecision(3)} MB` :
@@ -17,22 +22,25 @@ const say = (text, bad) => { msg.textContent = text; msg.classList.toggle('bd-ba
 const BOX = {text: '#bd-input', link: '#bd-url', page: '#bd-page'};
 const field = (name) => document.querySelector(`${BOX[name]} :is(textarea, input)`);
 let setting = false;  // our own changes are not the user's typing
-const set = (name, value) => {
-  const box = field(name);
+const put = (box, value) => {
   if (!box || box.value === value) return;
   box.value = value;
   setting = true;
   try { box.dispatchEvent(new Event('input', {bubbles: true})); } finally { setting = false; }
 };
-// The user typing an article or a link drops an opened page; typing an article drops a link:
-// what is digested is what was given last (the link, when one is given beside a text).
-document.addEventListener('input', (ev) => {
-  if (setting || !(ev.target instanceof Element)) return;
-  const typed = ev.target.closest(`${BOX.text}, ${BOX.link}`);
-  if (!typed) return;
-  if (field('page')?.value) { set('page', ''); say('', false); }
-  if (typed.matches(BOX.text)) set('link', '');
-});
+const set = (name, value) => put(field(name), value);
+// The article's opener: the user typing an article or a link drops an opened page; typing an
+// article drops a link: what is digested is what was given last (the link, when one is given
+// beside a text).
+if (pageSuffixes.length) {
+  document.addEventListener('input', (ev) => {
+    if (setting || !(ev.target instanceof Element)) return;
+    const typed = ev.target.closest(`${BOX.text}, ${BOX.link}`);
+    if (!typed) return;
+    if (field('page')?.value) { set('page', ''); say('', false); }
+    if (typed.matches(BOX.text)) set('link', '');
+  });
+}
 // The rules of sanitize.decode_bytes (the batch script's and the command line's), so a file
 // gets the same answer at every door: UTF-16 or UTF-32 after their byte-order mark, else
 // UTF-8 (its mark dropped), else Windows-1252 with a note; binary files refused.
@@ -52,7 +60,7 @@ const utf32 = (bytes, little) => {
   return chars.join('');
 };
 const BINARY = 'looks like a binary file, not text.';
-const marked = (bytes, name) => {  // [text] after a UTF-16/32 mark, or null without one
+const marked = (bytes, name) => {  // the text after a UTF-16/32 mark, or null without one
   const found = MARKS.find(([mark]) => mark.every((byte, i) => bytes[i] === byte));
   if (!found) return null;
   const [mark, kind, little] = found;
@@ -72,6 +80,10 @@ const decode = (bytes, name) => {  // [text, note]; throws the message for a fil
   try {
     return [new TextDecoder('utf-8', {fatal: true}).decode(bytes), ''];
   } catch (e) {
+    if (strict) {
+      throw `"${name}" is not UTF-8 text: save it as UTF-8 (spreadsheets: "CSV UTF-8" or ` +
+        '"Unicode text").';
+    }
     return [new TextDecoder('windows-1252').decode(bytes),
       ' It is not valid UTF-8, so it was read as Windows-1252/Latin-1: check accents.'];
   }
@@ -95,7 +107,7 @@ const binary = (text) => {  // NUL, or more than 1% control characters, as on th
   const controls = (sniff.match(/[\x00-\x08\x0e-\x1f]/g) || []).length;
   return sniff.includes('\0') || controls > Math.max(2, Math.floor(sniff.length / 100));
 };
-const suffixed = (name, suffixes) => suffixes.some((s) => name.toLowerCase().endsWith(s));
+const suffixed = (name, list) => list.some((suffix) => name.toLowerCase().endsWith(suffix));
 const openText = async (file, name) => {
   if (file.size > 4 * limit + 4) {  // 4 bytes a character at most, and a byte-order mark
     return say(`"${name}" is ${n(file.size)} bytes, over the limit of ${n(limit)} characters.`,
@@ -114,9 +126,11 @@ const openText = async (file, name) => {
   if (length > limit) {
     return say(`"${name}" has ${n(length)} characters, over the limit of ${n(limit)}.`, true);
   }
-  set('page', '');
-  set('link', '');
-  set('text', text);
+  if (pageSuffixes.length) {  // a text opened replaces an opened page or a link
+    set('page', '');
+    set('link', '');
+  }
+  put(document.querySelector(zone.dataset.target), named ? JSON.stringify({name, text}) : text);
   say(`Opened "${name}" (${n(length)} characters).${note}`, note !== '');
 };
 const openPage = async (file, name) => {
@@ -140,11 +154,10 @@ const openPage = async (file, name) => {
 const open = async (file) => {
   if (!file) return;
   const name = file.name;
-  if (suffixed(name, textSuffixes)) return openText(file, name);
+  if (suffixed(name, suffixes)) return openText(file, name);
   if (suffixed(name, pageSuffixes)) return openPage(file, name);
-  say(`Cannot open "${name}": only plain-text files (${textSuffixes.join(', ')}) and saved ` +
-    `web pages (${pageSuffixes.join(', ')}) are accepted. Open other documents, copy the ` +
-    'text and paste it.', true);
+  say(`Cannot open "${name}": only ${zone.dataset.kinds} are accepted.` +
+    (named ? '' : ' Open other documents, copy the text and paste it.'), true);
 };
 input.addEventListener('change', () => { open(input.files[0]); input.value = ''; });
 zone.addEventListener('dragover', (ev) => { ev.preventDefault(); zone.classList.add('bd-drag'); });
