@@ -139,7 +139,12 @@ def create_app(
             host=settings.host,
             port=settings.port,
         )
-    add_guards(app, settings, limit=body_limit(service.max_chars, service.fetch_options.max_bytes))
+    add_guards(
+        app,
+        settings,
+        limit=body_limit(service.max_chars),
+        page_limit=body_limit(service.max_chars, service.fetch_options.max_bytes),
+    )
     return app
 
 
@@ -148,7 +153,8 @@ def body_limit(max_chars: int, page_bytes: int = 0) -> int:
     encoding (a character sent as ``\\ud83d\\ude00`` in JSON or ``%F0%9F%98%80`` in a form
     takes 12 bytes) and the page size limit (of a saved page's ``html``, counted in UTF-8)
     as JSON sends it (at most 3 bytes a byte: ``é`` as ``\\u00e9``), plus room for the rest
-    of the request."""
+    of the request. Only the routes that take a page get the page's room
+    (:data:`~bilingual_digest.http_guards.PAGE_ROUTES`): LibreTranslate's keep the text's."""
     return max(12 * max_chars, 3 * page_bytes) + 64 * 1024
 
 
