@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from bilingual_digest.fetching import size_text
+from test_articles import REAL_PAGES
 
 from api_helpers import FR, Engine, serving
 from page_server import NEWS_PAGE, PAGES, serve
@@ -64,6 +65,29 @@ def test_digest_of_a_link_is_the_digest_of_its_article_with_its_metadata(
         assert boilerplate not in original
     assert digest["source_lang"] == "fr"
     assert digest["translation"]["text"].startswith(f"[en] {NEWS['title']}")
+
+
+@pytest.mark.parametrize(
+    "name",  # a French page and two English ones, each under the server's 5,000 characters
+    ["psl.eu.luniversite.html", "reuters.com.parasite.html", "wikimediafoundation.org.turkey.html"],
+)
+def test_a_real_news_page_gives_its_article_without_boilerplate(
+    url: str, pages: str, name: str
+) -> None:
+    link = f"{pages}/pages/{name}"
+    fetched = post(url, "digest", {"url": link})
+    assert fetched.status_code == 200, fetched.text
+    _, inside, outside, meta = REAL_PAGES[name]
+    digest = fetched.json()
+    assert {key: digest["article"][key] for key in meta} == meta
+    assert digest["article"]["url"] == link
+    assert digest["original"].startswith(meta["title"] + "\n\n")
+    for sentence in inside:
+        assert sentence in digest["original"]
+    for boilerplate in outside:
+        assert boilerplate not in digest["original"]
+    sent = post(url, "digest", {"html": (PAGES / name).read_bytes().decode("utf-8")}).json()
+    assert sent["original"] == digest["original"]  # a saved page reads as the page fetched
 
 
 def test_translate_and_summarize_take_a_link_and_name_the_article(url: str, pages: str) -> None:
