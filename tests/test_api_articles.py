@@ -292,3 +292,14 @@ def test_the_body_limit_makes_room_for_a_page(monkeypatch: pytest.MonkeyPatch) -
         )
         assert response.status_code == 422  # … read, and found to hold no article
         assert "No article text found in the page" in response.json()["error"]
+
+
+def test_libretranslate_endpoints_take_a_link_as_text(url: str, pages: str) -> None:
+    link = pages + "/news"
+    answer = httpx.post(
+        url + "translate", data={"q": f"Lisez {link} ce soir.", "source": "fr", "target": "en"}
+    )
+    assert answer.status_code == 200, answer.text
+    translated = answer.json()["translatedText"]
+    assert link in translated and NEWS["title"] not in translated  # kept, never fetched
+    assert set(answer.json()) == {"translatedText"}
