@@ -401,7 +401,11 @@ def error_shown(page) -> str:
 @pytest.mark.parametrize(
     ("path", "message"),
     [
-        ("/slow", "Fetching {pages}/slow timed out after 2 s"),
+        (
+            "/slow",
+            "Fetching {pages}/slow timed out after 2 s (the server's operator can raise "
+            "the limit with BILINGUAL_DIGEST_FETCH_TIMEOUT).",
+        ),
         ("/big", "The page {pages}/big is 50 MB, over the limit of 2 MB"),
         ("/big-stream", "The page {pages}/big-stream is larger than 2 MB, over the limit of 2 MB"),
         ("/pdf", "{pages}/pdf is not an HTML page (the server says it is application/pdf)."),

@@ -156,7 +156,7 @@ def test_a_50_mb_page_is_refused_from_its_declared_size(server: str) -> None:
         fetch_article(f"{server}/big", allow_private=True)
     assert str(caught.value) == (
         f"The page {server}/big is 50 MB, over the limit of 10 MB "
-        "(raise it with BILINGUAL_DIGEST_FETCH_MAX_BYTES)."
+        "(raise the limit with BILINGUAL_DIGEST_FETCH_MAX_BYTES)."
     )
 
 

@@ -14,12 +14,14 @@ from bilingual_digest import Article
 from bilingual_digest import service as svc
 from bilingual_digest.errors import (
     ArticleError,
+    FetchTimeoutError,
     InputError,
     NoArticleTextError,
     PageTooLargeError,
     PrivateAddressError,
     ServerBusyError,
 )
+from bilingual_digest.messages import door_message
 from bilingual_digest.ui import page, render
 from ui_fakes import FakeDigester
 
@@ -257,3 +259,24 @@ def test_page_errors_say_what_happened_with_the_operators_switch() -> None:
     assert page._as_gr_error(NoArticleTextError("No article text found in the page.")).message == (
         "No article text found in the page."
     )
+
+
+def test_a_limit_is_the_operators_at_a_servers_doors() -> None:
+    slow = FetchTimeoutError("Fetching https://x.test/a timed out after 15 s", "SETTING")
+    assert (
+        str(slow)
+        == "Fetching https://x.test/a timed out after 15 s (raise the limit with SETTING)."
+    )
+    assert door_message(slow, "cli") == str(slow) == door_message(slow, "python")
+    for door in ("web", "api"):
+        assert door_message(slow, door) == (
+            "Fetching https://x.test/a timed out after 15 s (the server's operator can raise the "
+            "limit with SETTING)."
+        )
+    assert page._as_gr_error(slow).message == door_message(slow, "web")
+    big = PageTooLargeError("The page is 12 MB, over the limit of 10 MB", "LIMIT")
+    assert door_message(big, "api").endswith(
+        "(the server's operator can raise the limit with LIMIT)."
+    )
+    offline = FetchTimeoutError("Looking up x.test took over 15 s: is this machine offline?")
+    assert door_message(offline, "web") == str(offline) == offline.fact  # no limit to raise

@@ -161,8 +161,8 @@ def _check_size(size: int, what: str, max_bytes: int | None = None) -> None:
     limit = FetchOptions.from_env(max_bytes=max_bytes).max_bytes
     if size > limit:
         raise PageTooLargeError(
-            f"{what} is {size_text(size)}, over the limit of {size_text(limit)} for a page "
-            "(raise it with BILINGUAL_DIGEST_FETCH_MAX_BYTES)."
+            f"{what} is {size_text(size)}, over the limit of {size_text(limit)} for a page",
+            "BILINGUAL_DIGEST_FETCH_MAX_BYTES",
         )
 
 

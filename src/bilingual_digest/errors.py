@@ -88,11 +88,34 @@ class FetchError(ArticleError):
     error status, too many redirects or a loop, a body that can't be read."""
 
 
-class FetchTimeoutError(FetchError):
+class OverLimit:
+    """An error over a limit the operator sets: its message is the fact and how to raise the
+    limit, in the words of the door it is shown at (see
+    :func:`~bilingual_digest.messages.door_message`).
+
+    Args:
+        fact: What happened, e.g. ``"Fetching … timed out after 15 s"``.
+        setting: The environment variable that sets the limit, if any.
+        hint: How to raise it; default ``"raise the limit with <setting>"``.
+    """
+
+    def __init__(self, fact: str, setting: str | None = None, hint: str | None = None) -> None:
+        self.fact, self.setting = fact, setting
+        self.hint = (
+            hint if hint is not None or setting is None else f"raise the limit with {setting}"
+        )
+        super().__init__(f"{fact} ({self.hint})." if self.hint else fact)
+
+    def with_hint(self, hint: str) -> OverLimit:
+        """The same error, its hint in other words (e.g. for a server's user)."""
+        return type(self)(self.fact, self.setting, hint)
+
+
+class FetchTimeoutError(OverLimit, FetchError):
     """A fetch that did not finish within its time limit (``BILINGUAL_DIGEST_FETCH_TIMEOUT``)."""
 
 
-class PageTooLargeError(ArticleError):
+class PageTooLargeError(OverLimit, ArticleError):
     """A page over the size limit for a page (``BILINGUAL_DIGEST_FETCH_MAX_BYTES``)."""
 
 

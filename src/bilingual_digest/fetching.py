@@ -192,8 +192,7 @@ def parse_url(url: object) -> httpx.URL:
 
 def _timed_out(url: str, options: FetchOptions) -> FetchTimeoutError:
     return FetchTimeoutError(
-        f"Fetching {url} timed out after {options.timeout:g} s "
-        "(raise the limit with BILINGUAL_DIGEST_FETCH_TIMEOUT)."
+        f"Fetching {url} timed out after {options.timeout:g} s", "BILINGUAL_DIGEST_FETCH_TIMEOUT"
     )
 
 
@@ -315,7 +314,7 @@ def _read_page(
         raise NotHTMLError(f"{url} is not an HTML page (the server says it is {media_type}).")
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > options.max_bytes:
-        raise PageTooLargeError(_too_large(url, f"is {size_text(int(declared))}", options))
+        raise _too_large(url, f"is {size_text(int(declared))}", options)
     content = bytes(_read_capped(response, url, options, deadline))
     if not media_type and not _sniffs_as_html(content):
         raise NotHTMLError(
@@ -324,10 +323,12 @@ def _read_page(
     return Page(str(url), content, media_type, charset)
 
 
-def _too_large(url: httpx.URL, size: str, options: FetchOptions) -> str:
-    return (
-        f"The page {url} {size}, over the limit of {size_text(options.max_bytes)} "
-        "(raise it with BILINGUAL_DIGEST_FETCH_MAX_BYTES)."
+def _too_large(
+    url: httpx.URL, size: str, options: FetchOptions, more: str = ""
+) -> PageTooLargeError:
+    return PageTooLargeError(
+        f"The page {url} {size}, over the limit of {size_text(options.max_bytes)}{more}",
+        "BILINGUAL_DIGEST_FETCH_MAX_BYTES",
     )
 
 
@@ -362,10 +363,8 @@ def _read_capped(
         for piece in _decoded(inflate, chunk, options.max_bytes + 1 - len(body), url):
             body += piece
             if len(body) > options.max_bytes:
-                raise PageTooLargeError(
-                    _too_large(url, f"is larger than {size_text(options.max_bytes)}", options)
-                    + " Reading stopped there."
-                )
+                limit = size_text(options.max_bytes)
+                raise _too_large(url, f"is larger than {limit}", options, "; reading stopped there")
     return body
 
 

@@ -7,7 +7,7 @@ parameter of the REST API. :func:`door_message` gives the message for a door.
 
 from __future__ import annotations
 
-from .errors import PrivateAddressError
+from .errors import OverLimit, PrivateAddressError
 from .languages import directions, languages
 
 DOORS = ("python", "cli", "web", "api")
@@ -45,13 +45,16 @@ def door_message(exc: BaseException, door: str) -> str:
         door: One of :data:`DOORS`.
 
     Returns:
-        ``str(exc)``, with the advice of an error that asks for the language, or of a refused
-        private address, told for that door.
+        ``str(exc)``, with the advice of an error that asks for the language, of a refused
+        private address, or of a page over the server's time or size limit (at a server's
+        doors, a limit only its operator can raise), told for that door.
     """
     if getattr(exc, "asks_for_language", False):
         return f"{exc.reason} {language_hint(door)}"  # type: ignore[attr-defined]
     if isinstance(exc, PrivateAddressError) and door in _PRIVATE_URL_HINTS:
         return str(exc.with_hint(_PRIVATE_URL_HINTS[door]()))
+    if isinstance(exc, OverLimit) and exc.setting and door in ("web", "api"):
+        return str(exc.with_hint(f"the server's operator can raise the limit with {exc.setting}"))
     return str(exc)
 
 
