@@ -4,6 +4,7 @@ page and the API share (fetching, extracting, the limits, the queue)."""
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -205,6 +206,15 @@ def test_the_page_shows_the_articles_heading_after_a_digest(service: svc.DigestS
         "La Gazette · Marie Dupont · 2024\\-03\\-05"
     )
     assert page.page_outputs(service, service.digest("Un texte."), True, ["en", "fr"])[-1] == ""
+
+
+def test_the_pages_downloads_carry_the_article(service: svc.DigestService) -> None:
+    files = service.write_downloads(service.digest(ARTICLE))
+    data = json.loads(files["json"].read_text(encoding="utf-8"))
+    assert data["article"] == ARTICLE.metadata()
+    report = files["markdown"].read_text(encoding="utf-8")
+    assert f"- Article: [{NEWS_TITLE}](https://example.fr/budget)\n" in report
+    assert "- Author: Marie Dupont\n- Date: 2024-03-05\n- Site: La Gazette\n" in report
 
 
 def test_the_heading_escapes_the_pages_text_and_links_only_web_addresses() -> None:
