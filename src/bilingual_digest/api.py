@@ -371,14 +371,12 @@ def _routes(app: FastAPI, service: DigestService, access: Access) -> None:
 def _document(service: DigestService, body: Any) -> TextOrArticle:
     """What an /api/v1 request is about: its text, the article of its saved page's ``html``
     (``url`` saying where it came from), or the article fetched from its ``url``."""
-    if body.html is not None:
-        try:
-            return service.read_page(body.html, body.url)
-        except PageTooLargeError as exc:  # what the client sent is too large: 413
-            raise ApiError(413, door_message(exc, "api")) from None
-    if body.url is not None:
-        return service.load_article(body.url)
-    return body.text  # type: ignore[no-any-return]
+    try:
+        return service.document(body.text, url=body.url, html=body.html)
+    except PageTooLargeError as exc:
+        if body.html is None:
+            raise
+        raise ApiError(413, door_message(exc, "api")) from None  # what the client sent: 413
 
 
 def _detected(code: str, confidence: float) -> dict[str, Any]:

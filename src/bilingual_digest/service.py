@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from .cancel import CancelFlag
 from .documents import Article, TextOrArticle, as_text, is_url
-from .errors import ArticleError, GlossaryError, ServerBusyError
+from .errors import ArticleError, GlossaryError, InputError, ServerBusyError
 from .glossary import Glossary
 from .languages import parse_direction, resolve_direction
 from .options import DEFAULT_LENGTH, FetchOptions, check_text, validate_length
@@ -228,6 +228,25 @@ class DigestService:
         if url is not None and not is_url(url):
             raise ArticleError(f"The page's address must be an http or https link, not {url!r}.")
         return extract_article(html, url, max_bytes=self.fetch_options.max_bytes)
+
+    def document(
+        self, text: object = None, *, url: object = None, html: object = None
+    ) -> TextOrArticle:
+        """What an API request is about: the article of a saved page's ``html`` (``url``
+        saying where it came from), else the article fetched from ``url``, else ``text``.
+
+        Raises:
+            InputError: If a text is given with a ``url`` or ``html``.
+            The errors of :meth:`read_page` and :meth:`load_article`.
+        """
+        if text not in (None, "") and (url is not None or html is not None):
+            given = " and ".join(n for n, v in (("url", url), ("html", html)) if v is not None)
+            raise InputError(f"Give one of text, url or html, not text and {given}.")
+        if html is not None:
+            return self.read_page(html, url)  # type: ignore[arg-type]
+        if url is not None:
+            return self.load_article(url)
+        return text  # type: ignore[return-value]
 
     def detect(self, text: str, direction: str = "auto") -> tuple[str, str]:
         """The ``(source, target)`` pair a text would be worked in (no model is needed).

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from ..documents import Article
 from ..glossary_files import COLUMNS as GLOSSARY_COLUMNS
 from ..languages import AUTO, directions
 from ..options import DEFAULT_LENGTH, SUMMARY_LENGTHS
@@ -39,43 +40,75 @@ def _api_doc(summary: str, *params: str) -> str:
         "length": f"Summary length: {_quoted(list(SUMMARY_LENGTHS))}.",
         "glossary": "Optional terms to translate as you say: {source term: target term} "
         f"(a target equal to its source keeps the term), or rows [{', '.join(GLOSSARY_COLUMNS)}].",
+        "url": "Instead of text, a link to a news article: the server fetches the page and "
+        "works on its article (title and main text; its metadata in the answer's article). "
+        "With html: where that page came from (not fetched).",
+        "html": "Instead of text, a saved web page's HTML: its article is extracted.",
     }
     return "\n".join([summary, "", "Args:", *(f"    {name}: {helps[name]}" for name in params)])
 
 
 def api_functions(service: DigestService) -> list[Callable[..., Any]]:
-    """The page's named endpoints over ``service``: ``digest``, ``translate``, ``summarize``."""
+    """The page's named endpoints over ``service``: ``digest``, ``translate``, ``summarize``;
+    each works on ``text``, or the article at ``url``, or the article of a saved page's
+    ``html`` (fetched or extracted in the work's thread, before its turn in the queue)."""
 
     async def digest(
-        text: str, direction: str = AUTO, length: str = DEFAULT_LENGTH, glossary: Any = None
+        text: str = "",
+        direction: str = AUTO,
+        length: str = DEFAULT_LENGTH,
+        glossary: Any = None,
+        url: str | None = None,
+        html: str | None = None,
     ) -> dict[str, Any]:
-        done = await in_queue(
-            lambda c: service.digest(text, direction, length, cancel=c, glossary=glossary)
-        )
-        return done.to_dict()
+        def work(cancel: Any) -> Any:
+            document = service.document(text, url=url, html=html)
+            return service.digest(document, direction, length, cancel=cancel, glossary=glossary)
 
-    async def translate(text: str, direction: str = AUTO, glossary: Any = None) -> dict[str, Any]:
-        done = await in_queue(lambda c: service.translate(text, direction, c, glossary))
-        return translation_record(done)
+        return (await in_queue(work)).to_dict()
+
+    async def translate(
+        text: str = "",
+        direction: str = AUTO,
+        glossary: Any = None,
+        url: str | None = None,
+        html: str | None = None,
+    ) -> dict[str, Any]:
+        def work(cancel: Any) -> Any:
+            document = service.document(text, url=url, html=html)
+            article = document if isinstance(document, Article) else None
+            return translation_record(
+                service.translate(document, direction, cancel, glossary), article
+            )
+
+        return await in_queue(work)  # type: ignore[no-any-return]
 
     async def summarize(
-        text: str, length: str = DEFAULT_LENGTH, direction: str = AUTO, glossary: Any = None
+        text: str = "",
+        length: str = DEFAULT_LENGTH,
+        direction: str = AUTO,
+        glossary: Any = None,
+        url: str | None = None,
+        html: str | None = None,
     ) -> dict[str, Any]:
-        done = await in_queue(
-            lambda c: service.summarize(text, direction, length, cancel=c, glossary=glossary)
-        )
-        return summary_record(done)
+        def work(cancel: Any) -> Any:
+            document = service.document(text, url=url, html=html)
+            return summary_record(
+                service.summarize(document, direction, length, cancel=cancel, glossary=glossary)
+            )
+
+        return await in_queue(work)  # type: ignore[no-any-return]
 
     digest.__doc__ = _api_doc(
         "Translate and summarise an article; returns the whole digest as a dict.",
-        "text", "direction", "length", "glossary",
+        "text", "direction", "length", "glossary", "url", "html",
     )  # fmt: skip
     translate.__doc__ = _api_doc(
-        "Translate an article sentence by sentence.", "text", "direction", "glossary"
+        "Translate an article sentence by sentence.", "text", "direction", "glossary", "url", "html"
     )
     summarize.__doc__ = _api_doc(
         "Summarise an article in both languages of its pair, translating only what that needs.",
-        "text", "length", "direction", "glossary",
+        "text", "length", "direction", "glossary", "url", "html",
     )  # fmt: skip
     return [digest, translate, summarize]
 
