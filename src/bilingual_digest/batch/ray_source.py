@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BilingualDigestError
+from ..sanitize import byte_limit
 from .documents import Document, ReadOptions
 from .readers import (
     TEXT_SUFFIXES,
@@ -269,20 +270,28 @@ def _read_uri(piece: Piece, opts: ReadOptions, done: Any) -> Iterator[Document]:
                 yield Document(rel, source, relpath=rel, done=True)
                 continue
             try:
-                with filesystem.open_input_stream(f"{root.rstrip('/')}/{rel}") as f:
-                    data = f.read(4 * opts.max_chars + 1)
+                data, size = _read_head(filesystem, f"{root.rstrip('/')}/{rel}", opts)
             except OSError as exc:
                 yield Document(rel, source, error=f"{source} can't be read: {exc}.")
                 continue
-            yield text_document(data, rel, source, rel, opts)
+            yield text_document(data, rel, source, rel, opts, size=size)
         return
     name = root.rstrip("/").rsplit("/", 1)[-1]  # a single text file
     if done is not None and done(name):
         yield Document(name, piece.location, relpath=name, done=True)
         return
-    with filesystem.open_input_stream(root) as f:
-        data = f.read(4 * opts.max_chars + 1)
-    yield text_document(data, name, piece.location, name, opts)
+    data, size = _read_head(filesystem, root, opts)
+    yield text_document(data, name, piece.location, name, opts, size=size)
+
+
+def _read_head(filesystem: Any, path: str, opts: ReadOptions) -> tuple[bytes, int | None]:
+    """A stored file's bytes, no further than ``--max-chars`` can go, and its real size when
+    reading stopped before its end (see :func:`~bilingual_digest.sanitize.read_head`)."""
+    with filesystem.open_input_stream(path) as f:
+        data = f.read(byte_limit(opts.max_chars) + 1)
+    if len(data) <= byte_limit(opts.max_chars):
+        return data, None
+    return data, filesystem.get_file_info(path).size
 
 
 class DoneSet:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..errors import InputError
-from ..sanitize import decode_bytes
+from ..sanitize import decode_bytes, read_head
 from .documents import STDIN_FORMATS, Document, ReadOptions
 from .rows import DoneCheck, printable, read_csv, read_jsonl
 
@@ -123,19 +123,23 @@ def check_inputs(
     return kinds
 
 
-def decode(data: bytes, *, what: str, max_chars: int) -> tuple[str | None, str | None, list[str]]:
+def decode(
+    data: bytes, *, what: str, max_chars: int, size: int | None = None
+) -> tuple[str | None, str | None, list[str]]:
     """Decode one document's bytes (see :func:`~bilingual_digest.sanitize.decode_bytes`).
 
     Args:
-        data: The raw bytes.
+        data: The raw bytes (perhaps only the start of the file, see
+            :func:`~bilingual_digest.sanitize.read_head`).
         what: How to name the document in messages.
         max_chars: Largest accepted text, in characters.
+        size: The file's real size when ``data`` is only its start.
 
     Returns:
         ``(text, error, warnings)``: ``text`` is ``None`` exactly when ``error`` is set.
     """
     try:
-        text, warnings = decode_bytes(data, what=what, max_chars=max_chars)
+        text, warnings = decode_bytes(data, what=what, max_chars=max_chars, size=size)
     except InputError as exc:
         return None, str(exc), []
     return text, None, warnings
@@ -324,17 +328,27 @@ def read_text_file(
         return Document(safe_id, source, relpath=doc_id, done=True)
     try:
         with open(path, "rb") as f:
-            data = f.read(4 * options.max_chars + 1)
+            data, size = read_head(f, options.max_chars)
     except OSError as exc:
         return Document(safe_id, source, error=f"{source} can't be read: {exc.strerror or exc}.")
-    return text_document(data, safe_id, source, doc_id, options)
+    return text_document(data, safe_id, source, doc_id, options, size=size)
 
 
 def text_document(
-    data: bytes, doc_id: str, source: str, relpath: str, options: ReadOptions
+    data: bytes,
+    doc_id: str,
+    source: str,
+    relpath: str,
+    options: ReadOptions,
+    *,
+    size: int | None = None,
 ) -> Document:
-    """One text file's document from its bytes (every engine reads files through this)."""
-    text, error, warnings = decode(data, what=source, max_chars=options.max_chars)
+    """One text file's document from its bytes (every engine reads files through this).
+
+    ``data`` may be only the file's start (see :func:`~bilingual_digest.sanitize.read_head`);
+    ``size`` is then the file's real size, which an over-limit error gives.
+    """
+    text, error, warnings = decode(data, what=source, max_chars=options.max_chars, size=size)
     if doc_id != relpath:
         warnings.insert(
             0,
