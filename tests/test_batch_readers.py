@@ -145,8 +145,8 @@ def test_jsonl_lines_become_documents_and_bad_lines_name_their_line(tmp_path: Pa
             "u5",
             f"{p}:5",
             None,
-            f"Line 5 of {p} has no 'body' field (fields: 'title', 'url'); choose the field "
-            "with --text-field.",
+            f"Line 5 of {p} has no 'body' field nor an http(s) link in 'url' (fields: "
+            "'title', 'url'); choose the fields with --text-field and --url-field.",
         ),
         (
             "u6",

@@ -27,13 +27,15 @@ from typing import Any
 from ..errors import BilingualDigestError
 from ..sanitize import byte_limit
 from .documents import Document, ReadOptions
+from .links import read_url_list
+from .pages import PAGE_OUTPUT_SUFFIX, is_page_name, page_document
 from .readers import (
-    TEXT_SUFFIXES,
     guarded,
     input_kind,
+    is_document_name,
     is_uri,
     kind_of_file,
-    read_text_file,
+    read_file,
     text_document,
     unlisted_document,
     walk_folder,
@@ -46,14 +48,15 @@ FILES_PER_PIECE = 1000
 SPAN_BYTES = 4 << 20  # a JSONL file is read in parts of about this size, each its own task
 
 
-def uri_kind(uri: str) -> str:
-    """Classify an input for the Ray engine: local paths as locally, URIs through pyarrow.
+def uri_kind(uri: str, max_chars: int = ReadOptions.max_chars) -> str:
+    """Classify an input for the Ray engine: local paths as locally, URIs through pyarrow
+    (by their suffix: a list of links in object storage must be named ``.urls``).
 
     Raises:
         ValueError: If the input does not exist (or the URI's file system can't be used).
     """
     if not is_uri(uri):
-        return input_kind(uri)
+        return input_kind(uri, max_chars)
     from pyarrow import fs as pafs
 
     try:
@@ -215,7 +218,7 @@ def _listing(location: str) -> Iterator[tuple[str, OSError | None]]:
         rel = info.path[len(root) :].lstrip("/")
         parts = rel.split("/")
         hidden = any(part.startswith(".") for part in parts)
-        if info.is_file and rel.lower().endswith(TEXT_SUFFIXES) and not hidden:
+        if info.is_file and is_document_name(rel) and not hidden:
             rels.append(parts)
     for parts in sorted(rels):  # the local walk's order: by path parts
         yield "/".join(parts), None
@@ -225,21 +228,22 @@ def read_piece(piece: Piece, opts: ReadOptions, done: Any) -> Iterator[Document]
     """The documents of one piece, read where this runs (a Ray worker), as locally."""
     if piece.kind == "unlisted":
         yield unlisted_document(piece.location, piece.files[0], piece.error)
-    elif piece.kind in ("jsonl", "csv"):
+    elif piece.kind in ("jsonl", "csv", "urls"):
         yield from guarded(_read_rows(piece, opts, done), piece.location)
     elif is_uri(piece.location):
         yield from guarded(_read_uri(piece, opts, done), piece.location)
     elif piece.kind == "dir":
         for rel in piece.files:
             source = printable(os.fspath(Path(piece.location) / rel))
-            yield read_text_file(Path(piece.path) / rel, rel, opts, done=done, source=source)
+            yield read_file(Path(piece.path) / rel, rel, opts, done=done, source=source)
     else:
         name, source = Path(piece.location).name, printable(piece.location)
-        yield read_text_file(Path(piece.path), name, opts, done=done, source=source)
+        yield read_file(Path(piece.path), name, opts, done=done, source=source)
 
 
 def _read_rows(piece: Piece, opts: ReadOptions, done: Any) -> Iterator[Document]:
-    """A CSV file, or one part of a JSONL file (lines numbered as in the whole file)."""
+    """A CSV file, a list of links, or one part of a JSONL file (lines numbered as in the
+    whole file)."""
     name = printable(piece.location.rstrip("/").rsplit("/", 1)[-1])
     source = printable(piece.location)
     try:
@@ -248,8 +252,9 @@ def _read_rows(piece: Piece, opts: ReadOptions, done: Any) -> Iterator[Document]
         yield Document(name, source, error=f"{source} can't be read: {exc.strerror or exc}.")
         return
     with f:
-        if piece.kind == "csv":
-            yield from read_csv(f, source, name, opts, done)
+        if piece.kind in ("csv", "urls"):
+            reader = read_csv if piece.kind == "csv" else read_url_list
+            yield from reader(f, source, name, opts, done)
             return
         part = _Part(f, piece.end - piece.start if piece.end >= 0 else -1)
         yield from read_jsonl(part, source, name, opts, done, True, piece.first_line)  # type: ignore[arg-type]
@@ -270,28 +275,30 @@ def _read_uri(piece: Piece, opts: ReadOptions, done: Any) -> Iterator[Document]:
                 yield Document(rel, source, relpath=rel, done=True)
                 continue
             try:
-                data, size = _read_head(filesystem, f"{root.rstrip('/')}/{rel}", opts)
+                yield _stored_document(filesystem, f"{root.rstrip('/')}/{rel}", rel, source, opts)
             except OSError as exc:
                 yield Document(rel, source, error=f"{source} can't be read: {exc}.")
-                continue
-            yield text_document(data, rel, source, rel, opts, size=size)
         return
-    name = root.rstrip("/").rsplit("/", 1)[-1]  # a single text file
+    name = root.rstrip("/").rsplit("/", 1)[-1]  # a single text file or page
     if done is not None and done(name):
-        yield Document(name, piece.location, relpath=name, done=True)
+        relpath = name + PAGE_OUTPUT_SUFFIX if is_page_name(name) else name
+        yield Document(name, piece.location, relpath=relpath, done=True)
         return
-    data, size = _read_head(filesystem, root, opts)
-    yield text_document(data, name, piece.location, name, opts, size=size)
+    yield _stored_document(filesystem, root, name, piece.location, opts)
 
 
-def _read_head(filesystem: Any, path: str, opts: ReadOptions) -> tuple[bytes, int | None]:
-    """A stored file's bytes, no further than ``--max-chars`` can go, and its real size when
-    reading stopped before its end (see :func:`~bilingual_digest.sanitize.read_head`)."""
+def _stored_document(
+    filesystem: Any, path: str, rel: str, source: str, opts: ReadOptions
+) -> Document:
+    """A stored file's document: read no further than its limit (``--max-chars`` for a text,
+    the page size for a saved page), an over-limit error giving its real size."""
+    page = is_page_name(rel)
+    limit = opts.fetch_options().max_bytes if page else byte_limit(opts.max_chars)
     with filesystem.open_input_stream(path) as f:
-        data = f.read(byte_limit(opts.max_chars) + 1)
-    if len(data) <= byte_limit(opts.max_chars):
-        return data, None
-    return data, filesystem.get_file_info(path).size
+        data = f.read(limit + 1)
+    size = filesystem.get_file_info(path).size if len(data) > limit else None
+    make = page_document if page else text_document
+    return make(data, rel, source, rel, opts, size=size)
 
 
 class DoneSet:

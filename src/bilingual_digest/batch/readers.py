@@ -1,4 +1,6 @@
-"""Turn the batch script's inputs into documents: files, folders, JSONL, CSV and stdin.
+"""Turn the batch script's inputs into documents: files, folders, JSONL, CSV, saved web pages
+(``.html``: their article, see :mod:`.pages`), lists of links (fetched, see :mod:`.links`)
+and stdin.
 
 Every input becomes a *stream* of :class:`Document`, read lazily: nothing holds the archive
 (a folder is walked one directory at a time, rows are read line by line). A document that
@@ -20,6 +22,8 @@ from typing import BinaryIO
 from ..errors import InputError
 from ..sanitize import decode_bytes, read_head
 from .documents import STDIN_FORMATS, Document, ReadOptions
+from .links import is_url_list_name, looks_like_url_list, read_url_list
+from .pages import is_page_name, read_page
 from .rows import DoneCheck, printable, read_csv, read_jsonl
 
 logger = logging.getLogger("bilingual_digest")
@@ -51,23 +55,32 @@ def is_uri(path: str) -> bool:
 
 
 def kind_of_file(name: str) -> str:
-    """``"jsonl"``, ``"csv"`` or ``"text"`` from a file name's suffix."""
+    """``"jsonl"``, ``"csv"``, ``"html"`` (a saved page), ``"urls"`` (a list of links) or
+    ``"text"`` from a file name's suffix."""
     suffix = os.path.splitext(name)[1].lower()
     if suffix in JSONL_SUFFIXES:
         return "jsonl"
     if suffix in CSV_SUFFIXES:
         return "csv"
+    if is_page_name(name):
+        return "html"
+    if is_url_list_name(name):
+        return "urls"
     return "text"
 
 
-def input_kind(path: str) -> str:
+def input_kind(path: str, max_chars: int = ReadOptions.max_chars) -> str:
     """Classify one command-line input.
+
+    A text file whose lines are all links (blank lines and ``#`` comments aside) is a list
+    of links (see :mod:`.links`); a ``.urls`` file always is.
 
     Args:
         path: A file, a folder, or ``"-"``.
+        max_chars: The size limit (a longer file is a text, to be refused as too long).
 
     Returns:
-        ``"stdin"``, ``"dir"``, ``"jsonl"``, ``"csv"`` or ``"text"``.
+        ``"stdin"``, ``"dir"``, ``"jsonl"``, ``"csv"``, ``"html"``, ``"urls"`` or ``"text"``.
 
     Raises:
         ValueError: If the path does not exist (a usage error).
@@ -80,20 +93,30 @@ def input_kind(path: str) -> str:
     if not p.exists():
         hint = " (object storage is read by --engine ray)" if is_uri(path) else ""
         raise ValueError(f"Input not found: {path!r} (give files, folders, or - for stdin){hint}.")
-    return kind_of_file(p.name)
+    kind = kind_of_file(p.name)
+    if kind == "text" and _url_list(p, max_chars):
+        return "urls"
+    return kind
+
+
+def _url_list(path: Path, max_chars: int) -> bool:
+    try:
+        return looks_like_url_list(path, max_chars)
+    except OSError:  # unreadable: the reader says so, as the document's error
+        return False
 
 
 def check_inputs(
     inputs: Iterable[str],
     options: ReadOptions | None = None,
-    kind: Callable[[str], str] = input_kind,
+    kind: Callable[[str, int], str] = input_kind,
 ) -> list[tuple[str, str]]:
     """Check the inputs before any work starts.
 
     Args:
         inputs: Paths as given on the command line.
         options: How they will be read (ids of rows come from file names without an id field).
-        kind: Classifies one input (see :func:`input_kind`).
+        kind: Classifies one input, given the size limit (see :func:`input_kind`).
 
     Returns:
         ``(path, kind)`` pairs, in order.
@@ -104,14 +127,14 @@ def check_inputs(
             clash: ``a/x.txt b/x.txt`` are both ``x.txt``).
     """
     opts = options if options is not None else ReadOptions()
-    kinds = [(path, kind(path)) for path in inputs]
+    kinds = [(path, kind(path, opts.max_chars)) for path in inputs]
     if not kinds:
         raise ValueError("No input given: name files, folders, or - for standard input.")
     if sum(k == "stdin" for _, k in kinds) > 1:
         raise ValueError("Standard input (-) can be given only once.")
     named: dict[str, str] = {}
     for path, k in kinds:
-        if k == "text" or (k in ("jsonl", "csv") and opts.id_field is None):
+        if k in ("text", "html") or (k in ("jsonl", "csv") and opts.id_field is None):
             name = path.rstrip("/").rsplit("/", 1)[-1]
             if name in named:
                 raise ValueError(
@@ -209,8 +232,8 @@ def read_input(
     """The documents of one input of a known kind (see :func:`iter_documents`)."""
     if kind == "dir":
         yield from read_folder(path, opts, done, placeholders)
-    elif kind == "text":
-        doc = read_text_file(Path(path), Path(path).name, opts, done=done)
+    elif kind in ("text", "html"):
+        doc = read_file(Path(path), Path(path).name, opts, done=done)
         if placeholders or not doc.done:
             yield doc
     elif kind == "stdin":
@@ -223,7 +246,7 @@ def read_input(
             reader = read_jsonl if opts.stdin_format == "jsonl" else read_csv
             yield from reader(stream, "<stdin>", "stdin", opts, done, placeholders)
     else:
-        reader = read_jsonl if kind == "jsonl" else read_csv
+        reader = {"jsonl": read_jsonl, "csv": read_csv, "urls": read_url_list}[kind]
         source, name = printable(path), printable(Path(path).name)
         try:
             stream = open(path, "rb")  # noqa: SIM115 (closed below, also on a crash)
@@ -240,8 +263,14 @@ def _stdin_buffer() -> BinaryIO:
     return sys.stdin.buffer
 
 
+def is_document_name(name: str) -> bool:
+    """Whether a folder's file is a document: a text (``.txt``, ``.md``) or a saved page."""
+    return name.lower().endswith(TEXT_SUFFIXES) or is_page_name(name)
+
+
 def walk_folder(root: str) -> Iterator[tuple[str, OSError | None]]:
-    """The ``.txt``/``.md`` files under a folder, as paths relative to it, in sorted order.
+    """The documents under a folder (``.txt``, ``.md``, ``.html``…), as paths relative to it,
+    in sorted order.
 
     Depth first, each directory's entries sorted by name (the order of ``sorted(rglob())``);
     names starting with ``.`` are skipped, symlinked folders are not followed. Only one
@@ -262,7 +291,7 @@ def walk_folder(root: str) -> Iterator[tuple[str, OSError | None]]:
                         continue
                     if entry.is_dir(follow_symlinks=False):
                         dirs.add(entry.name)
-                    elif entry.name.lower().endswith(TEXT_SUFFIXES) and entry.is_file():
+                    elif is_document_name(entry.name) and entry.is_file():
                         files.append(entry.name)
         except OSError as exc:
             yield prefix.rstrip("/") or ".", exc
@@ -279,18 +308,18 @@ def walk_folder(root: str) -> Iterator[tuple[str, OSError | None]]:
 def read_folder(
     root: str, opts: ReadOptions, done: DoneCheck | None = None, placeholders: bool = True
 ) -> Iterator[Document]:
-    """The documents of a folder's ``.txt`` and ``.md`` files (see :func:`walk_folder`)."""
+    """The documents of a folder's ``.txt``, ``.md`` and saved pages (see :func:`walk_folder`)."""
     found = False
     for rel, error in walk_folder(root):
         found = True
         if error is not None:
             yield unlisted_document(root, rel, str(error.strerror or error))
             continue
-        doc = read_text_file(Path(root) / rel, rel, opts, done=done)
+        doc = read_file(Path(root) / rel, rel, opts, done=done)
         if placeholders or not doc.done:
             yield doc
     if not found:
-        logger.warning("No .txt or .md files under %s", printable(root))
+        logger.warning("No .txt, .md or .html files under %s", printable(root))
 
 
 def unlisted_document(root: str, rel: str, reason: str) -> Document:
@@ -298,6 +327,20 @@ def unlisted_document(root: str, rel: str, reason: str) -> Document:
     joined = f"{root.rstrip('/')}/{rel}" if is_uri(root) else os.fspath(Path(root) / rel)
     source = printable(joined)
     return Document(printable(rel), source, error=f"{source} can't be read: {reason}.")
+
+
+def read_file(
+    path: Path,
+    doc_id: str,
+    options: ReadOptions,
+    *,
+    done: DoneCheck | None = None,
+    source: str | None = None,
+) -> Document:
+    """Read one file as one document: a saved page's article (an HTML suffix, see
+    :func:`~.pages.read_page`), else its text (:func:`read_text_file`)."""
+    read = read_page if is_page_name(os.fspath(path)) else read_text_file
+    return read(path, doc_id, options, done=done, source=source)
 
 
 def read_text_file(

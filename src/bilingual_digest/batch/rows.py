@@ -38,7 +38,7 @@ def byte_lines(stream: BinaryIO) -> Iterator[bytes]:
         yield rest
 
 
-def _decode_line(raw: bytes, number: int, source: str) -> tuple[str, str | None]:
+def decode_line(raw: bytes, number: int, source: str) -> tuple[str, str | None]:
     """One line as text, UTF-8 first; a Windows-1252 fallback comes with its note."""
     if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
@@ -189,7 +189,10 @@ def _crashed(doc_id: str, where: str, label: str, exc: BaseException) -> Documen
 def _jsonl_document(
     raw: bytes, number: int, where: str, fallback_id: str, source: str, options: ReadOptions
 ) -> Document:
-    line, note = _decode_line(raw, number, source)
+    from ..documents import is_url
+    from .pages import url_document  # (.pages needs this module)
+
+    line, note = decode_line(raw, number, source)
     label = f"Line {number} of {source}"
     try:
         obj = json.loads(line.strip())
@@ -213,12 +216,16 @@ def _jsonl_document(
             )
         doc_id = row_id
     if options.text_field not in obj:
+        link = obj.get(options.url_field)
+        if isinstance(link, str) and is_url(link):  # a link instead of a text: fetch it
+            return url_document(doc_id, where, printable(link.strip()), options)
         fields = ", ".join(printable(repr(k)) for k in obj) or "none"
         return Document(
             doc_id,
             where,
-            error=f"{label} has no {options.text_field!r} field (fields: {fields}); "
-            "choose the field with --text-field.",
+            error=f"{label} has no {options.text_field!r} field nor an http(s) link in "
+            f"{options.url_field!r} (fields: {fields}); choose the fields with --text-field "
+            "and --url-field.",
         )
     return _row_document(
         doc_id,
@@ -243,7 +250,7 @@ class _NumberedLines:
 
     def __next__(self) -> str:
         number, raw = next(self._lines)
-        text, note = _decode_line(raw, number, self.source)
+        text, note = decode_line(raw, number, self.source)
         if note:
             self.notes[number] = note
         return text

@@ -61,7 +61,7 @@ def check_run(
     fmt: str,
     opts: ReadOptions,
     *,
-    kind: Callable[[str], str] = input_kind,
+    kind: Callable[[str, int], str] = input_kind,
     folder_output: bool | None = None,
 ) -> list[tuple[str, str]]:
     """The usage checks every engine makes before anything is opened or written.
@@ -83,6 +83,12 @@ def check_run(
     """
     kinds = check_inputs(inputs, opts, kind)
     if fmt == "txt":
+        links = [p for p, kind in kinds if kind == "urls"]
+        if links:
+            raise ValueError(
+                f"--format txt writes one file per input file; {links[0]!r} is a list of links: "
+                "use --format jsonl for it."
+            )
         rows = [p for p, kind in kinds if kind in ("jsonl", "csv")]
         if opts.stdin_format != "text" and any(kind == "stdin" for _, kind in kinds):
             rows.append("-")
