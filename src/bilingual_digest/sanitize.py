@@ -184,20 +184,20 @@ def byte_limit(max_chars: int) -> int:
     return 4 * max_chars + 4
 
 
-def read_head(file: BinaryIO, max_chars: int) -> tuple[bytes, int | None]:
-    """A file's bytes, read no further than a text of ``max_chars`` can go, and its real size.
+def read_head(file: BinaryIO, limit: int) -> tuple[bytes, int | None]:
+    """A file's bytes, read no further than one byte past ``limit``, and its real size.
 
     Args:
         file: An open binary file.
-        max_chars: Largest accepted text, in characters.
+        limit: The most bytes a document may take (e.g. :func:`byte_limit`).
 
     Returns:
         ``(data, size)``: ``size`` is the whole file's size (``os.fstat``) when reading
         stopped before its end, else ``None``; pass both to :func:`decode_bytes`, whose
         over-limit message then gives the file's real size, not how much was read.
     """
-    data = file.read(byte_limit(max_chars) + 1)
-    if len(data) <= byte_limit(max_chars):
+    data = file.read(limit + 1)
+    if len(data) <= limit:
         return data, None
     try:
         return data, os.fstat(file.fileno()).st_size

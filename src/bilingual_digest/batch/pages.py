@@ -12,8 +12,6 @@ fetcher of :mod:`bilingual_digest.fetching`).
 from __future__ import annotations
 
 import logging
-import os
-from pathlib import Path
 
 from ..articles import HTML_SUFFIXES, extract_page, fetch_article
 from ..documents import Article
@@ -21,12 +19,16 @@ from ..errors import BilingualDigestError
 from ..messages import door_message
 from ..sanitize import too_long_message
 from .documents import Document, ReadOptions
-from .rows import DoneCheck, printable
 
 logger = logging.getLogger("bilingual_digest")
 
 PAGE_OUTPUT_SUFFIX = ".txt"
 """``--format txt`` writes a page's translation to its name with this added (``a.html.txt``)."""
+
+
+def output_relpath(rel: str) -> str:
+    """Where ``--format txt`` writes a file's translation: a page's gets ``.txt`` added."""
+    return rel + PAGE_OUTPUT_SUFFIX if is_page_name(rel) else rel
 
 
 def is_page_name(name: str) -> bool:
@@ -68,7 +70,8 @@ def page_document(
     """A saved page's document from its bytes (every engine reads ``.html`` files through this).
 
     Args:
-        data: The page's bytes (perhaps only its start, see :func:`read_page`).
+        data: The page's bytes (perhaps only its start, see
+            :func:`~.readers.read_text_file`).
         doc_id: Its id (its path relative to the input root).
         source: How to name it.
         relpath: Its path relative to the input root, as the OS spells it.
@@ -84,40 +87,7 @@ def page_document(
         return Document(
             doc_id, source, error=f"{source} could not be read ({type(exc).__name__}: {exc})."
         )
-    return article_document(doc_id, source, article, options, relpath + PAGE_OUTPUT_SUFFIX)
-
-
-def read_page(
-    path: Path,
-    doc_id: str,
-    options: ReadOptions,
-    *,
-    done: DoneCheck | None = None,
-    source: str | None = None,
-) -> Document:
-    """Read one saved page (an ``.html`` file) as one document: its article.
-
-    Reading stops past the page size limit (``BILINGUAL_DIGEST_FETCH_MAX_BYTES``, 10 MB by
-    default); the error then gives the file's real size.
-
-    Args:
-        path: The file.
-        doc_id: Its id (its path relative to the input root), as the OS spells it.
-        options: Reading options.
-        done: Says whether the id already has a record: then the file is not read.
-        source: How to name it (default: ``path``).
-    """
-    source, safe_id = printable(source or os.fspath(path)), printable(doc_id)
-    if done is not None and done(safe_id):
-        return Document(safe_id, source, relpath=doc_id + PAGE_OUTPUT_SUFFIX, done=True)
-    limit = options.fetch_options().max_bytes
-    try:
-        with open(path, "rb") as f:
-            data = f.read(limit + 1)
-            size = os.fstat(f.fileno()).st_size if len(data) > limit else None
-    except OSError as exc:
-        return Document(safe_id, source, error=f"{source} can't be read: {exc.strerror or exc}.")
-    return page_document(data, safe_id, source, doc_id, options, size=size)
+    return article_document(doc_id, source, article, options, output_relpath(relpath))
 
 
 def url_document(doc_id: str, source: str, url: str, options: ReadOptions) -> Document:

@@ -25,18 +25,18 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BilingualDigestError
-from ..sanitize import byte_limit
 from .documents import Document, ReadOptions
 from .links import read_url_list
-from .pages import PAGE_OUTPUT_SUFFIX, is_page_name, page_document
+from .pages import output_relpath
 from .readers import (
+    file_document,
+    file_limit,
     guarded,
     input_kind,
     is_document_name,
     is_uri,
     kind_of_file,
-    read_file,
-    text_document,
+    read_text_file,
     unlisted_document,
     walk_folder,
 )
@@ -235,10 +235,10 @@ def read_piece(piece: Piece, opts: ReadOptions, done: Any) -> Iterator[Document]
     elif piece.kind == "dir":
         for rel in piece.files:
             source = printable(os.fspath(Path(piece.location) / rel))
-            yield read_file(Path(piece.path) / rel, rel, opts, done=done, source=source)
+            yield read_text_file(Path(piece.path) / rel, rel, opts, done=done, source=source)
     else:
         name, source = Path(piece.location).name, printable(piece.location)
-        yield read_file(Path(piece.path), name, opts, done=done, source=source)
+        yield read_text_file(Path(piece.path), name, opts, done=done, source=source)
 
 
 def _read_rows(piece: Piece, opts: ReadOptions, done: Any) -> Iterator[Document]:
@@ -272,7 +272,7 @@ def _read_uri(piece: Piece, opts: ReadOptions, done: Any) -> Iterator[Document]:
         for rel in piece.files:
             source = _join(piece.location, rel)
             if done is not None and done(rel):
-                yield Document(rel, source, relpath=rel, done=True)
+                yield Document(rel, source, relpath=output_relpath(rel), done=True)
                 continue
             try:
                 yield _stored_document(filesystem, f"{root.rstrip('/')}/{rel}", rel, source, opts)
@@ -281,8 +281,7 @@ def _read_uri(piece: Piece, opts: ReadOptions, done: Any) -> Iterator[Document]:
         return
     name = root.rstrip("/").rsplit("/", 1)[-1]  # a single text file or page
     if done is not None and done(name):
-        relpath = name + PAGE_OUTPUT_SUFFIX if is_page_name(name) else name
-        yield Document(name, piece.location, relpath=relpath, done=True)
+        yield Document(name, piece.location, relpath=output_relpath(name), done=True)
         return
     yield _stored_document(filesystem, root, name, piece.location, opts)
 
@@ -290,15 +289,14 @@ def _read_uri(piece: Piece, opts: ReadOptions, done: Any) -> Iterator[Document]:
 def _stored_document(
     filesystem: Any, path: str, rel: str, source: str, opts: ReadOptions
 ) -> Document:
-    """A stored file's document: read no further than its limit (``--max-chars`` for a text,
-    the page size for a saved page), an over-limit error giving its real size."""
-    page = is_page_name(rel)
-    limit = opts.fetch_options().max_bytes if page else byte_limit(opts.max_chars)
+    """A stored file's document, read as a local one (see
+    :func:`~.readers.read_text_file`): no further than its limit, an over-limit error giving
+    its real size."""
+    limit = file_limit(rel, opts)
     with filesystem.open_input_stream(path) as f:
         data = f.read(limit + 1)
     size = filesystem.get_file_info(path).size if len(data) > limit else None
-    make = page_document if page else text_document
-    return make(data, rel, source, rel, opts, size=size)
+    return file_document(data, rel, source, rel, opts, size=size)
 
 
 class DoneSet:

@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..errors import InputError
-from ..sanitize import decode_bytes, read_head
+from ..sanitize import byte_limit, decode_bytes, read_head
 from .documents import STDIN_FORMATS, Document, ReadOptions
 from .links import is_url_list_name, looks_like_url_list, read_url_list
-from .pages import is_page_name, read_page
+from .pages import is_page_name, output_relpath, page_document
 from .rows import DoneCheck, printable, read_csv, read_jsonl
 
 logger = logging.getLogger("bilingual_digest")
@@ -233,7 +233,7 @@ def read_input(
     if kind == "dir":
         yield from read_folder(path, opts, done, placeholders)
     elif kind in ("text", "html"):
-        doc = read_file(Path(path), Path(path).name, opts, done=done)
+        doc = read_text_file(Path(path), Path(path).name, opts, done=done)
         if placeholders or not doc.done:
             yield doc
     elif kind == "stdin":
@@ -315,7 +315,7 @@ def read_folder(
         if error is not None:
             yield unlisted_document(root, rel, str(error.strerror or error))
             continue
-        doc = read_file(Path(root) / rel, rel, opts, done=done)
+        doc = read_text_file(Path(root) / rel, rel, opts, done=done)
         if placeholders or not doc.done:
             yield doc
     if not found:
@@ -329,20 +329,6 @@ def unlisted_document(root: str, rel: str, reason: str) -> Document:
     return Document(printable(rel), source, error=f"{source} can't be read: {reason}.")
 
 
-def read_file(
-    path: Path,
-    doc_id: str,
-    options: ReadOptions,
-    *,
-    done: DoneCheck | None = None,
-    source: str | None = None,
-) -> Document:
-    """Read one file as one document: a saved page's article (an HTML suffix, see
-    :func:`~.pages.read_page`), else its text (:func:`read_text_file`)."""
-    read = read_page if is_page_name(os.fspath(path)) else read_text_file
-    return read(path, doc_id, options, done=done, source=source)
-
-
 def read_text_file(
     path: Path,
     doc_id: str,
@@ -351,30 +337,55 @@ def read_text_file(
     done: DoneCheck | None = None,
     source: str | None = None,
 ) -> Document:
-    """Read one text file as one document.
+    """Read one file as one document: its text, or for a saved page (an HTML suffix) its
+    article (see :mod:`.pages`).
+
+    Reading stops past what the document may hold (4 bytes a character of ``max_chars``; for
+    a page, the page size limit): an over-limit error gives the file's real size.
 
     Args:
         path: The file.
         doc_id: Its id (its path relative to the input root), as the OS spells it.
-        options: Reading options (the size limit).
+        options: Reading options (the size limits).
         done: Says whether the id already has a record: then the file is not read.
         source: How to name it (default: ``path``), e.g. the path as the user gave it when
             ``path`` was made absolute for another process.
 
     Returns:
-        The document, with ``error`` set if the file can't be read as text. A name that is
-        not valid UTF-8 keeps its bytes in ``relpath`` and shows them as ``\\xNN`` in the id
-        and source, with a warning.
+        The document, with ``error`` set if the file can't be read. A name that is not valid
+        UTF-8 keeps its bytes in ``relpath`` and shows them as ``\\xNN`` in the id and
+        source, with a warning.
     """
     source, safe_id = printable(source or os.fspath(path)), printable(doc_id)
     if done is not None and done(safe_id):
-        return Document(safe_id, source, relpath=doc_id, done=True)
+        return Document(safe_id, source, relpath=output_relpath(doc_id), done=True)
     try:
         with open(path, "rb") as f:
-            data, size = read_head(f, options.max_chars)
+            data, size = read_head(f, file_limit(doc_id, options))
     except OSError as exc:
         return Document(safe_id, source, error=f"{source} can't be read: {exc.strerror or exc}.")
-    return text_document(data, safe_id, source, doc_id, options, size=size)
+    return file_document(data, safe_id, source, doc_id, options, size=size)
+
+
+def file_limit(name: str, options: ReadOptions) -> int:
+    """The most bytes read of a file: what ``max_chars`` can take, or a page's size limit."""
+    if is_page_name(name):
+        return options.fetch_options().max_bytes
+    return byte_limit(options.max_chars)
+
+
+def file_document(
+    data: bytes,
+    doc_id: str,
+    source: str,
+    relpath: str,
+    options: ReadOptions,
+    *,
+    size: int | None = None,
+) -> Document:
+    """One file's document from its bytes: a saved page's article, else its text."""
+    make = page_document if is_page_name(relpath) else text_document
+    return make(data, doc_id, source, relpath, options, size=size)
 
 
 def text_document(

@@ -13,8 +13,10 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import BinaryIO
 
+from ..documents import is_url
 from ..sanitize import too_long_message
 from .documents import Document, ReadOptions
+from .pages import url_document
 
 DoneCheck = Callable[[str], bool]
 CHUNK = 1 << 20
@@ -189,9 +191,6 @@ def _crashed(doc_id: str, where: str, label: str, exc: BaseException) -> Documen
 def _jsonl_document(
     raw: bytes, number: int, where: str, fallback_id: str, source: str, options: ReadOptions
 ) -> Document:
-    from ..documents import is_url
-    from .pages import url_document  # (.pages needs this module)
-
     line, note = decode_line(raw, number, source)
     label = f"Line {number} of {source}"
     try:
