@@ -490,15 +490,18 @@ def _add_digest_parser(sub: argparse._SubParsersAction) -> None:
         "line; markdown: the full report",
     )
     _add_source_arguments(p)
+    add_glossary_argument(p)
     p.set_defaults(run=_cmd_digest)
 
 
 def _cmd_digest(args: argparse.Namespace) -> int:
     from .digest import default_digester
+    from .glossary import as_glossary
     from .languages import parse_direction
     from .report import print_digest
 
     source, target = parse_direction(args.direction) or (None, None)
+    glossary = as_glossary(args.glossary)  # read once: a bad file fails before any input
     digester = default_digester()
     failed = 0
     for number, name in enumerate(args.inputs):
@@ -508,6 +511,7 @@ def _cmd_digest(args: argparse.Namespace) -> int:
                 source=source,
                 length=args.length,
                 target=target,
+                glossary=glossary,
             )
         except ModelUnavailableError:
             raise  # not this input's fault: the others would fail the same way
