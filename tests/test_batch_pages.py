@@ -247,6 +247,33 @@ def test_jsonl_rows_with_a_link_and_no_text_are_fetched(server: str, tmp_path: P
     assert got["feed.jsonl:4"]["article"]["title"] == "Le conseil municipal vote le budget"
 
 
+def test_a_resumed_run_does_not_fetch_jsonl_links_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With --id-field the id is known once the line is parsed: still before the fetch."""
+    from bilingual_digest.batch import rows as row_reader
+
+    feed = tmp_path / "feed.jsonl"
+    out = tmp_path / "out.jsonl"
+    with serve() as base:
+        rows = [{"id": "a", "url": f"{base}/news"}, {"id": "b", "url": f"{base}/status/404"}]
+        feed.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+        first, _ = batch([feed], out, fetch=ALLOWED, id_field="id")
+    assert first["a"]["article"]["site"] == "La Gazette" and "404" in first["b"]["error"]
+    before = out.read_bytes()
+    fetched: list[str] = []
+    monkeypatch.setattr(row_reader, "url_document", lambda *args: fetched.append(args[2]))
+    _, stats = batch([feed], out, fetch=ALLOWED, id_field="id")
+    monkeypatch.undo()
+    assert fetched == [] and out.read_bytes() == before
+    assert (stats.done, stats.failed, stats.skipped) == (0, 0, 2)
+    on_ray = list(
+        read_piece(Piece("jsonl", str(feed)), ReadOptions(id_field="id"), {"a"}.__contains__)
+    )
+    assert [(d.id, d.done) for d in on_ray] == [("a", True), ("b", False)]
+    assert "Cannot connect" in on_ray[1].error or "Refused" in on_ray[1].error
+
+
 # --- the Ray engine's readers, the command line ------------------------------------------------
 
 

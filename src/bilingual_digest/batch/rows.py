@@ -173,7 +173,9 @@ def read_jsonl(
                 yield _done(fallback_id, where)
             continue
         try:
-            yield _jsonl_document(raw, number, where, fallback_id, source, options)
+            doc = _jsonl_document(raw, number, where, fallback_id, source, options, done)
+            if placeholders or not doc.done:
+                yield doc
         except Exception as exc:  # a bug or an odd line must not stop the file
             yield _crashed(fallback_id, where, f"Line {number} of {source}", exc)
 
@@ -189,8 +191,16 @@ def _crashed(doc_id: str, where: str, label: str, exc: BaseException) -> Documen
 
 
 def _jsonl_document(
-    raw: bytes, number: int, where: str, fallback_id: str, source: str, options: ReadOptions
+    raw: bytes,
+    number: int,
+    where: str,
+    fallback_id: str,
+    source: str,
+    options: ReadOptions,
+    done: DoneCheck | None = None,
 ) -> Document:
+    """One JSONL line's document; a link row whose id is ``done`` is not fetched (a
+    placeholder comes back instead)."""
     line, note = decode_line(raw, number, source)
     label = f"Line {number} of {source}"
     try:
@@ -217,6 +227,8 @@ def _jsonl_document(
     if options.text_field not in obj:
         link = obj.get(options.url_field)
         if isinstance(link, str) and is_url(link):  # a link instead of a text: fetch it
+            if done is not None and done(doc_id):  # unless a resumed run has it already
+                return _done(doc_id, where)
             return url_document(doc_id, where, printable(link.strip()), options)
         fields = ", ".join(printable(repr(k)) for k in obj) or "none"
         return Document(
