@@ -211,8 +211,11 @@ def test_which_files_are_lists_of_links(tmp_path: Path) -> None:
     named.write_text("pas un lien\n", "utf-8")
     page = tmp_path / "page.htm"
     page.write_text("<p>x</p>", "utf-8")
-    kinds = dict(check_inputs([str(p) for p in (only, mixed, comments, named, page)]))
-    assert list(kinds.values()) == ["urls", "text", "text", "urls", "html"]
+    long = tmp_path / "long.txt"  # longer than any text may be (--max-chars): still links
+    long.write_text("".join(f"https://a.example/{i:06}\n" for i in range(20_000)), "utf-8")
+    files = (only, mixed, comments, named, page, long)
+    kinds = dict(check_inputs([str(p) for p in files], ReadOptions(max_chars=1000)))
+    assert list(kinds.values()) == ["urls", "text", "text", "urls", "html", "urls"]
 
 
 def test_format_txt_refuses_a_list_of_links(tmp_path: Path) -> None:

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..documents import is_url
-from ..sanitize import byte_limit
 from .documents import Document, ReadOptions
 from .pages import url_document
 from .rows import DoneCheck, byte_lines, decode_line, printable
@@ -34,20 +33,17 @@ def _entry(raw: bytes, number: int, source: str) -> str:
     return "" if line.startswith("#") else line
 
 
-def looks_like_url_list(path: str | Path, max_chars: int) -> bool:
+def looks_like_url_list(path: str | Path) -> bool:
     """Whether a text file holds only links: one or more, and nothing else but blank lines and
-    ``#`` comments. Reading stops at the first line that is not a link, and past what a text
-    document could hold (``--max-chars``).
+    ``#`` comments. Reading stops at the first line that is not a link (at once, for an
+    article).
 
     Raises:
         OSError: If the file can't be read.
     """
-    found, read = False, 0
+    found = False
     with open(path, "rb") as f:
         for number, raw in enumerate(byte_lines(f), start=1):
-            read += len(raw)
-            if read > byte_limit(max_chars):
-                return False
             entry = _entry(raw, number, str(path))
             if entry and not is_url(entry):
                 return False

@@ -48,7 +48,7 @@ FILES_PER_PIECE = 1000
 SPAN_BYTES = 4 << 20  # a JSONL file is read in parts of about this size, each its own task
 
 
-def uri_kind(uri: str, max_chars: int = ReadOptions.max_chars) -> str:
+def uri_kind(uri: str) -> str:
     """Classify an input for the Ray engine: local paths as locally, URIs through pyarrow
     (by their suffix: a list of links in object storage must be named ``.urls``).
 
@@ -56,7 +56,7 @@ def uri_kind(uri: str, max_chars: int = ReadOptions.max_chars) -> str:
         ValueError: If the input does not exist (or the URI's file system can't be used).
     """
     if not is_uri(uri):
-        return input_kind(uri, max_chars)
+        return input_kind(uri)
     from pyarrow import fs as pafs
 
     try:

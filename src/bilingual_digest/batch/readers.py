@@ -69,7 +69,7 @@ def kind_of_file(name: str) -> str:
     return "text"
 
 
-def input_kind(path: str, max_chars: int = ReadOptions.max_chars) -> str:
+def input_kind(path: str) -> str:
     """Classify one command-line input.
 
     A text file whose lines are all links (blank lines and ``#`` comments aside) is a list
@@ -77,7 +77,6 @@ def input_kind(path: str, max_chars: int = ReadOptions.max_chars) -> str:
 
     Args:
         path: A file, a folder, or ``"-"``.
-        max_chars: The size limit (a longer file is a text, to be refused as too long).
 
     Returns:
         ``"stdin"``, ``"dir"``, ``"jsonl"``, ``"csv"``, ``"html"``, ``"urls"`` or ``"text"``.
@@ -94,14 +93,14 @@ def input_kind(path: str, max_chars: int = ReadOptions.max_chars) -> str:
         hint = " (object storage is read by --engine ray)" if is_uri(path) else ""
         raise ValueError(f"Input not found: {path!r} (give files, folders, or - for stdin){hint}.")
     kind = kind_of_file(p.name)
-    if kind == "text" and _url_list(p, max_chars):
+    if kind == "text" and _url_list(p):
         return "urls"
     return kind
 
 
-def _url_list(path: Path, max_chars: int) -> bool:
+def _url_list(path: Path) -> bool:
     try:
-        return looks_like_url_list(path, max_chars)
+        return looks_like_url_list(path)
     except OSError:  # unreadable: the reader says so, as the document's error
         return False
 
@@ -109,14 +108,14 @@ def _url_list(path: Path, max_chars: int) -> bool:
 def check_inputs(
     inputs: Iterable[str],
     options: ReadOptions | None = None,
-    kind: Callable[[str, int], str] = input_kind,
+    kind: Callable[[str], str] = input_kind,
 ) -> list[tuple[str, str]]:
     """Check the inputs before any work starts.
 
     Args:
         inputs: Paths as given on the command line.
         options: How they will be read (ids of rows come from file names without an id field).
-        kind: Classifies one input, given the size limit (see :func:`input_kind`).
+        kind: Classifies one input (see :func:`input_kind`).
 
     Returns:
         ``(path, kind)`` pairs, in order.
@@ -127,7 +126,7 @@ def check_inputs(
             clash: ``a/x.txt b/x.txt`` are both ``x.txt``).
     """
     opts = options if options is not None else ReadOptions()
-    kinds = [(path, kind(path, opts.max_chars)) for path in inputs]
+    kinds = [(path, kind(path)) for path in inputs]
     if not kinds:
         raise ValueError("No input given: name files, folders, or - for standard input.")
     if sum(k == "stdin" for _, k in kinds) > 1:

@@ -61,7 +61,7 @@ def check_run(
     fmt: str,
     opts: ReadOptions,
     *,
-    kind: Callable[[str, int], str] = input_kind,
+    kind: Callable[[str], str] = input_kind,
     folder_output: bool | None = None,
 ) -> list[tuple[str, str]]:
     """The usage checks every engine makes before anything is opened or written.
