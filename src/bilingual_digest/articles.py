@@ -34,6 +34,7 @@ logger = logging.getLogger("bilingual_digest")
 __all__ = [
     "Article",
     "extract_article",
+    "extract_page",
     "fetch_article",
     "is_url",
     "looks_like_html_file",
@@ -153,8 +154,25 @@ def read_page_file(path: str | Path) -> Article:
     path = Path(path)
     what = f"File {str(path)!r}"
     _check_size(path.stat().st_size, what)
-    html = _decode(path.read_bytes(), None)
-    return _extract(html, None, what=what, canonical=True)
+    return extract_page(path.read_bytes(), what)
+
+
+def extract_page(
+    data: bytes, what: str, *, size: int | None = None, max_bytes: int | None = None
+) -> Article:
+    """Extract the article from a saved page's bytes, naming the page as ``what`` in errors.
+
+    Args:
+        data: The page's bytes (decoded by its ``<meta charset>``, else guessed).
+        what: How messages name the page (e.g. its path).
+        size: The file's real size, when ``data`` is only its start.
+        max_bytes: Largest page, in bytes; ``None`` reads ``BILINGUAL_DIGEST_FETCH_MAX_BYTES``.
+
+    Raises:
+        ArticleError: If the page is over the size limit or holds no article text.
+    """
+    _check_size(size if size is not None else len(data), what, max_bytes)
+    return _extract(_decode(data, None), None, what=what, canonical=True)
 
 
 def _check_size(size: int, what: str, max_bytes: int | None = None) -> None:
