@@ -99,7 +99,7 @@ def test_a_saved_page_given_alone_and_one_over_the_page_limit(
     got, _ = batch([page, big], tmp_path / "out.jsonl")
     check_article(got[FR_PAGE], FR_PAGE, None)
     assert got["big.html"]["error"] == (
-        f"{big} is 50 MB, over the limit of 1 MB for a page (raise it with "
+        f"{big} is 50 MB, over the limit of 1 MB for a page (raise the limit with "
         "BILINGUAL_DIGEST_FETCH_MAX_BYTES)."
     )
 
