@@ -88,10 +88,10 @@ def test_service_refuses_unknown_choices_with_the_accepted_values(
 
 
 def test_file_opener_reads_in_the_browser_with_the_limit() -> None:
-    html = render.render_opener(12_345)
+    html = render.render_opener(12_345, 10_000)
     assert 'data-max-chars="12345"' in html
-    assert 'accept=".txt,.md,text/plain,text/markdown"' in html
-    assert "only its text is sent" in html
+    assert 'accept=".txt,.md,text/plain,text/markdown,' in html  # and saved pages:
+    assert "only its text is sent" in html  # tests/test_ui_articles.py
 
 
 def test_seed_examples(tmp_path: Path) -> None:
@@ -372,6 +372,7 @@ def test_service_summarize_asks_the_engine_for_summaries_only(
             "fr": "A DELEGATION WILL ARRIVE. THE COUNCIL MET TODAY.",
         },
         "warnings": [],
+        "article": None,
     }
     service.summarize(FR, "fr-en")
     assert fake.summarize_calls[-1] == (FR, "fr", "en", "medium")  # type: ignore[attr-defined]
@@ -380,7 +381,8 @@ def test_service_summarize_asks_the_engine_for_summaries_only(
 def test_page_outputs_fill_every_output(service: svc.DigestService) -> None:
     digest = service.digest(FR, "auto", "short")
     out = page.page_outputs(service, digest, detected=True, languages=["en", "fr", "de"])
-    assert len(out) == 11
+    assert len(out) == 12
+    assert out.pop() == ""  # the article's heading: none for a text
     assert out[0] == "Detected language: **French** → translation into English."
     assert out[1]["value"] == FR and out[1]["label"] == "Original (French)"
     assert out[2]["value"] == FR.upper() and out[2]["label"] == "Translation (English)"

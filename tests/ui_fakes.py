@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable
 
 from bilingual_digest.digest import BilingualSummary, Digest
+from bilingual_digest.documents import Article, TextOrArticle
 from bilingual_digest.languages import resolve_pair
 from bilingual_digest.translation import Segment, Translation
 
@@ -37,13 +38,14 @@ class _FakeTranslator:
         self.calls: list[list[str]] = []
 
     def translate(
-        self, text: str, *, glossary: object = None, cancel: object = None
+        self, text: TextOrArticle, *, glossary: object = None, cancel: object = None
     ) -> Translation:
         return self.translate_many([text], cancel=cancel)[0]
 
     def translate_many(
-        self, texts: list[str], *, glossary: object = None, cancel: object = None
+        self, texts: list[TextOrArticle], *, glossary: object = None, cancel: object = None
     ) -> list[Translation]:
+        texts = [text.full_text if isinstance(text, Article) else text for text in texts]
         self.calls.append(list(texts))
         return [fake_translation(text, self.source, self.target) for text in texts]
 
@@ -51,7 +53,8 @@ class _FakeTranslator:
 class FakeDigester:
     """Digester contract: ``warm_up()``, ``translator(source, target)``,
     ``glossary_with(glossary)``, and
-    ``digest`` / ``summarize(text, source, length, progress, *, target)``.
+    ``digest`` / ``summarize(text, source, length, progress, *, target)``; the text may be
+    an :class:`Article` (its title and text are worked on; it is kept as the result's).
 
     Args:
         status: What ``warm_up()`` reports.
@@ -72,18 +75,18 @@ class FakeDigester:
         self.error = error
         self.gate = gate
         self.warm_ups = 0
-        self.calls: list[tuple[str, str | None, str]] = []
-        """``(text, source, length)`` of each digest."""
+        self.calls: list[tuple[TextOrArticle, str | None, str]] = []
+        """``(text, source, length)`` of each digest (the text or Article as given)."""
         self.summarize_calls: list[tuple[str, str | None, str | None, str]] = []
         """``(text, source, target, length)`` of each summarize."""
         self.stages: list[tuple[float, str]] = []
         self.glossaries: list[object] = []
         """The ``glossary`` of each digest and summarize."""
+        self.translators: dict[tuple[str, str], _FakeTranslator] = {}
+        """The translators handed out, by pair (their ``calls`` count the model batches)."""
 
     def glossary_with(self, glossary: object = None) -> object:
         return glossary
-        self.translators: dict[tuple[str, str], _FakeTranslator] = {}
-        """The translators handed out, by pair (their ``calls`` count the model batches)."""
 
     def translator(self, source: str, target: str | None = None) -> _FakeTranslator:
         key = resolve_pair(source, target)
@@ -99,7 +102,7 @@ class FakeDigester:
 
     def digest(
         self,
-        text: str,
+        text: TextOrArticle,
         source: str | None = None,
         length: str = "medium",
         progress: Callable[[float, str], object] | None = None,
@@ -112,6 +115,8 @@ class FakeDigester:
         self.glossaries.append(glossary)
         if self.error is not None:
             raise self.error
+        article = text if isinstance(text, Article) else None
+        text = article.full_text if article is not None else text
         src, tgt = resolve_pair(source, target, text)
         translation = fake_translation(text, src, tgt)
         if progress is not None:
@@ -132,11 +137,12 @@ class FakeDigester:
             warnings=self.warnings,
             timings={},
             models={"fr-en": "fake/upper", "summary": "fake/pick"},
+            article=article,
         )
 
     def summarize(
         self,
-        text: str,
+        text: TextOrArticle,
         source: str | None = None,
         length: str = "medium",
         progress: Callable[[float, str], object] | None = None,
@@ -150,5 +156,6 @@ class FakeDigester:
         whole = self.digest(text, source, length, progress, target=target, glossary=glossary)
         del self.calls[calls:]  # a summary is not a digest
         return BilingualSummary(
-            whole.original, whole.source_lang, whole.target_lang, whole.summaries, whole.warnings
-        )
+            whole.original, whole.source_lang, whole.target_lang, whole.summaries, whole.warnings,
+            article=whole.article,
+        )  # fmt: skip

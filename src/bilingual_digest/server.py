@@ -236,6 +236,7 @@ def serve(settings: ServerSettings) -> int:
         max_chars=settings.max_chars,
         concurrency=settings.concurrency,
         queue_size=settings.queue_size,
+        allow_private=settings.allow_private_urls,
     )
     try:
         app = create_app(service, settings)
