@@ -11,7 +11,7 @@ Variable                               Meaning
 ``BILINGUAL_DIGEST_MODEL_SUMMARY``     hub id or local dir of the summariser
 ``BILINGUAL_DIGEST_DEVICE``            ``cpu`` (default), ``cuda`` or ``cuda:N``
 ``BILINGUAL_DIGEST_BACKEND``           ``ctranslate2`` (default on CPU) or ``torch``
-``BILINGUAL_DIGEST_THREADS``           CPU threads per model (default: all cores)
+``BILINGUAL_DIGEST_THREADS``           CPU cores a model may use (default: all usable)
 ``BILINGUAL_DIGEST_CACHE_DIR``         where converted models and caches live
 ``BILINGUAL_DIGEST_MAX_CHARS``         largest accepted input, in characters
 =====================================  ===========================================
@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from .errors import InputError
@@ -150,6 +150,46 @@ class TranslationOptions:
         """The decoding part of these options, for a backend."""
         return GenerationOptions(num_beams=self.num_beams, max_new_tokens=self.max_new_tokens)
 
+    def at_speed(self, speed: str) -> TranslationOptions:
+        """These options with the beam size of a speed preset (see :data:`SPEEDS`).
+
+        Raises:
+            InputError: If ``speed`` is not a preset.
+        """
+        beams = SPEEDS[validate_speed(speed)]
+        return self if beams is None else replace(self, num_beams=beams)
+
+
+SPEEDS: dict[str, int | None] = {"default": None, "fast": 1}
+"""Decoding speed presets: the beam size every model decodes with, by preset name.
+
+``default`` keeps the options' own beam size (4, the OPUS-MT and DistilBART default);
+``fast`` decodes greedily (beam 1): several times the throughput, at the cost of the last
+point of quality. Every door (Python, command line, web page, API) offers these names.
+"""
+
+DEFAULT_SPEED = "default"
+FAST = "fast"
+
+
+def validate_speed(speed: object) -> str:
+    """Check a speed preset name.
+
+    Args:
+        speed: ``"default"`` or ``"fast"`` (case and spaces ignored).
+
+    Returns:
+        The normalised name.
+
+    Raises:
+        InputError: For anything else (the message lists the accepted values).
+    """
+    norm = speed.strip().lower() if isinstance(speed, str) else speed
+    if norm not in SPEEDS:
+        accepted = ", ".join(map(repr, SPEEDS))
+        raise InputError(f"Unknown speed {speed!r}: accepted values are {accepted}.")
+    return norm  # type: ignore[return-value]
+
 
 SUMMARY_LENGTHS: dict[str, tuple[int, int]] = {
     "short": (20, 60),
@@ -242,8 +282,45 @@ def describe_default_backend() -> str:
     return ", ".join(f"{backend} on {kind}" for kind, backend in DEFAULT_BACKENDS.items())
 
 
+MAX_WORKERS = 4
+"""Most batches a translator generates at once (more splits an article too finely)."""
+
+
+@dataclass(frozen=True)
+class ThreadLayout:
+    """How a model spreads over the CPU cores it may use.
+
+    Attributes:
+        workers: Batches generated at the same time (CTranslate2's ``inter_threads``).
+        threads: Threads working on each batch (CTranslate2's ``intra_threads``).
+    """
+
+    workers: int
+    threads: int
+
+
+def thread_layout(role: str) -> ThreadLayout:
+    """The thread layout for a model's role, over :func:`threads` cores.
+
+    - ``"translation"``: many short sentences. Several batches at once, one thread each
+      (up to :data:`MAX_WORKERS`): one thread per batch wastes no time synchronising on the
+      small matrices of a sentence batch, and every core stays busy.
+    - ``"summary"``: one long input at a time. One batch, every core on it.
+
+    Raises:
+        ValueError: For another role, or a bad ``BILINGUAL_DIGEST_THREADS``.
+    """
+    cores = threads()
+    if role == "translation":
+        workers = min(cores, MAX_WORKERS)
+        return ThreadLayout(workers, max(1, cores // workers))
+    if role == "summary":
+        return ThreadLayout(1, cores)
+    raise ValueError(f"Unknown model role {role!r}: 'translation' or 'summary'.")
+
+
 def threads() -> int:
-    """CPU threads a model may use (``BILINGUAL_DIGEST_THREADS``, default: the usable cores).
+    """CPU cores a model may use (``BILINGUAL_DIGEST_THREADS``, default: the usable cores).
 
     Raises:
         ValueError: If the variable is set to something other than a positive integer.

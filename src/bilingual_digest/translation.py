@@ -1,15 +1,23 @@
-"""The translator: segment, generate in sorted batches, reassemble with alignment."""
+"""The translator: segment, generate in batches (several at once), reassemble with alignment.
+
+A text's sentences are prepared (:mod:`~bilingual_digest.steps`), grouped into batches
+(:mod:`~bilingual_digest.batching`) and generated a few batches at a time in worker threads
+(:func:`~bilingual_digest.parallel.ordered_map`), while the caller's thread restores and
+checks the batches already done; segments come out in input order as they are ready
+(:meth:`Translator.translate_iter`).
+"""
 
 from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import overload
 
-from .backends import Backend, Generated, generate_batched, load_backend
+from .backends import Backend, Generated, checked_generate, load_backend, parallelism
 from .backends.cache import CachedBackend
+from .batching import stream_plan, throughput_plan
 from .checks import LANGUAGES as CHECKED_LANGUAGES
 from .checks import (
     Finding,
@@ -23,8 +31,10 @@ from .options import (
     TranslationOptions,
     resolve_backend,
     resolve_device,
+    thread_layout,
     translation_model,
 )
+from .parallel import ordered_map
 from .sanitize import CleanText, prepare_text
 from .segment import Piece, segment
 from .steps import Prepared, Step, prepare_sentence
@@ -120,7 +130,8 @@ class Translator:
         if backend is None or isinstance(backend, str):
             name = resolve_backend(backend, self.device)
             self.model = translation_model(self.source, self.target, model)
-            self.backend: Backend = CachedBackend(load_backend(name, self.model, self.device))
+            inner = load_backend(name, self.model, self.device, thread_layout("translation"))
+            self.backend: Backend = CachedBackend(inner)
         else:
             self.backend = backend
             self.model = model if model is not None else backend.model_id
@@ -136,11 +147,16 @@ class Translator:
             text, self.source, self.backend.count_tokens, self.backend.max_input_tokens - 1
         )
 
-    def translate(self, text: str) -> Translation:
+    def translate(self, text: str, *, options: TranslationOptions | None = None) -> Translation:
         """Translate one text.
+
+        Its sentences are batched as :meth:`translate_iter` batches them (the first paragraph
+        first), so the two give the same segments.
 
         Args:
             text: The text, in the translator's source language.
+            options: Decoding options for this call (e.g. ``self.options.at_speed("fast")``);
+                default the translator's own.
 
         Returns:
             The :class:`Translation`, with one segment per source sentence.
@@ -149,13 +165,48 @@ class Translator:
             TypeError: If ``text`` is not a ``str``.
             InputError: If ``text`` is empty or whitespace only.
         """
-        return self.translate_many([text])[0]
+        clean = prepare_text(text)
+        options = self._options(options)
+        return self._collect([clean], options, stream=True)[0]
 
-    def translate_many(self, texts: Sequence[str]) -> list[Translation]:
-        """Translate several texts, batching their sentences together.
+    def translate_iter(
+        self, text: str, *, options: TranslationOptions | None = None
+    ) -> Iterator[Segment]:
+        """Translate one text, yielding each sentence's segment as soon as it is ready.
+
+        The segments come in input order, each once, and are exactly those of
+        ``translate(text).segments``: the first paragraph's arrive after one small batch,
+        the rest paragraph by paragraph while the model works on the next ones. The text is
+        checked when this is called; the work starts at the first ``next()``. Closing the
+        iterator early drops the batches not started yet.
+
+        Args:
+            text: The text, in the translator's source language.
+            options: Decoding options for this call; default the translator's own.
+
+        Returns:
+            An iterator of :class:`Segment`, in input order.
+
+        Raises:
+            TypeError: If ``text`` is not a ``str``.
+            InputError: If ``text`` is empty or whitespace only.
+        """
+        clean = prepare_text(text)
+        options = self._options(options)
+        return (done for _, done, _ in self._run([clean], options, stream=True))
+
+    def translate_many(
+        self, texts: Sequence[str], *, options: TranslationOptions | None = None
+    ) -> list[Translation]:
+        """Translate several texts, batching their sentences together for throughput.
+
+        The sentences of all the texts are sorted by length and cut into batches that keep
+        every worker busy (:func:`~bilingual_digest.batching.throughput_plan`); a single
+        text is batched as :meth:`translate` does.
 
         Args:
             texts: Texts in the source language.
+            options: Decoding options for this call; default the translator's own.
 
         Every text is cleaned first (:func:`~bilingual_digest.sanitize.clean_text`: markup
         reduced to its text, control characters removed), with a note in the warnings; the
@@ -175,23 +226,7 @@ class Translator:
             prepare_text(text, "text" if len(texts) == 1 else f"text at index {i}")
             for i, text in enumerate(texts)
         ]
-        texts = [clean.text for clean in cleaned]
-        per_text = [self.pieces(text) for text in texts]
-        steps = self.steps()
-        prepared = [prepare_sentence(p.text, steps) for pieces in per_text for p in pieces]
-        flat = [p.model_input for p in prepared]
-        outputs = generate_batched(
-            self.backend, flat, self.options.generation(), self.options.batch_size
-        )
-        retried = self._retry_degenerate(flat, outputs)
-        results, first = [], 0
-        for clean, pieces in zip(cleaned, per_text, strict=True):
-            span = slice(first, first + len(pieces))
-            results.append(
-                self._assemble(clean, pieces, prepared[span], outputs[span], retried, first)
-            )
-            first = span.stop
-        return results
+        return self._collect(cleaned, self._options(options), stream=len(cleaned) == 1)
 
     def steps(self) -> list[Step]:
         """The reversible steps each sentence goes through on its way to the model.
@@ -201,21 +236,87 @@ class Translator:
         """
         return []
 
-    def _retry_degenerate(self, sources: list[str], outputs: list[Generated]) -> dict[int, bool]:
+    def _options(self, options: TranslationOptions | None) -> TranslationOptions:
+        if options is None:
+            return self.options
+        if not isinstance(options, TranslationOptions):
+            raise TypeError("options must be a TranslationOptions instance.")
+        return options
+
+    def _collect(
+        self, cleaned: list[CleanText], options: TranslationOptions, *, stream: bool
+    ) -> list[Translation]:
+        """Run the texts through :meth:`_run` and assemble one :class:`Translation` each."""
+        segments: list[list[Segment]] = [[] for _ in cleaned]
+        warnings = [list(clean.notes) for clean in cleaned]
+        if options.checks and not self._full_checks:
+            for notes in warnings:
+                notes.append(self._checks_note())
+        for index, done, notes in self._run(cleaned, options, stream=stream):
+            segments[index].append(done)
+            warnings[index].extend(notes)
+        return [
+            self._assemble(clean, segs, notes)
+            for clean, segs, notes in zip(cleaned, segments, warnings, strict=True)
+        ]
+
+    def _run(
+        self, cleaned: list[CleanText], options: TranslationOptions, *, stream: bool
+    ) -> Iterator[tuple[int, Segment, list[str]]]:
+        """Translate the texts' sentences; yield ``(text index, segment, notes)`` in order.
+
+        Each batch is prepared (steps, tokens), generated and retried in a worker thread,
+        :func:`~bilingual_digest.backends.parallelism` batches at a time, while this thread
+        restores and checks the batches already done.
+        """
+        flat = [(t, piece) for t, clean in enumerate(cleaned) for piece in self.pieces(clean.text)]
+        steps = self.steps()
+        prepared = [prepare_sentence(piece.text, steps) for _, piece in flat]
+        workers = parallelism(self.backend)
+        if stream:
+            plan = stream_plan([piece.paragraph for _, piece in flat], options.batch_size)
+        else:
+            sizes = [
+                (self.backend.count_tokens(p.model_input), len(p.model_input)) for p in prepared
+            ]
+            plan = throughput_plan(sizes, options.batch_size, workers)
+        generation = options.generation()
+
+        def work(batch: list[int]) -> tuple[list[Generated], dict[int, bool]]:
+            sources = [prepared[i].model_input for i in batch]
+            outputs = checked_generate(self.backend, sources, generation)
+            return outputs, self._retry_degenerate(sources, outputs, options)
+
+        done: dict[int, tuple[Generated, bool | None]] = {}
+        position, numbers = 0, [0] * len(cleaned)
+        for batch, (outputs, retried) in zip(plan, ordered_map(work, plan, workers), strict=True):
+            for j, (i, out) in enumerate(zip(batch, outputs, strict=True)):
+                done[i] = (out, retried.get(j))
+            while position in done:
+                out, kept = done.pop(position)
+                text_index, piece = flat[position]
+                done_segment, notes = self._segment(
+                    numbers[text_index], piece, prepared[position], out, kept, options
+                )
+                numbers[text_index] += 1
+                position += 1
+                yield text_index, done_segment, notes
+
+    def _retry_degenerate(
+        self, sources: list[str], outputs: list[Generated], options: TranslationOptions
+    ) -> dict[int, bool]:
         """Translate looping outputs again with repetition guards; keep the better one.
 
         Returns:
             For each retried position, whether the retry's output was kept.
         """
-        if not self.options.retry_degenerate:
+        if not options.retry_degenerate:
             return {}
         bad = [i for i, out in enumerate(outputs) if out.hit_limit or check_repetition(out.text)]
         if not bad:
             return {}
-        guarded = replace(self.options.generation(), no_repeat_ngram_size=3, repetition_penalty=1.3)
-        again = generate_batched(
-            self.backend, [sources[i] for i in bad], guarded, self.options.batch_size
-        )
+        guarded = replace(options.generation(), no_repeat_ngram_size=3, repetition_penalty=1.3)
+        again = checked_generate(self.backend, [sources[i] for i in bad], guarded)
         kept = {}
         for i, new in zip(bad, again, strict=True):
             old = outputs[i]
@@ -244,9 +345,11 @@ class Translator:
             "text were not checked; length and repetition were."
         )
 
-    def _check(self, source: str, translation: str, index: int) -> tuple[Finding, ...]:
+    def _check(
+        self, source: str, translation: str, index: int, options: TranslationOptions
+    ) -> tuple[Finding, ...]:
         """The findings for one segment: every check, or the language-independent ones."""
-        if not self.options.checks:
+        if not options.checks:
             return ()
         if self._full_checks:
             return tuple(
@@ -259,55 +362,61 @@ class Translator:
             *check_repetition(translation, segment=index),
         )
 
-    def _assemble(
+    def _segment(
         self,
-        clean: CleanText,
-        pieces: list[Piece],
-        prepared: list[Prepared],
-        outputs: list[Generated],
-        retried: dict[int, bool],
-        offset: int,
-    ) -> Translation:
-        text = clean.text
-        segments, parts, warnings, cursor = [], [], list(clean.notes), 0
-        if self.options.checks and not self._full_checks:
-            warnings.append(self._checks_note())
-        for index, (piece, ready, out) in enumerate(zip(pieces, prepared, outputs, strict=True)):
-            output, found = ready.restore(out.text)
-            parts.append(text[cursor : piece.start])  # the whitespace and line breaks between
-            parts.append(output)
-            cursor = piece.end
-            findings = (*found, *self._check(piece.text, output, index))
-            was_retried = offset + index in retried
-            segments.append(
-                Segment(
-                    index,
-                    piece.paragraph,
-                    piece.start,
-                    piece.end,
-                    piece.text,
-                    output,
-                    not out.hit_limit,
-                    findings,
-                    was_retried,
-                )
+        index: int,
+        piece: Piece,
+        ready: Prepared,
+        out: Generated,
+        kept: bool | None,
+        options: TranslationOptions,
+    ) -> tuple[Segment, list[str]]:
+        """One finished sentence: its :class:`Segment` and the notes for the warnings.
+
+        Args:
+            kept: ``None`` if the sentence was not retried, else whether the retry was kept.
+        """
+        output, found = ready.restore(out.text)
+        findings = (*found, *self._check(piece.text, output, index, options))
+        result = Segment(
+            index,
+            piece.paragraph,
+            piece.start,
+            piece.end,
+            piece.text,
+            output,
+            not out.hit_limit,
+            findings,
+            kept is not None,
+        )
+        notes = []
+        if kept is not None:
+            outcome = (
+                "the better output was kept"
+                if kept
+                else "the retry did no better, so the first output was kept"
             )
-            if was_retried:
-                outcome = (
-                    "the better output was kept"
-                    if retried[offset + index]
-                    else "the retry did no better, so the first output was kept"
-                )
-                warnings.append(
-                    f"Sentence {index + 1}: the model repeated itself; it was translated again "
-                    f"with repetition guards and {outcome}."
-                )
-            warnings.extend(f"Sentence {index + 1}: {f.message}" for f in findings)
-            if out.hit_limit:
-                warnings.append(
-                    f"Sentence {index + 1} reached the limit of {self.options.max_new_tokens} "
-                    "generated tokens: its translation may be cut short."
-                )
+            notes.append(
+                f"Sentence {index + 1}: the model repeated itself; it was translated again "
+                f"with repetition guards and {outcome}."
+            )
+        notes.extend(f"Sentence {index + 1}: {f.message}" for f in findings)
+        if out.hit_limit:
+            notes.append(
+                f"Sentence {index + 1} reached the limit of {options.max_new_tokens} "
+                "generated tokens: its translation may be cut short."
+            )
+        return result, notes
+
+    def _assemble(
+        self, clean: CleanText, segments: list[Segment], warnings: list[str]
+    ) -> Translation:
+        """The translation of a text: each segment's output in place of its source span."""
+        text, parts, cursor = clean.text, [], 0
+        for seg in segments:
+            parts.append(text[cursor : seg.start])  # the whitespace and line breaks between
+            parts.append(seg.translation)
+            cursor = seg.end
         parts.append(text[cursor:])
         return Translation(
             text="".join(parts),

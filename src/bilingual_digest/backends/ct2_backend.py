@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BilingualDigestError, DeviceUnavailableError, InputError, ModelUnavailableError
-from ..options import GenerationOptions, threads
+from ..options import GenerationOptions, ThreadLayout, thread_layout
 from .base import Generated
 from .light_tokenizers import Tokenizer, TransformersTokenizer, load_tokenizer
 from .model_files import generation_defaults, read_json
@@ -45,7 +45,14 @@ class CTranslate2Backend:
         model: Hub id or local transformers checkpoint directory.
         device: ``"cpu"`` or a CUDA device (``"cuda"``, ``"cuda:N"``).
         quantization: Weight type of the conversion; ``int8`` (default) is the fast one.
-        intra_threads: Threads per translation; default :func:`~bilingual_digest.options.threads`.
+        layout: Batches generated at once and threads per batch on CPU (CTranslate2's
+            ``inter_threads`` and ``intra_threads``); default: a translator's
+            (:func:`~bilingual_digest.options.thread_layout`). On CPU the workers share one
+            copy of the weights.
+
+    Attributes:
+        parallelism: Batches this backend generates at once: callers keep that many
+            ``generate`` calls in flight (:func:`~bilingual_digest.backends.parallelism`).
 
     Raises:
         ModelUnavailableError: If the model's files cannot be loaded.
@@ -59,7 +66,7 @@ class CTranslate2Backend:
         model: str,
         device: str = "cpu",
         quantization: str = "int8",
-        intra_threads: int | None = None,
+        layout: ThreadLayout | None = None,
     ) -> None:
         try:
             import ctranslate2
@@ -87,6 +94,10 @@ class CTranslate2Backend:
         self.tokenizer: Tokenizer
         self.config: Any
         self.tokenizer, self.config, self.generation_config = _checkpoint(model)
+        layout = layout or thread_layout("translation")
+        if kind == "cuda":  # one stream of batches on a GPU; threads are a CPU matter
+            layout = ThreadLayout(1, 1)
+        self.parallelism = layout.workers
         try:
             self.path = ensure_converted(model, quantization)
             self.translator = ctranslate2.Translator(
@@ -94,8 +105,8 @@ class CTranslate2Backend:
                 device=kind,
                 device_index=int(index or 0),
                 compute_type=compute_type,
-                intra_threads=intra_threads or threads(),
-                inter_threads=1,
+                intra_threads=layout.threads,
+                inter_threads=layout.workers,
             )
         except ConversionError as exc:
             raise CTranslate2Unavailable(str(exc)) from exc
