@@ -105,9 +105,9 @@ def test_api_lists_the_three_named_endpoints(served) -> None:
         for name, endpoint in info["named_endpoints"].items()
     }
     assert params == {
-        "/digest": ["text", "direction", "length"],
-        "/translate": ["text", "direction"],
-        "/summarize": ["text", "length", "direction"],
+        "/digest": ["text", "direction", "length", "speed"],
+        "/translate": ["text", "direction", "speed"],
+        "/summarize": ["text", "length", "direction", "speed"],
     }
 
 

@@ -64,6 +64,19 @@ def test_streamed_segments_are_translate_segments_each_once_in_order(seed_articl
     assert [s.translation for s in streamed] == [s.source.upper() for s in streamed]
 
 
+def test_the_exhausted_stream_holds_the_whole_translation() -> None:
+    translator = Translator("fr", backend=UpperBackend(), options=GREEDY)
+    stream = translator.translate_iter("<p>Un.</p> Le 12 mai.\nDeux.")
+    assert stream.translation is None
+    segments = list(stream)
+    expected = Translator("fr", backend=UpperBackend(), options=GREEDY).translate(
+        "<p>Un.</p> Le 12 mai.\nDeux."
+    )
+    assert stream.translation == expected  # text, segments, warnings (the markup note too)
+    assert tuple(segments) == expected.segments
+    assert expected.warnings and expected.text == "UN.\nLE 12 MAI.\nDEUX."
+
+
 def test_the_first_paragraph_comes_before_the_rest_is_generated() -> None:
     backend = GatedBackend()
     segments = Translator("fr", backend=backend, options=GREEDY).translate_iter(ARTICLE)
@@ -165,16 +178,20 @@ def test_per_call_options_decode_greedily_when_fast() -> None:
 # --- the plans and the ordered map ----------------------------------------------------------
 
 
-def test_stream_plan_covers_every_sentence_in_order_with_growing_batches() -> None:
+@pytest.mark.parametrize("workers", [1, 2, 4])
+def test_stream_plan_puts_the_first_paragraph_first_then_balanced_batches(workers: int) -> None:
     paragraphs = [p for p in range(40) for _ in range(p % 3 + 1)]
-    plan = stream_plan(paragraphs, 16)
+    plan = stream_plan(paragraphs, 16, workers)
     assert [i for batch in plan for i in batch] == list(range(len(paragraphs)))
-    assert plan[0] == [0]  # the first paragraph alone
-    assert all(len(batch) <= 16 for batch in plan)
-    sizes = [len(batch) for batch in plan]
-    assert sizes[:5] == [1, 2, 4, 8, 16]  # each batch about twice the last
-    for batch in plan[:-1]:  # batches end at a paragraph's end unless full
-        assert len(batch) == 16 or paragraphs[batch[-1]] != paragraphs[batch[-1] + 1]
+    assert plan[0] == [0]  # the first paragraph alone: it is shorter than a batch
+    balanced = [plan[0] + plan[1], *plan[2:]]  # the balanced batches it was cut from
+    sizes = [len(batch) for batch in balanced]
+    assert max(sizes) <= 16 and max(sizes) - min(sizes) <= 1
+    assert len(balanced) % workers == 0
+    # One long paragraph: balanced batches; a short text: one batch per worker at most.
+    assert [len(b) for b in stream_plan([0] * 17, 16, 2)] == [9, 8]
+    assert stream_plan([0, 0, 1], 16, 4) == [[0], [1], [2]]
+    assert stream_plan([], 16, 2) == []
 
 
 @pytest.mark.parametrize(("count", "batch_size", "workers"), [(17, 16, 2), (160, 16, 2), (5, 2, 4)])

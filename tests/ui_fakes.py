@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
-from bilingual_digest.digest import BilingualSummary, Digest
+from bilingual_digest.digest import BilingualSummary, Digest, DigestProgress
 from bilingual_digest.languages import resolve_pair
+from bilingual_digest.options import DEFAULT_SPEED, TranslationOptions, validate_speed
 from bilingual_digest.translation import Segment, Translation
 
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
@@ -34,14 +35,18 @@ def fake_translation(text: str, source: str, target: str) -> Translation:
 class _FakeTranslator:
     def __init__(self, source: str, target: str | None = None) -> None:
         self.source, self.target = resolve_pair(source, target)
+        self.options = TranslationOptions()
+        self.beams: list[int] = []
 
-    def translate(self, text: str) -> Translation:
+    def translate(self, text: str, *, options: TranslationOptions | None = None) -> Translation:
+        self.beams.append((options or self.options).num_beams)
         return fake_translation(text, self.source, self.target)
 
 
 class FakeDigester:
-    """Digester contract: ``warm_up()``, ``translator(source, target)``, and
-    ``digest`` / ``summarize(text, source, length, progress, *, target)``.
+    """Digester contract: ``warm_up()``, ``translator(source, target)``,
+    ``digest`` / ``summarize(text, source, length, progress, *, target, speed)`` and
+    ``digest_stream(text, source, length, *, target, speed)``.
 
     Args:
         status: What ``warm_up()`` reports.
@@ -64,6 +69,8 @@ class FakeDigester:
         self.warm_ups = 0
         self.calls: list[tuple[str, str | None, str]] = []
         """``(text, source, length)`` of each digest."""
+        self.speeds: list[str] = []
+        """The speed of each digest, summary or stream."""
         self.summarize_calls: list[tuple[str, str | None, str | None, str]] = []
         """``(text, source, target, length)`` of each summarize."""
         self.stages: list[tuple[float, str]] = []
@@ -85,8 +92,10 @@ class FakeDigester:
         progress: Callable[[float, str], object] | None = None,
         *,
         target: str | None = None,
+        speed: str = DEFAULT_SPEED,
     ) -> Digest:
         self.calls.append((text, source, length))
+        self.speeds.append(validate_speed(speed))
         if self.error is not None:
             raise self.error
         src, tgt = resolve_pair(source, target, text)
@@ -119,11 +128,35 @@ class FakeDigester:
         progress: Callable[[float, str], object] | None = None,
         *,
         target: str | None = None,
+        speed: str = DEFAULT_SPEED,
     ) -> BilingualSummary:
         self.summarize_calls.append((text, source, target, length))
         calls = len(self.calls)
-        whole = self.digest(text, source, length, progress, target=target)
+        whole = self.digest(text, source, length, progress, target=target, speed=speed)
         del self.calls[calls:]  # a summary is not a digest
         return BilingualSummary(
             whole.original, whole.source_lang, whole.target_lang, whole.summaries, whole.warnings
         )
+
+    def digest_stream(
+        self,
+        text: str,
+        source: str | None = None,
+        length: str = "medium",
+        *,
+        target: str | None = None,
+        speed: str = DEFAULT_SPEED,
+    ) -> Iterator[DigestProgress]:
+        """The digest's segments one by one, then its summaries, then the digest."""
+        whole = self.digest(text, source, length, target=target, speed=speed)
+        return self._stream(whole)
+
+    def _stream(self, whole: Digest) -> Iterator[DigestProgress]:
+        head = (whole.original, whole.source_lang, whole.target_lang)
+        segments = whole.translation.segments
+        for count in range(len(segments) + 1):
+            yield DigestProgress(
+                *head, "Translating", 0.5 * count / len(segments), segments[:count]
+            )
+        yield DigestProgress(*head, "Translating the summary", 0.9, segments, whole.summaries)
+        yield DigestProgress(*head, "Done", 1.0, segments, whole.summaries, whole)

@@ -19,64 +19,52 @@ source segments it draws on.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import logging
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
-from .attribution import attribute, unsupported_notes
-from .checks import LANGUAGES as CHECKED_LANGUAGES
-from .checks import check_summary_numbers
 from .detection import mixed_language_notes
 from .errors import UnsupportedLanguageError
+from .jobs import (
+    SUMMARY_KEY,
+    Job,
+    finish,
+    finish_summary,
+    grouped,
+    model_keys,
+    set_summary,
+    set_summary_translation,
+    set_translation,
+    timed,
+)
 from .languages import SUMMARY_LANGUAGE, get_pair, language_name, pairs, resolve_pair
-from .options import env, max_chars, resolve_device, summary_model, translation_model
-from .results import BilingualSummary, Digest, summary_sentences
+from .options import (
+    DEFAULT_SPEED,
+    env,
+    max_chars,
+    resolve_device,
+    summary_model,
+    translation_model,
+    validate_speed,
+)
+from .results import BilingualSummary, Digest, DigestProgress
 from .sanitize import prepare_text
-from .segment import sentences
+from .streaming import stream_digest
 from .summarization import Summarizer, default_summarizer, validate_length
-from .translation import Translation, Translator, default_translator
+from .translation import Translator, default_translator
+
+__all__ = ["SUMMARY_KEY", "BilingualSummary", "Digest", "DigestProgress", "Digester", "digest"]
 
 logger = logging.getLogger("bilingual_digest")
 
 Progress = Callable[[float, str], None]
 """Called between stages with the fraction done (0 to 1) and what comes next."""
 
-SUMMARY_KEY = "summary"
-"""The key of the summariser among the digester's models (the translators' are pair keys)."""
-
 
 # --- the digester ----------------------------------------------------------------------------
-
-
-@dataclass
-class _Job:
-    """One document's way through the stages."""
-
-    text: str
-    source: str
-    target: str
-    translation: Translation | None = None
-    summaries: dict[str, str] = dataclasses.field(default_factory=dict)
-    warnings: list[str] = dataclasses.field(default_factory=list)
-    timings: dict[str, float] = dataclasses.field(default_factory=dict)
-    models: dict[str, str] = dataclasses.field(default_factory=dict)
-
-    @property
-    def english(self) -> str:
-        """The English text the summariser reads: the original, or the translation."""
-        if self.source == SUMMARY_LANGUAGE:
-            return self.text
-        return self.translation.text if self.translation is not None else ""
-
-    @property
-    def summary_languages(self) -> list[str]:
-        """The languages the English summary is translated into (the pair's other side)."""
-        return [code for code in (self.source, self.target) if code != SUMMARY_LANGUAGE]
 
 
 class Digester:
@@ -183,12 +171,14 @@ class Digester:
         progress: Progress | None = None,
         *,
         target: str | None = None,
+        speed: str = DEFAULT_SPEED,
     ) -> Digest:
         """Translate and summarise one article in both languages of its pair.
 
         An article in another language: translate it to English, summarise the English
-        translation, translate the summary back. An English article: summarise the original,
-        translate the article and the summary into the target language.
+        translation, translate the summary back. An English article: translate it into the
+        target language and, at the same time when there are cores to spare, summarise it and
+        translate the summary. The stages are those of :meth:`digest_stream`.
 
         Args:
             text: The article, up to ``BILINGUAL_DIGEST_MAX_CHARS``.
@@ -196,21 +186,60 @@ class Digester:
             length: Summary length, ``"short"``, ``"medium"`` or ``"long"``.
             progress: Called between stages with the fraction done and the next stage.
             target: The translation's language; ``None`` for the source's default target.
+            speed: A speed preset of :data:`~bilingual_digest.options.SPEEDS`: ``"default"``
+                (beam 4) or ``"fast"`` (greedy, for every model).
 
         Returns:
             The :class:`Digest`.
 
         Raises:
             TypeError: If ``text`` is not a ``str``.
-            InputError: If ``text`` is empty or over the size limit, or ``length`` is not a
-                preset.
+            InputError: If ``text`` is empty or over the size limit, or ``length`` or
+                ``speed`` is not a preset.
             UnsupportedLanguageError: If the language is unknown or can't be detected, or the
                 pair has no English side.
             ModelUnavailableError: If a model cannot be loaded.
         """
-        jobs = self._jobs([text], source, target)
-        total = self._stages(jobs, length, progress, articles=True)
-        return _finish(jobs[0], total)
+        stage = None
+        for step in self.digest_stream(text, source, length, target=target, speed=speed):
+            if progress is not None and step.stage != stage:
+                stage = step.stage
+                progress(step.fraction, stage)
+            if step.digest is not None:
+                return step.digest
+        raise AssertionError("the digest stream ended without a digest")  # pragma: no cover
+
+    def digest_stream(
+        self,
+        text: str,
+        source: str | None = None,
+        length: str = "medium",
+        *,
+        target: str | None = None,
+        speed: str = DEFAULT_SPEED,
+    ) -> Iterator[DigestProgress]:
+        """Digest one article, yielding what is ready as it is made.
+
+        A :class:`DigestProgress` after every translated segment of the article (the first
+        paragraph's come first: :meth:`Translator.translate_iter`) and every stage; the
+        last one holds the :class:`Digest`, the same as :meth:`digest` returns. The text is
+        checked when this is called; the work starts at the first ``next()``.
+
+        Args:
+            text: The article, up to ``BILINGUAL_DIGEST_MAX_CHARS``.
+            source: Its language code; ``None`` detects it.
+            length: Summary length, ``"short"``, ``"medium"`` or ``"long"``.
+            target: The translation's language; ``None`` for the source's default target.
+            speed: ``"default"`` or ``"fast"`` (:data:`~bilingual_digest.options.SPEEDS`).
+
+        Returns:
+            An iterator of :class:`DigestProgress`.
+
+        Raises:
+            The errors of :meth:`digest` (bad input at the call; model errors when read).
+        """
+        (job,) = self._jobs([text], source, target)
+        return stream_digest(self, job, validate_length(length), validate_speed(speed))
 
     def summarize(
         self,
@@ -220,6 +249,7 @@ class Digester:
         progress: Progress | None = None,
         *,
         target: str | None = None,
+        speed: str = DEFAULT_SPEED,
     ) -> BilingualSummary:
         """Summarise one article in both languages of its pair, translating only what that needs.
 
@@ -234,6 +264,7 @@ class Digester:
             length: Summary length, ``"short"``, ``"medium"`` or ``"long"``.
             progress: Called between stages with the fraction done and the next stage.
             target: The pair's other language; ``None`` for the source's default target.
+            speed: ``"default"`` or ``"fast"`` (:data:`~bilingual_digest.options.SPEEDS`).
 
         Returns:
             The :class:`BilingualSummary`: the summaries by language, with the warnings.
@@ -242,8 +273,8 @@ class Digester:
             The errors of :meth:`digest`.
         """
         jobs = self._jobs([text], source, target)
-        total = self._stages(jobs, length, progress, articles=False)
-        return _finish_summary(jobs[0], total)
+        total = self._stages(jobs, length, speed, progress, articles=False)
+        return finish_summary(jobs[0], total)
 
     def digest_many(
         self,
@@ -252,6 +283,7 @@ class Digester:
         length: str = "medium",
         *,
         target: str | None = None,
+        speed: str = DEFAULT_SPEED,
     ) -> list[Digest]:
         """Digest several articles, batching each translation stage across them.
 
@@ -260,6 +292,7 @@ class Digester:
             source: The language of all of them; ``None`` detects each one's.
             length: Summary length, ``"short"``, ``"medium"`` or ``"long"``.
             target: The translations' language; ``None`` for each source's default target.
+            speed: ``"default"`` or ``"fast"`` (:data:`~bilingual_digest.options.SPEEDS`).
 
         Returns:
             One :class:`Digest` per article, in order.
@@ -267,22 +300,22 @@ class Digester:
         Raises:
             TypeError: If ``texts`` is a ``str`` or holds something other than ``str``.
             InputError: If a text is empty or over the size limit (the message gives its
-                index), or ``length`` is not a preset.
+                index), or ``length`` or ``speed`` is not a preset.
             UnsupportedLanguageError: If a language is unknown or can't be detected.
             ModelUnavailableError: If a model cannot be loaded.
         """
         if isinstance(texts, str):
             raise TypeError("digest_many() takes a list of texts; use digest() for one str.")
         jobs = self._jobs(list(texts), source, target)
-        total = self._stages(jobs, length, None, articles=True)
-        return [_finish(job, total) for job in jobs]
+        total = self._stages(jobs, length, speed, None, articles=True)
+        return [finish(job, total) for job in jobs]
 
-    def _jobs(self, texts: list[str], source: str | None, target: str | None) -> list[_Job]:
+    def _jobs(self, texts: list[str], source: str | None, target: str | None) -> list[Job]:
         limit = max_chars() if self.max_chars is None else self.max_chars
         jobs = []
         for i, text in enumerate(texts):
             clean = prepare_text(text, "text" if len(texts) == 1 else f"text at index {i}", limit)
-            job = _Job(clean.text, *resolve_pair(source, target, clean.text))
+            job = Job(clean.text, *resolve_pair(source, target, clean.text))
             if SUMMARY_LANGUAGE not in (job.source, job.target):
                 raise UnsupportedLanguageError(
                     f"A digest needs {language_name(SUMMARY_LANGUAGE)} on one side (the "
@@ -295,13 +328,19 @@ class Digester:
         return jobs
 
     def _stages(
-        self, jobs: list[_Job], length: str, progress: Progress | None, *, articles: bool
+        self,
+        jobs: list[Job],
+        length: str,
+        speed: str,
+        progress: Progress | None,
+        *,
+        articles: bool,
     ) -> float:
-        """Run the stages over the jobs; return the seconds they took.
+        """Run the stages over the jobs, batched; return the seconds they took.
 
         With ``articles`` False, English articles are not translated (only their summaries).
         """
-        length = validate_length(length)
+        length, speed = validate_length(length), validate_speed(speed)
         first = [job for job in jobs if job.source != SUMMARY_LANGUAGE]
         english = language_name(SUMMARY_LANGUAGE)
         stages = [f"Translating the article to {english}"] if first else []
@@ -315,143 +354,53 @@ class Digester:
 
         if first:  # stage: the articles into English, batched per pair
             report(next(step) / len(stages), stages[0])
-            self._translate_articles(first)
+            self._translate_articles(first, speed)
 
         report(next(step) / len(stages), stages[-2])
+        summarizer = self.summarizer if any(job.english.strip() for job in jobs) else None
         for job in jobs:
-            self._summarize(job, length)
+            if summarizer is None or not job.english.strip():
+                set_summary(job, None, 0.0)
+                continue
+            options = summarizer.options.at_speed(speed)
+            set_summary(job, *timed(summarizer.summarize, job.english, length, options=options))
 
         # stage: the English articles and every summary out of English, batched per pair
         report(next(step) / len(stages), stages[-1])
-        self._translate_from_english(jobs, articles=articles)
+        self._translate_from_english(jobs, speed, articles=articles)
         total = time.perf_counter() - started
         report(1.0, "Done")
         return total
 
-    def _translate_articles(self, jobs: list[_Job]) -> None:
-        for (src, tgt), group in _grouped(jobs, lambda job: (job.source, job.target)).items():
+    def _translate_articles(self, jobs: list[Job], speed: str) -> None:
+        for (src, tgt), group in grouped(jobs, lambda job: (job.source, job.target)).items():
             translator = self.translator(src, tgt)
-            outputs, seconds = _timed(translator.translate_many, [job.text for job in group])
+            options = translator.options.at_speed(speed)
+            outputs, seconds = timed(
+                translator.translate_many, [job.text for job in group], options=options
+            )
             for job, out in zip(group, outputs, strict=True):
-                _set_translation(job, out, seconds, translator.model)
+                set_translation(job, out, seconds, translator.model)
 
-    def _translate_from_english(self, jobs: list[_Job], *, articles: bool) -> None:
+    def _translate_from_english(self, jobs: list[Job], speed: str, *, articles: bool) -> None:
         # (job, language, "article" | "summary"): the articles first, then the summaries
         english = [job for job in jobs if job.source == SUMMARY_LANGUAGE] if articles else []
         work = [(job, job.target, "article") for job in english]
         for job in jobs:
             if job.summaries.get(SUMMARY_LANGUAGE):
                 work += [(job, code, "summary") for code in job.summary_languages]
-        for code, items in _grouped(work, lambda item: item[1]).items():
+        for code, items in grouped(work, lambda item: item[1]).items():
             translator = self.translator(SUMMARY_LANGUAGE, code)
             inputs = [job.text if kind == "article" else job.summaries[SUMMARY_LANGUAGE]
                       for job, _, kind in items]  # fmt: skip
-            outputs, seconds = _timed(translator.translate_many, inputs)
+            options = translator.options.at_speed(speed)
+            outputs, seconds = timed(translator.translate_many, inputs, options=options)
             for (job, _, kind), out in zip(items, outputs, strict=True):
                 if kind == "article":
-                    _set_translation(job, out, seconds, translator.model)
+                    set_translation(job, out, seconds, translator.model)
                     continue
-                job.summaries[code] = out.text
-                job.models[f"{SUMMARY_LANGUAGE}-{code}"] = translator.model
-                job.warnings.extend(f"Summary translation: {w}" for w in out.warnings)
-                if job.source != SUMMARY_LANGUAGE or not articles:  # not timed with the article
-                    job.timings["translate_summary"] = seconds
-
-    def _summarize(self, job: _Job, length: str) -> None:
-        if not job.english.strip():
-            job.warnings.append(
-                "Summary: the translation is empty, so there is nothing to summarise."
-            )
-            return
-        summary, seconds = _timed(self.summarizer.summarize, job.english, length)
-        job.timings["summarize"] = seconds
-        job.summaries[SUMMARY_LANGUAGE] = summary.text
-        job.warnings.extend(f"Summary: {w}" for w in summary.warnings)
-        if summary.model_called:
-            job.models[SUMMARY_KEY] = summary.model
-
-
-def model_keys() -> tuple[str, ...]:
-    """The digester's model keys: every registered pair's key, then ``"summary"``."""
-    return (*(pair.key for pair in pairs()), SUMMARY_KEY)
-
-
-def _grouped(items: Sequence[Any], key: Callable[[Any], Any]) -> dict[Any, list[Any]]:
-    groups: dict[Any, list[Any]] = {}
-    for item in items:
-        groups.setdefault(key(item), []).append(item)
-    return groups
-
-
-def _timed(function: Callable[..., Any], *args: Any) -> tuple[Any, float]:
-    began = time.perf_counter()
-    result = function(*args)
-    return result, time.perf_counter() - began
-
-
-def _set_translation(job: _Job, translation: Translation, seconds: float, model: str) -> None:
-    job.translation = translation
-    job.timings["translate"] = seconds
-    job.models[f"{translation.source_lang}-{translation.target_lang}"] = model
-    job.warnings.extend(f"Article translation: {w}" for w in translation.warnings)
-
-
-def _finish(job: _Job, total: float) -> Digest:
-    translation = job.translation
-    assert translation is not None  # every job went through a translation stage
-    english_side = [
-        seg.source if job.source == SUMMARY_LANGUAGE else seg.translation
-        for seg in translation.segments
-    ]
-    attribution, notes = _summary_support(job, english_side)
-    return Digest(
-        translation=translation,
-        attribution=attribution,
-        **_finished_fields(job, notes, total),
-    )
-
-
-def _finish_summary(job: _Job, total: float) -> BilingualSummary:
-    if job.translation is not None:  # the article was translated into English
-        english_side = [seg.translation for seg in job.translation.segments]
-    else:  # an English article, not translated: its own sentences
-        english_side = [piece.text for piece in sentences(job.text, SUMMARY_LANGUAGE)]
-    _, notes = _summary_support(job, english_side)
-    return BilingualSummary(**_finished_fields(job, notes, total))
-
-
-def _summary_support(
-    job: _Job, english_side: Sequence[str]
-) -> tuple[tuple[tuple[int, ...], ...], list[str]]:
-    """Each summary sentence's sources on the article's English side, and the notes on both."""
-    summary_en = job.summaries.get(SUMMARY_LANGUAGE, "")
-    summary = summary_sentences(summary_en)
-    attribution = attribute(summary, english_side)
-    numbers = (
-        check_summary_numbers(summary_en, job.text, SUMMARY_LANGUAGE, job.source)
-        if summary_en and job.source in CHECKED_LANGUAGES
-        else []
-    )
-    notes = [
-        *unsupported_notes(summary, attribution),
-        *(f"Summary: {finding.message}" for finding in numbers),
-    ]
-    return attribution, notes
-
-
-def _finished_fields(job: _Job, notes: Sequence[str], total: float) -> dict[str, Any]:
-    """The fields a :class:`Digest` and a :class:`BilingualSummary` share, from a finished job."""
-    order = {key: i for i, key in enumerate(model_keys())}
-    summaries = {code: job.summaries.get(code, "") for code in (job.source, job.target)}
-    return {
-        "original": job.text,
-        "source_lang": job.source,
-        "target_lang": job.target,
-        "summaries": dict(sorted(summaries.items(), key=lambda item: item[0] != SUMMARY_LANGUAGE)),
-        "warnings": (*job.warnings, *notes),
-        "timings": {**job.timings, "total": total},
-        "models": dict(sorted(job.models.items(), key=lambda item: order.get(item[0], len(order)))),
-    }
+                apart = job.source != SUMMARY_LANGUAGE or not articles  # not with the article
+                set_summary_translation(job, out, seconds, translator.model, timed_apart=apart)
 
 
 def _settings() -> tuple[str | None, ...]:
@@ -471,7 +420,12 @@ def default_digester() -> Digester:
 
 
 def digest(
-    text: str, source: str | None = None, length: str = "medium", *, target: str | None = None
+    text: str,
+    source: str | None = None,
+    length: str = "medium",
+    *,
+    target: str | None = None,
+    speed: str = DEFAULT_SPEED,
 ) -> Digest:
     """Translate and summarise one article in both languages, with the default models.
 
@@ -485,6 +439,7 @@ def digest(
         source: Its language code (``"fr"``, ``"en"`` …); ``None`` detects it.
         length: Summary length, ``"short"``, ``"medium"`` or ``"long"``.
         target: The translation's language; ``None`` for the source's default target.
+        speed: ``"default"`` (beam 4) or ``"fast"`` (greedy).
 
     Returns:
         The :class:`Digest`.
@@ -494,4 +449,4 @@ def digest(
             non-``str``, ``InputError`` / ``ValueError`` for bad input, unsupported languages,
             models that can't be loaded).
     """
-    return default_digester().digest(text, source, length, target=target)
+    return default_digester().digest(text, source, length, target=target, speed=speed)

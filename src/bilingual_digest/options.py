@@ -172,6 +172,16 @@ DEFAULT_SPEED = "default"
 FAST = "fast"
 
 
+def speed_label(speed: str) -> str:
+    """A speed preset in words, for labels and help texts: ``"Fast (greedy)"``.
+
+    Raises:
+        InputError: If ``speed`` is not a preset.
+    """
+    beams = SPEEDS[validate_speed(speed)] or TranslationOptions.num_beams
+    return f"{speed.capitalize()} ({'greedy' if beams == 1 else f'beam {beams}'})"
+
+
 def validate_speed(speed: object) -> str:
     """Check a speed preset name.
 

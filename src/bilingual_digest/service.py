@@ -15,17 +15,17 @@ import logging
 import os
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .languages import ENV_PREFIX, parse_direction, resolve_direction
-from .options import DEFAULT_LENGTH, check_text, validate_length
+from .options import DEFAULT_LENGTH, DEFAULT_SPEED, check_text, validate_length, validate_speed
 from .options import max_chars as default_max_chars
 from .report import write_reports
 
 if TYPE_CHECKING:
-    from .digest import BilingualSummary, Digest, Digester
+    from .digest import BilingualSummary, Digest, Digester, DigestProgress
     from .translation import Translation
 
 logger = logging.getLogger("bilingual_digest")
@@ -209,7 +209,11 @@ class DigestService:
         return resolve_direction(direction, text)
 
     def _accept(
-        self, text: object, direction: str, length: str | None = None
+        self,
+        text: object,
+        direction: str,
+        length: str | None = None,
+        speed: str = DEFAULT_SPEED,
     ) -> tuple[str, str, str | None, str | None]:
         """Check the request before any model work: ``(text, source, target, length)``.
 
@@ -217,6 +221,7 @@ class DigestService:
         """
         pair = parse_direction(direction)
         length = validate_length(length) if length is not None else None
+        validate_speed(speed)
         text = self.check(text)
         source, target = pair if pair is not None else (None, None)
         return text, source, target, length  # type: ignore[return-value]
@@ -232,6 +237,7 @@ class DigestService:
         direction: str = "auto",
         length: str = DEFAULT_LENGTH,
         progress: Progress | None = None,
+        speed: str = DEFAULT_SPEED,
     ) -> Digest:
         """Digest one article: its translation and its summary in both languages of its pair.
 
@@ -240,6 +246,7 @@ class DigestService:
             direction: ``"auto"`` (detect the language) or a pair's key (``"fr-en"`` …).
             length: A summary length preset (``"short"``, ``"medium"``, ``"long"``).
             progress: Called with ``(fraction, stage)`` as the work advances.
+            speed: A speed preset (``"default"``: beam 4; ``"fast"``: greedy).
 
         Returns:
             The :class:`~bilingual_digest.digest.Digest`.
@@ -249,9 +256,46 @@ class DigestService:
             UnsupportedLanguageError: If the language can't be detected or has no pair.
             ModelUnavailableError: If a model cannot be loaded.
         """
-        text, source, target, length = self._accept(text, direction, length)
+        text, source, target, length = self._accept(text, direction, length, speed)
         self._wait(progress)
-        return self.digester.digest(text, source, length, progress, target=target)
+        return self.digester.digest(text, source, length, progress, target=target, speed=speed)
+
+    def digest_stream(
+        self,
+        text: str,
+        direction: str = "auto",
+        length: str = DEFAULT_LENGTH,
+        speed: str = DEFAULT_SPEED,
+    ) -> Iterator[DigestProgress]:
+        """Digest one article, yielding what is ready as it is made (for a page or a stream).
+
+        The request is checked at the call; the models are waited for, then the digest runs,
+        as the iterator is read (:meth:`Digester.digest_stream`: the translation segment by
+        segment, the first paragraph first, then the summaries; the last item holds the
+        :class:`~bilingual_digest.digest.Digest`).
+
+        Args:
+            text: The article.
+            direction: ``"auto"`` (detect the language) or a pair's key (``"fr-en"`` …).
+            length: A summary length preset.
+            speed: A speed preset (``"default"`` or ``"fast"``).
+
+        Returns:
+            An iterator of :class:`~bilingual_digest.digest.DigestProgress`.
+
+        Raises:
+            The errors of :meth:`digest` (bad input at the call; model errors when read).
+        """
+        text, source, target, length = self._accept(text, direction, length, speed)
+        return self._stream(text, source, target, length, speed)
+
+    def _stream(
+        self, text: str, source: str | None, target: str | None, length: str | None, speed: str
+    ) -> Iterator[DigestProgress]:
+        self.wait_ready()
+        yield from self.digester.digest_stream(
+            text, source, length or DEFAULT_LENGTH, target=target, speed=speed
+        )
 
     def summarize(
         self,
@@ -259,6 +303,7 @@ class DigestService:
         direction: str = "auto",
         length: str = DEFAULT_LENGTH,
         progress: Progress | None = None,
+        speed: str = DEFAULT_SPEED,
     ) -> BilingualSummary:
         """Summarise one article in both languages of its pair, translating only what that needs.
 
@@ -267,6 +312,7 @@ class DigestService:
             direction: ``"auto"`` (detect the language) or a pair's key (``"fr-en"`` …).
             length: A summary length preset.
             progress: Called with ``(fraction, stage)`` as the work advances.
+            speed: A speed preset (``"default"`` or ``"fast"``).
 
         Returns:
             The :class:`~bilingual_digest.digest.BilingualSummary`.
@@ -274,16 +320,19 @@ class DigestService:
         Raises:
             The errors of :meth:`digest`.
         """
-        text, source, target, length = self._accept(text, direction, length)
+        text, source, target, length = self._accept(text, direction, length, speed)
         self._wait(progress)
-        return self.digester.summarize(text, source, length, progress, target=target)
+        return self.digester.summarize(text, source, length, progress, target=target, speed=speed)
 
-    def translate(self, text: str, direction: str = "auto") -> Translation:
+    def translate(
+        self, text: str, direction: str = "auto", speed: str = DEFAULT_SPEED
+    ) -> Translation:
         """Translate one article sentence by sentence (no summary).
 
         Args:
             text: The article.
             direction: ``"auto"`` (detect the language) or a pair's key (``"fr-en"`` …).
+            speed: A speed preset (``"default"`` or ``"fast"``).
 
         Returns:
             The :class:`~bilingual_digest.translation.Translation`.
@@ -293,10 +342,11 @@ class DigestService:
             UnsupportedLanguageError: If the language can't be detected or has no pair.
             ModelUnavailableError: If the model cannot be loaded.
         """
-        text = self._accept(text, direction)[0]
+        text = self._accept(text, direction, speed=speed)[0]
         source, target = resolve_direction(direction, text)
         self._wait(None)
-        return self.digester.translator(source, target).translate(text)
+        translator = self.digester.translator(source, target)
+        return translator.translate(text, options=translator.options.at_speed(speed))
 
     def write_downloads(self, digest: Digest) -> dict[str, Path]:
         """Write the JSON, Markdown and TSV exports of a digest into a fresh folder.

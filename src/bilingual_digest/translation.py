@@ -12,9 +12,10 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import overload
 
+from .alignment import Segment, Translation, TranslationStream
 from .backends import Backend, Generated, checked_generate, load_backend, parallelism
 from .backends.cache import CachedBackend
 from .batching import stream_plan, throughput_plan
@@ -41,55 +42,14 @@ from .steps import Prepared, Step, prepare_sentence
 
 logger = logging.getLogger("bilingual_digest")
 
-
-@dataclass(frozen=True)
-class Segment:
-    """One source sentence (or piece of a long sentence) and its translation.
-
-    Attributes:
-        index: Position among the translation's segments, from 0.
-        paragraph: Index of the paragraph (non-blank line) of the original, from 0.
-        start: Offset of the source sentence's first character in the original.
-        end: Offset just past its last character.
-        source: The source sentence, ``original[start:end]``.
-        translation: Its translation.
-        complete: False when the translation reached the token limit and may be cut short.
-        findings: What the faithfulness checks found (numbers, names, loops …).
-        retried: True when the first output looped and the sentence was translated again.
-    """
-
-    index: int
-    paragraph: int
-    start: int
-    end: int
-    source: str
-    translation: str
-    complete: bool = True
-    findings: tuple[Finding, ...] = ()
-    retried: bool = False
-
-
-@dataclass(frozen=True)
-class Translation:
-    """A translated text with its sentence alignment.
-
-    Attributes:
-        text: The translation, with the original's paragraphs and line breaks.
-        segments: One :class:`Segment` per source sentence, in order.
-        source_lang: Language of the original.
-        target_lang: Language of the translation.
-        original: The text that was translated.
-        model: Hub id or directory of the model used.
-        warnings: Plain-language notes on anything the user should know.
-    """
-
-    text: str
-    segments: tuple[Segment, ...]
-    source_lang: str
-    target_lang: str
-    original: str
-    model: str
-    warnings: tuple[str, ...] = field(default=())
+__all__ = [  # Segment and Translation live in .alignment; their home for users is here
+    "Segment",
+    "Translation",
+    "TranslationStream",
+    "Translator",
+    "default_translator",
+    "translate",
+]
 
 
 class Translator:
@@ -171,7 +131,7 @@ class Translator:
 
     def translate_iter(
         self, text: str, *, options: TranslationOptions | None = None
-    ) -> Iterator[Segment]:
+    ) -> TranslationStream:
         """Translate one text, yielding each sentence's segment as soon as it is ready.
 
         The segments come in input order, each once, and are exactly those of
@@ -185,7 +145,9 @@ class Translator:
             options: Decoding options for this call; default the translator's own.
 
         Returns:
-            An iterator of :class:`Segment`, in input order.
+            A :class:`~bilingual_digest.alignment.TranslationStream`: an iterator of
+            :class:`Segment` in input order, whose ``translation`` is the whole
+            :class:`Translation` once it is exhausted.
 
         Raises:
             TypeError: If ``text`` is not a ``str``.
@@ -193,7 +155,11 @@ class Translator:
         """
         clean = prepare_text(text)
         options = self._options(options)
-        return (done for _, done, _ in self._run([clean], options, stream=True))
+        warnings = self._first_warnings(clean, options)
+        return TranslationStream(
+            ((done, notes) for _, done, notes in self._run([clean], options, stream=True)),
+            lambda segments, notes: self._assemble(clean, segments, [*warnings, *notes]),
+        )
 
     def translate_many(
         self, texts: Sequence[str], *, options: TranslationOptions | None = None
@@ -248,10 +214,7 @@ class Translator:
     ) -> list[Translation]:
         """Run the texts through :meth:`_run` and assemble one :class:`Translation` each."""
         segments: list[list[Segment]] = [[] for _ in cleaned]
-        warnings = [list(clean.notes) for clean in cleaned]
-        if options.checks and not self._full_checks:
-            for notes in warnings:
-                notes.append(self._checks_note())
+        warnings = [self._first_warnings(clean, options) for clean in cleaned]
         for index, done, notes in self._run(cleaned, options, stream=stream):
             segments[index].append(done)
             warnings[index].extend(notes)
@@ -259,6 +222,13 @@ class Translator:
             self._assemble(clean, segs, notes)
             for clean, segs, notes in zip(cleaned, segments, warnings, strict=True)
         ]
+
+    def _first_warnings(self, clean: CleanText, options: TranslationOptions) -> list[str]:
+        """The warnings a translation starts with: the cleaner's notes, the checks' reach."""
+        warnings = list(clean.notes)
+        if options.checks and not self._full_checks:
+            warnings.append(self._checks_note())
+        return warnings
 
     def _run(
         self, cleaned: list[CleanText], options: TranslationOptions, *, stream: bool
@@ -274,7 +244,8 @@ class Translator:
         prepared = [prepare_sentence(piece.text, steps) for _, piece in flat]
         workers = parallelism(self.backend)
         if stream:
-            plan = stream_plan([piece.paragraph for _, piece in flat], options.batch_size)
+            paragraphs = [piece.paragraph for _, piece in flat]
+            plan = stream_plan(paragraphs, options.batch_size, workers)
         else:
             sizes = [
                 (self.backend.count_tokens(p.model_input), len(p.model_input)) for p in prepared

@@ -14,9 +14,10 @@ back in), the app binds 127.0.0.1 by default and never opens a share link.
 from __future__ import annotations
 
 import functools
+import inspect
 import logging
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -26,7 +27,7 @@ import gradio as gr  # only after the privacy settings above
 
 from ..errors import BilingualDigestError
 from ..languages import AUTO, directions, language_name, parse_direction
-from ..options import DEFAULT_LENGTH, SUMMARY_LENGTHS
+from ..options import DEFAULT_LENGTH, DEFAULT_SPEED, SPEEDS, SUMMARY_LENGTHS, speed_label
 from ..report import summary_heading
 from ..service import (
     DEFAULT_CONCURRENCY,
@@ -40,6 +41,7 @@ from .render import (
     describe_direction,
     direction_choices,
     render_aligned,
+    render_alignment,
     render_notices,
     render_opener,
     render_status,
@@ -50,7 +52,7 @@ from .render import (
 )
 
 if TYPE_CHECKING:
-    from ..digest import Digest, Digester
+    from ..digest import Digest, Digester, DigestProgress
 
 logger = logging.getLogger("bilingual_digest")
 
@@ -72,7 +74,22 @@ def _as_gr_error(exc: BaseException) -> gr.Error:
 
 
 def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn our errors into gr.Error messages (shown on the page, no traceback)."""
+    """Turn our errors into gr.Error messages (shown on the page, no traceback).
+
+    A generator (a handler that streams its outputs) stays a generator, guarded as it runs.
+    """
+    if inspect.isgeneratorfunction(fn):
+
+        @functools.wraps(fn)
+        def streaming(*args: Any, **kwargs: Any) -> Iterator[Any]:
+            try:
+                yield from fn(*args, **kwargs)
+            except gr.Error:
+                raise
+            except Exception as exc:
+                raise _as_gr_error(exc) from None
+
+        return streaming
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -126,6 +143,29 @@ def page_outputs(
     ]
 
 
+def partial_outputs(step: DigestProgress, detected: bool, languages: Sequence[str]) -> list[Any]:
+    """What the Digest button shows while a digest streams in, in the order of the outputs.
+
+    The translation and the aligned view hold the segments ready so far; each summary box
+    shows its summary once it is ready; the stage is in the notice; the downloads wait for
+    the end (:func:`page_outputs`).
+    """
+    src, tgt = step.source_lang, step.target_lang
+    pair = (src, tgt)
+    return [
+        describe_direction(src, tgt, detected),
+        gr.update(value=step.original, label=f"Original ({language_name(src)})"),
+        gr.update(value=step.translation_text(), label=f"Translation ({language_name(tgt)})"),
+        *(
+            gr.update(value=step.summaries.get(code, ""), visible=code in pair)
+            for code in languages
+        ),
+        render_alignment(src, tgt, step.segments),
+        f"*{step.stage}…*" if step.stage else "",
+        *(gr.update(visible=False) for _ in range(3)),
+    ]
+
+
 def _quoted(values: Sequence[str]) -> str:
     quoted = [f'"{value}"' for value in values]
     return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
@@ -137,28 +177,36 @@ def _api_doc(summary: str, *params: str) -> str:
         "text": f"The article, in {source_names()}.",
         "direction": f"{_quoted(directions())}: detect the language, or a translation pair.",
         "length": f"Summary length: {_quoted(list(SUMMARY_LENGTHS))}.",
+        "speed": f"Decoding speed: {_quoted(list(SPEEDS))} "
+        f"({', '.join(speed_label(name) for name in SPEEDS)}).",
     }
     return "\n".join([summary, "", "Args:", *(f"    {name}: {helps[name]}" for name in params)])
 
 
 def _api_functions(service: DigestService) -> list[Callable[..., dict[str, Any]]]:
-    def digest(text: str, direction: str = AUTO, length: str = DEFAULT_LENGTH) -> dict[str, Any]:
-        return service.digest(text, direction, length).to_dict()
+    def digest(
+        text: str, direction: str = AUTO, length: str = DEFAULT_LENGTH, speed: str = DEFAULT_SPEED
+    ) -> dict[str, Any]:
+        return service.digest(text, direction, length, speed=speed).to_dict()
 
-    def translate(text: str, direction: str = AUTO) -> dict[str, Any]:
-        return translation_record(service.translate(text, direction))
+    def translate(text: str, direction: str = AUTO, speed: str = DEFAULT_SPEED) -> dict[str, Any]:
+        return translation_record(service.translate(text, direction, speed))
 
-    def summarize(text: str, length: str = DEFAULT_LENGTH, direction: str = AUTO) -> dict[str, Any]:
-        return summary_record(service.summarize(text, direction, length))
+    def summarize(
+        text: str, length: str = DEFAULT_LENGTH, direction: str = AUTO, speed: str = DEFAULT_SPEED
+    ) -> dict[str, Any]:
+        return summary_record(service.summarize(text, direction, length, speed=speed))
 
     digest.__doc__ = _api_doc(
         "Translate and summarise an article; returns the whole digest as a dict.",
-        "text", "direction", "length",
+        "text", "direction", "length", "speed",
     )  # fmt: skip
-    translate.__doc__ = _api_doc("Translate an article sentence by sentence.", "text", "direction")
+    translate.__doc__ = _api_doc(
+        "Translate an article sentence by sentence.", "text", "direction", "speed"
+    )
     summarize.__doc__ = _api_doc(
         "Summarise an article in both languages of its pair, translating only what that needs.",
-        "text", "length", "direction",
+        "text", "length", "direction", "speed",
     )  # fmt: skip
     return [digest, translate, summarize]
 
@@ -252,6 +300,13 @@ def build_demo(
                     label="Summary length",
                     elem_id="bd-length",
                 )
+                speed = gr.Radio(
+                    [(speed_label(name), name) for name in SPEEDS],
+                    value=DEFAULT_SPEED,
+                    label="Speed",
+                    info="Fast decodes greedily: quicker, slightly less polished.",
+                    elem_id="bd-speed",
+                )
                 detected = gr.Markdown("", elem_id="bd-detected")
                 button = gr.Button("Digest", variant="primary", elem_id="bd-digest")
                 gr.Markdown(f"Up to {service.max_chars:,} characters.", elem_id="bd-limit")
@@ -297,17 +352,17 @@ def build_demo(
 
         @guarded
         def on_digest(
-            text: str,
-            direction: str,
-            length: str,
-            progress: gr.Progress = gr.Progress(),  # noqa: B008  (gradio's convention)
-        ) -> list[Any]:
-            def report(fraction: float, stage: str) -> None:
-                progress(fraction, desc=stage)
-
-            result = service.digest(text, direction, length, progress=report)
+            text: str, direction: str, length: str, speed: str = DEFAULT_SPEED
+        ) -> Iterator[list[Any]]:
             auto = parse_direction(direction) is None
-            return page_outputs(service, result, detected=auto, languages=languages)
+            if not service.ready:  # the notice box, nothing else changes
+                waiting = "*Waiting for the models to finish loading…*"
+                yield [*[gr.update()] * (4 + len(languages)), waiting, *[gr.update()] * 3]
+            for step in service.digest_stream(text, direction, length, speed):
+                if step.digest is not None:
+                    yield page_outputs(service, step.digest, detected=auto, languages=languages)
+                else:
+                    yield partial_outputs(step, detected=auto, languages=languages)
 
         def on_detect(text: str, direction: str) -> str:
             return detection_note(service, text, direction)
@@ -321,9 +376,10 @@ def build_demo(
             )  # fmt: skip
         button.click(
             on_digest,
-            inputs=[text, direction, length],
+            inputs=[text, direction, length, speed],
             outputs=[detected, original, translation, *summaries, aligned, notice, *downloads],
             api_visibility="private",
+            show_progress="minimal",
             **work,
         )
         for fn in _api_functions(service):
