@@ -29,6 +29,7 @@ from ..errors import BilingualDigestError, DeviceUnavailableError, InputError, M
 from ..options import GenerationOptions, ThreadLayout, thread_layout
 from .base import Generated
 from .light_tokenizers import Tokenizer, TransformersTokenizer, load_tokenizer
+from .memory import generating, limit_malloc_arenas
 from .model_files import generation_defaults, read_json
 
 _SANE_MAX = 100_000  # tokenizers report a huge sentinel when they have no limit
@@ -98,6 +99,8 @@ class CTranslate2Backend:
         if kind == "cuda":  # one stream of batches on a GPU; threads are a CPU matter
             layout = ThreadLayout(1, 1)
         self.parallelism = layout.workers
+        if kind == "cpu":
+            limit_malloc_arenas(max(2, layout.workers * layout.threads))
         try:
             self.path = ensure_converted(model, quantization)
             self.translator = ctranslate2.Translator(
@@ -186,7 +189,8 @@ class CTranslate2Backend:
             prefix = self.tokenizer.convert_ids_to_tokens([bos])
             kwargs["target_prefix"] = [prefix] * len(ids)
         source = [self.tokenizer.convert_ids_to_tokens(row) for row in ids]
-        results = self.translator.translate_batch(source, **kwargs)
+        with generating():  # the last generation running hands free memory back
+            results = self.translator.translate_batch(source, **kwargs)
         rows = [self.tokenizer.convert_tokens_to_ids(r.hypotheses[0]) for r in results]
         eos = self.generation_config.forced_eos_token_id
         eos_ids = _as_set(self.generation_config.eos_token_id)
