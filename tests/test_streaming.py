@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import doctest
+import math
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -91,13 +92,12 @@ def test_the_first_paragraph_comes_before_the_rest_is_generated() -> None:
     assert [s.index for s in rest] == list(range(2, 8))
     assert backend.calls == [
         [first.source, second.source],
-        ["Le ministre a défendu « une réforme nécessaire ».", "La presse était là."],
         [
+            "Le ministre a défendu « une réforme nécessaire ».",
+            "La presse était là.",
             "Le texte prévoit 12 milliards d’euros.",
-            "Il sera voté en 2025.",
-            "Paris applaudit.",
-            "Fin.",
         ],
+        ["Il sera voté en 2025.", "Paris applaudit.", "Fin."],
     ]
 
 
@@ -179,18 +179,22 @@ def test_per_call_options_decode_greedily_when_fast() -> None:
 
 
 @pytest.mark.parametrize("workers", [1, 2, 4])
-def test_stream_plan_puts_the_first_paragraph_first_then_balanced_batches(workers: int) -> None:
-    paragraphs = [p for p in range(40) for _ in range(p % 3 + 1)]
+def test_stream_plan_opens_with_half_a_batch_then_balanced_batches(workers: int) -> None:
+    paragraphs = [p for p in range(40) for _ in range(p % 3 + 1)]  # 80 sentences
     plan = stream_plan(paragraphs, 16, workers)
     assert [i for batch in plan for i in batch] == list(range(len(paragraphs)))
-    assert plan[0] == [0]  # the first paragraph alone: it is shorter than a batch
-    balanced = [plan[0] + plan[1], *plan[2:]]  # the balanced batches it was cut from
-    sizes = [len(batch) for batch in balanced]
-    assert max(sizes) <= 16 and max(sizes) - min(sizes) <= 1
-    assert len(balanced) % workers == 0
-    # One long paragraph: balanced batches; a short text: one batch per worker at most.
-    assert [len(b) for b in stream_plan([0] * 17, 16, 2)] == [9, 8]
-    assert stream_plan([0, 0, 1], 16, 4) == [[0], [1], [2]]
+    # As many batches as the throughput plan makes (one more if the half batch takes it),
+    # the first about half as big as a batch, ending a paragraph.
+    batches = len(throughput_plan([1] * 80, 16, workers))
+    assert len(plan) in (batches, batches + 1)
+    first, rest = plan[0], [len(batch) for batch in plan[1:]]
+    assert len(first) <= math.ceil(math.ceil(80 / batches) / 2)
+    assert paragraphs[first[-1]] != paragraphs[first[-1] + 1]
+    assert max(rest) <= 16 and max(rest) - min(rest) <= 1 and len(first) < min(rest)
+    # One long paragraph: half a batch of it; a text within one batch on one worker: whole.
+    assert [len(b) for b in stream_plan([0] * 17, 16, 2)] == [5, 12]
+    assert stream_plan([0, 0, 1], 16, 1) == [[0, 1, 2]]
+    assert stream_plan([0, 0, 1], 16, 2) == [[0], [1, 2]]
     assert stream_plan([], 16, 2) == []
 
 

@@ -65,9 +65,9 @@ def test_one_text_is_batched_in_reading_order_first_paragraph_alone() -> None:
     translator = fake(options=TranslationOptions(batch_size=4))
     translator.translate("Un.\nDeux. Trois.\nQuatre. Cinq. Six.\nSept. Huit.")
     assert translator.backend.calls == [
-        ["Un."],  # the first paragraph alone: its translation comes first
-        ["Deux.", "Trois.", "Quatre."],  # the rest of the first balanced batch of four
-        ["Cinq.", "Six.", "Sept.", "Huit."],
+        ["Un."],  # the opening paragraph that fits half a batch: its translation comes first
+        ["Deux.", "Trois.", "Quatre.", "Cinq."],  # then the rest, balanced, in reading order
+        ["Six.", "Sept.", "Huit."],
     ]
 
 
