@@ -390,9 +390,14 @@ def _add_serve_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
+    from .service import DigestService, resolve_address
+
+    resolve_address(args.host, args.port)  # a bad address is refused before any loading
+    service = DigestService(max_chars=args.max_chars)
+    service.start_warm_up()  # the models load while the web framework is imported
     from .ui import build_demo, launch
 
-    demo = build_demo(max_chars=args.max_chars, concurrency_limit=args.concurrency)
+    demo = build_demo(service=service, concurrency_limit=args.concurrency)
     launch(demo, host=args.host, port=args.port)
     return EXIT_OK
 

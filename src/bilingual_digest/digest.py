@@ -24,6 +24,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from .detection import mixed_language_notes
@@ -108,19 +109,29 @@ class Digester:
         self._models.update({key: model for key, model in given.items() if model is not None})
         self._load_translator = load_translator or default_translator
         self._lock = threading.Lock()
+        self._loading: dict[str, threading.Lock] = {}
 
     def __repr__(self) -> str:
         return f"Digester(loaded={list(self._models)})"
 
     def _get(self, key: str) -> Any:
+        """The model under ``key``, loaded once; different models may load at the same time."""
         with self._lock:
-            if key not in self._models:
-                if key == SUMMARY_KEY:
-                    self._models[key] = default_summarizer()
-                else:
-                    pair = next(p for p in pairs() if p.key == key)
-                    self._models[key] = self._load_translator(pair.source, pair.target)
-            return self._models[key]
+            if key in self._models:
+                return self._models[key]
+            loading = self._loading.setdefault(key, threading.Lock())
+        with loading:
+            with self._lock:
+                if key in self._models:  # another thread loaded it meanwhile
+                    return self._models[key]
+            if key == SUMMARY_KEY:
+                model = default_summarizer()
+            else:
+                pair = next(p for p in pairs() if p.key == key)
+                model = self._load_translator(pair.source, pair.target)
+            with self._lock:
+                self._models[key] = model
+            return model
 
     def translator(self, source: str, target: str | None = None) -> Translator:
         """The translator for a registered pair, loaded.
@@ -146,22 +157,25 @@ class Digester:
         return self._get(SUMMARY_KEY)
 
     def warm_up(self) -> dict[str, str]:
-        """Load every model now rather than on first use.
+        """Load every model now rather than on first use, all at the same time.
 
         Returns:
             ``{"fr-en": ..., "en-fr": ..., "summary": ...}`` (every registered pair, then the
             summariser), each ``"ready"`` or the message of the error that prevented
             loading. Never raises.
         """
-        status = {}
-        for key in model_keys():
+
+        def load(key: str) -> str:
             try:
                 self._get(key)
-                status[key] = "ready"
             except Exception as exc:  # reported, not raised: the UI shows it
                 logger.warning("Could not load the %s model: %s", key, exc)
-                status[key] = str(exc) or type(exc).__name__
-        return status
+                return str(exc) or type(exc).__name__
+            return "ready"
+
+        keys = model_keys()
+        with ThreadPoolExecutor(len(keys), thread_name_prefix="bilingual-digest-load") as pool:
+            return dict(zip(keys, pool.map(load, keys), strict=True))
 
     def digest(
         self,

@@ -56,6 +56,11 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("bilingual_digest")
 
+STATUS_POLL_S = 1.0
+"""How often the page asks whether the models are ready, while they load."""
+STATUS_WAIT_S = 0.9
+"""How long each of those questions waits for them (less than the period)."""
+
 
 # --------------------------------------------------------------------------- gradio glue
 
@@ -222,6 +227,7 @@ def build_demo(
     concurrency_limit: int = DEFAULT_CONCURRENCY,
     output_dir: str | os.PathLike[str] | None = None,
     queue_size: int = DEFAULT_QUEUE_SIZE,
+    service: DigestService | None = None,
 ) -> gr.Blocks:
     """Build the web app (nothing is loaded or started here).
 
@@ -240,18 +246,25 @@ def build_demo(
         output_dir: Where download files are written; ``None`` for a temporary folder.
         queue_size: Requests waiting at most; beyond it a request is answered at once that
             the server is busy.
+        service: A ready :class:`DigestService` to serve (its models may already be
+            loading: ``python app.py`` starts them before gradio is imported), instead of
+            one built from ``digester``, ``max_chars`` and ``output_dir``.
 
     Returns:
         The ``gr.Blocks`` app; ``demo.service`` is its :class:`DigestService`.
 
     Raises:
         ValueError: If ``concurrency_limit``, ``queue_size`` or ``max_chars`` is not a
-            positive integer.
+            positive integer, or ``service`` is given with ``digester``, ``max_chars`` or
+            ``output_dir``.
     """
     for name, value in (("concurrency_limit", concurrency_limit), ("queue_size", queue_size)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ValueError(f"{name} must be a positive int, got {value!r}.")
-    service = DigestService(digester, max_chars=max_chars, output_dir=output_dir)
+    if service is None:
+        service = DigestService(digester, max_chars=max_chars, output_dir=output_dir)
+    elif (digester, max_chars, output_dir) != (None, None, None):
+        raise ValueError("Give a service, or a digester with its settings, not both.")
     examples = seed_examples(examples_dir)
     languages = summary_languages()
     work = {"concurrency_limit": concurrency_limit, "concurrency_id": "models"}
@@ -343,11 +356,12 @@ def build_demo(
                 gr.DownloadButton(f"Download {name}", visible=False, elem_id=f"bd-dl-{suffix}")
                 for name, suffix in (("JSON", "json"), ("Markdown", "md"), ("TSV", "tsv"))
             ]
-        timer = gr.Timer(1.0)
+        timer = gr.Timer(STATUS_POLL_S)
 
         def refresh_status() -> list[Any]:
-            service.start_warm_up()
-            done = service.ready
+            # Waits a little for the models (less than the timer's period), so the page says
+            # "ready" as soon as they are, not at the next tick.
+            done = service.wait_ready(STATUS_WAIT_S)
             return [render_status(service.status if done else None), gr.Timer(active=not done)]
 
         @guarded
