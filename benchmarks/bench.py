@@ -49,7 +49,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import engines  # noqa: E402  (beside this file)
-from report import TARGETS, markdown, summarise, verdicts  # noqa: E402
+from report import TARGETS, markdown, summarise, update_readme, verdicts  # noqa: E402
 
 TRANSLATE_ENGINES = (
     "translate-naive",
@@ -224,11 +224,19 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--page-runs", type=int, default=3, help="digests in the browser")
     parser.add_argument("--cold-runs", type=int, default=3, help="cold starts of app.py")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="a check that every part runs: 3 rounds, no reruns, one page digest and one cold "
+        "start (figures noisier; the results say so)",
+    )
     parser.add_argument("--only", nargs="*", help="run only these engines (no results written)")
     parser.add_argument("--report", action="store_true", help="rewrite the reports from results")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--serve-page", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.quick:
+        args.runs, args.reruns, args.page_runs, args.cold_runs = 3, 0, 1, 1
     cache = engines.MODELS / "cache"
     env = {**os.environ, "BILINGUAL_DIGEST_CACHE_DIR": str(cache), "HF_HUB_OFFLINE": "1"}
     env["PYTHONPATH"] = os.pathsep.join(
@@ -280,6 +288,7 @@ def _machine() -> dict[str, Any]:
     import transformers
 
     return {
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "cpu": platform.processor() or platform.machine(),
         "cores": os.cpu_count(),
         "load_before": LOAD_BEFORE,
@@ -294,6 +303,9 @@ def _machine() -> dict[str, Any]:
 def _write(results: dict[str, Any]) -> None:
     (HERE / "results.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     (HERE / "results.md").write_text(markdown(results), encoding="utf-8")
+    readme = HERE.parent / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    readme.write_text(update_readme(text, results), encoding="utf-8")
 
 
 __all__ = ["TARGETS", "main"]

@@ -102,6 +102,7 @@ def summarise(measured: dict[str, Any], extra: dict[str, Any], args: Any) -> dic
         "summary_input_tokens": data["summary_input_tokens"],
         "summary_sentences": len(data["summary_sentences"]),
         "timed_runs": getattr(args, "runs", None),
+        "quick": bool(getattr(args, "quick", False)),
         "max_reruns": getattr(args, "reruns", None),
         "threads": extra.get("machine", {}).get("cores"),
     }
@@ -212,3 +213,53 @@ def markdown(results: dict[str, Any]) -> str:
             + ", ".join(f"{x[0]:.1f}" for x in results["round_loads"])
         )
     return "\n".join(lines) + "\n"
+
+
+README_BEGIN = "<!-- speed-results: written by benchmarks/bench.py; do not edit by hand -->"
+README_END = "<!-- /speed-results -->"
+
+
+def readme_section(results: dict[str, Any]) -> str:
+    """The README's Speed figures (between :data:`README_BEGIN` and :data:`README_END`): the
+    targets and the engines of the run, named by its date and load."""
+    s, m = results["settings"], results["machine"]
+    before, after = m.get("load_before") or [0], m.get("load_after") or [0]
+    lines = [
+        README_BEGIN,
+        f"Run of {m.get('date', '?')} (`benchmarks/bench.py`; {m.get('cores')} cores, load "
+        f"average {before[0]:.1f} before / {after[0]:.1f} after; beam {s['beam']}, the "
+        f"sample article: {s['sentences']} sentences × {s['tokens_per_sentence']} tokens; "
+        f"median of {s['timed_runs']} runs{'; --quick' if s.get('quick') else ''}). A loaded "
+        "machine moves these figures: "
+        "the CPU-time ratios are the steadier ones. All figures in "
+        "[benchmarks/results.md](benchmarks/results.md).",
+        "",
+        "| target | this run | met |",
+        "|---|---|---|",
+    ]
+    for key, op, threshold, what in TARGETS:
+        value = _get(results, key)
+        met = value is not None and op(value, threshold)
+        shown = "—" if value is None else f"{value:g}"
+        lines.append(f"| {what} ({_SYMBOL[op]} {threshold:g}) | {shown} | {'✓' if met else '✗'} |")
+    lines += [
+        "",
+        "| engine | s/article | CPU s/article | tokens/s | peak RSS MB |",
+        "|---|---|---|---|---|",
+    ]
+    for name, e in results["engines"].items():
+        lines.append(
+            f"| {name} | {e['warm_s']:.2f} | {e['warm_cpu_s']:.2f} | "
+            f"{e['tokens_per_s']:.0f} | {e['peak_rss_mb']:.0f} |"
+        )
+    lines.append(README_END)
+    return "\n".join(lines)
+
+
+def update_readme(readme: str, results: dict[str, Any]) -> str:
+    """``readme`` with its Speed figures replaced by this run's (unchanged without markers)."""
+    if README_BEGIN not in readme or README_END not in readme:
+        return readme
+    head, rest = readme.split(README_BEGIN, 1)
+    tail = rest.split(README_END, 1)[1]
+    return head + readme_section(results) + tail

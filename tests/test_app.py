@@ -105,10 +105,25 @@ def test_api_lists_the_three_named_endpoints(served) -> None:
         for name, endpoint in info["named_endpoints"].items()
     }
     assert params == {
-        "/digest": ["text", "direction", "length", "speed"],
-        "/translate": ["text", "direction", "speed"],
-        "/summarize": ["text", "length", "direction", "speed"],
+        "/digest": ["text", "direction", "length", "glossary", "speed"],
+        "/translate": ["text", "direction", "glossary", "speed"],
+        "/summarize": ["text", "length", "direction", "glossary", "speed"],
     }
+
+
+def test_endpoints_take_a_glossary(served) -> None:
+    _, client, _ = served
+    terms = {"gouvernement": "Government", "ministre": "minister"}
+    result = client.predict(FR, "fr-en", terms, api_name="/translate")
+    first, _, third = (s["translation"] for s in result["segments"])
+    assert "Government" in first and "minister" in third
+    rows = [["députés", "MPs", "", "fr-en"], ["", "", "", ""]]
+    digest = client.predict(FR, "fr-en", "short", rows, api_name="/digest")
+    assert "MPs" in digest["translation"]["segments"][1]["translation"]
+    with pytest.raises(AppError, match=r"the glossary table, row 1: the target term is empty"):
+        client.predict(FR, "fr-en", [["députés", ""]], api_name="/translate")
+    with pytest.raises(AppError, match=r"a file is read by the client and its entries sent"):
+        client.predict(FR, "fr-en", "/etc/passwd", api_name="/translate")
 
 
 def test_digest_endpoint(served) -> None:
@@ -232,31 +247,27 @@ def test_app_module_builds_the_demo_without_loading_models(
         sys.modules.pop("app", None)
 
 
-def test_cli_serve_passes_host_port_and_limits(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_serve_passes_every_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bilingual_digest import server
     from bilingual_digest.cli import main
+    from bilingual_digest.settings import ServerSettings
 
-    calls: dict[str, object] = {}
-    monkeypatch.setattr(ui, "build_demo", lambda **kwargs: calls.setdefault("build", kwargs))
-    monkeypatch.setattr(
-        ui, "launch", lambda demo, host, port: calls.setdefault("launch", (demo, host, port))
-    )
-    argv = ["serve", "--host", "0.0.0.0", "--port", "8123", "--max-chars", "500"]
+    calls: list[ServerSettings] = []
+    monkeypatch.setattr(server, "serve", lambda settings: calls.append(settings) or 0)
+    argv = ["serve", "--host", "0.0.0.0", "--port", "8123", "--max-chars", "500",
+            "--rate-limit", "5/second", "--cors-origins", "chrome-extension://abc",
+            "--queue-size", "9", "--concurrency", "2"]  # fmt: skip
     assert main(argv) == 0
-    assert calls["build"] == {"max_chars": 500, "concurrency_limit": 1}
-    assert calls["launch"] == (calls["build"], "0.0.0.0", 8123)
-    calls.clear()
+    assert calls[-1] == ServerSettings(
+        host="0.0.0.0", port=8123, max_chars=500, rate_limit="5/second",
+        cors_origins=("chrome-extension://abc",), queue_size=9, concurrency=2,
+    )  # fmt: skip
+    monkeypatch.setenv("BILINGUAL_DIGEST_PORT", "8124")
+    monkeypatch.setenv("BILINGUAL_DIGEST_RATE_LIMIT", "none")
     assert main(["serve"]) == 0
-    assert calls["launch"] == (calls["build"], None, None)  # launch() reads the env / defaults
+    assert (calls[-1].host, calls[-1].port, calls[-1].rate_limit) == ("127.0.0.1", 8124, None)
     assert main(["serve", "--port", "http"]) == 2
-
-
-def test_the_server_accepts_no_file_uploads(served) -> None:
-    _, _, (_, port) = served
-    response = httpx.post(
-        f"http://127.0.0.1:{port}/gradio_api/upload",
-        files={"files": ("article.txt", b"Un article.", "text/plain")},
-    )
-    assert response.status_code == 413
+    assert main(["serve", "--rate-limit", "lots"]) == 2
 
 
 def test_launch_reads_gradios_variables_when_ours_are_not_set(
@@ -281,7 +292,8 @@ def test_python_app_py_takes_the_options_of_serve(tiny_env: dict[str, str]) -> N
         [sys.executable, "app.py", "--port", "http"], cwd=ROOT, env=env, capture_output=True,
         text=True, timeout=120,
     )  # fmt: skip
-    assert bad.returncode == 2 and "argument --port: invalid int value: 'http'" in bad.stderr
+    assert bad.returncode == 2
+    assert "argument --port: The port must be an integer from 1 to 65535, got 'http'" in bad.stderr
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "app.py", "--port", str(port), "--max-chars", "1234"],

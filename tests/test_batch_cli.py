@@ -219,3 +219,24 @@ def test_summarize_adds_english_and_french_summaries(
         assert isinstance(record["summary_en"], str) and record["summary_en"].strip()
         assert isinstance(record["summary_fr"], str) and record["summary_fr"].strip()
     assert got["en.txt"]["summary_en"].split() == EN.split()  # under 3 sentences: itself
+
+
+def test_odd_files_never_stop_the_run_nor_a_resume(
+    tiny_env: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A name that is not UTF-8, a binary file, a CRLF file: records, and resume goes past them."""
+    folder = tmp_path / "arts"
+    folder.mkdir()
+    (folder / os.fsdecode(b"r\xe9sum\xe9.txt")).write_text(FR, encoding="utf-8")
+    (folder / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    (folder / "windows.txt").write_bytes(FR.replace(". ", ".\r\n").encode())
+    out = tmp_path / "out.jsonl"
+    argv = ["batch", str(folder), "-o", str(out), "--direction", "fr-en", *FAST]
+    assert main(argv) == 1  # the binary file failed; the others are translated
+    got = {r["id"]: r for r in records(out)}
+    assert list(got) == ["image.txt", "r\\xe9sum\\xe9.txt", "windows.txt"]
+    check_translated(got["r\\xe9sum\\xe9.txt"], FR)
+    check_translated(got["windows.txt"], got["windows.txt"]["text"])
+    assert "\r" not in got["windows.txt"]["text"]
+    assert main(argv) == 1
+    assert "done 0, failed 0, skipped 3 (1 failed earlier)" in capsys.readouterr().err

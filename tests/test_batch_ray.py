@@ -8,28 +8,33 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import signal
+import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bilingual_digest.batch import ray_engine
+from bilingual_digest.batch import OutputBusyError, ray_engine
 from bilingual_digest.batch.local import run_local
 from bilingual_digest.batch.ray_engine import (
     INSTALL_HINT,
     RayEngineError,
     RayWorker,
     ShardedJsonlSink,
-    _doc_to_json,
     check_address,
     ray_missing,
     ray_session,
     run_ray,
+    run_ray_batch,
 )
-from bilingual_digest.batch.readers import Document, iter_documents
+from bilingual_digest.batch.ray_source import doc_to_json, line_index, plan, read_piece
+from bilingual_digest.batch.readers import Document, ReadOptions, iter_documents
+from bilingual_digest.batch.run import run_batch
 from bilingual_digest.batch.work import WorkSpec
 from bilingual_digest.batch.writer import JsonlWriter
 from bilingual_digest.cli import main
@@ -38,6 +43,7 @@ from bilingual_digest.options import TranslationOptions
 from tiny_models import english_lines, french_lines
 
 ray_mark = pytest.mark.ray
+LOCK = ".bilingual-digest.lock"
 SPEC = WorkSpec(options=TranslationOptions(num_beams=1, max_new_tokens=12))
 
 
@@ -114,7 +120,7 @@ def test_ray_records_equal_the_local_engines(
     )
     assert (stats.done, stats.failed, stats.skipped) == (19, 1, 0)
     assert lines[-1].startswith("20/20 documents (1 failed), ")
-    assert [p.name for p in sorted(out.iterdir())] == ["part-00000.jsonl"]
+    assert sorted(p.name for p in out.iterdir()) == [LOCK, "part-00000.jsonl"]
     records = _records(out)
     assert len(records) == 20
     for ray_record, local_record in zip(records, local_records, strict=True):
@@ -199,7 +205,8 @@ def test_shard_sink_resumes_across_shards_and_numbers_the_next(tmp_path: Path) -
 
     fresh = ShardedJsonlSink(folder, resume=False)
     assert fresh.ids == set() and fresh.path.name == "part-00000.jsonl"
-    assert sorted(p.name for p in folder.iterdir()) == ["notes.jsonl"]
+    fresh.close()
+    assert sorted(p.name for p in folder.iterdir()) == [LOCK, "notes.jsonl"]
 
 
 def test_shard_sink_refuses_a_file(tmp_path: Path) -> None:
@@ -244,14 +251,14 @@ def test_ray_worker_returns_json_records_or_the_fatal_error(
     tiny_env: dict[str, str], docs: list[Document], local_records, tmp_path: Path
 ) -> None:
     """The actor's callable, called directly (no Ray): records as JSON, or why it must stop."""
-    batch = {"doc": [_doc_to_json(doc) for doc in docs[:3]]}
+    batch = {"task": [0, 0, 0], "seq": [0, 1, 2], "doc": [doc_to_json(doc) for doc in docs[:3]]}
     out = RayWorker(SPEC)(batch)
-    assert out["fatal"] == ["", "", ""]
-    assert [json.loads(raw) for raw in out["record"]] == local_records[:3]
+    assert out["fatal"] == ["", "", ""] and out["seq"] == [0, 1, 2]
+    assert [json.loads(raw) for raw in out["line"]] == local_records[:3]
 
     missing = str(tmp_path / "no-such-model")
     out = RayWorker(WorkSpec(direction="en-fr", model_en_fr=missing))(batch)
-    assert out["record"] == ["", "", ""]
+    assert out["line"] == [b"", b"", b""]
     assert len(set(out["fatal"])) == 1 and "Cannot load model" in out["fatal"][0]
     assert missing in out["fatal"][0]
 
@@ -272,7 +279,7 @@ def test_nothing_to_do_starts_no_ray(
     stats = run_ray(docs, SPEC, out, report=said.append)
     assert (stats.done, stats.failed, stats.skipped, stats.skipped_failed) == (0, 0, 20, 1)
     assert said == ["resuming: 20 document(s) already have a record and are skipped"]
-    assert sorted(p.name for p in out.iterdir()) == ["part-00000.jsonl"]  # no empty shard
+    assert sorted(p.name for p in out.iterdir()) == [LOCK, "part-00000.jsonl"]  # no empty shard
 
 
 def test_a_cluster_address_that_cannot_work_fails_fast() -> None:
@@ -281,3 +288,181 @@ def test_a_cluster_address_that_cannot_work_fails_fast() -> None:
     with pytest.raises(RayEngineError, match="is not auto, HOST:PORT or ray://HOST:PORT"):
         check_address("headnode")
     check_address("auto")  # Ray resolves it (and says when there is none)
+
+
+# --- the workers read the inputs: same records, byte for byte, as the local engine ----------
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """A folder, a JSONL feed and a second folder: repeated ids, odd names, bad and odd rows."""
+    root = tmp_path_factory.mktemp("ray-mixed")
+    folder = _write_folder(root)
+    (folder / "fr" / os.fsdecode(b"caf\xe9.txt")).write_text(french_lines()[12], encoding="utf-8")
+    feed = root / "feed.jsonl"
+    rows = [
+        {"url": "u1", "text": french_lines()[13]},
+        {"url": "u2", "text": "<p>" + english_lines()[12] + "</p><p>" + english_lines()[13]},
+        {"url": "u1", "text": french_lines()[14]},  # a repeated id
+        {"url": "u3", "text": french_lines()[15].replace(" ", "\r\n", 1)},
+    ]
+    lines = [json.dumps(r, ensure_ascii=False) for r in rows]
+    feed.write_text("\n".join([*lines[:2], "{broken", *lines[2:]]) + "\n", encoding="utf-8")
+    more = root / "more"
+    (more / "fr").mkdir(parents=True)
+    (more / "fr" / "00.txt").write_text(french_lines()[16], encoding="utf-8")  # id of articles'
+    return [str(folder), str(feed), str(more)]
+
+
+URL = ReadOptions(id_field="url")
+
+
+@pytest.fixture(scope="module")
+def mixed_local(
+    tmp_path_factory: pytest.TempPathFactory,
+    mixed: list[str],
+    marian_fr_en: Path,
+    marian_en_fr: Path,
+) -> bytes:
+    out = tmp_path_factory.mktemp("ray-mixed-local") / "local.jsonl"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("BILINGUAL_DIGEST_MODEL_FR_EN", str(marian_fr_en))
+        mp.setenv("BILINGUAL_DIGEST_MODEL_EN_FR", str(marian_en_fr))
+        mp.setenv("BILINGUAL_DIGEST_BACKEND", "torch")
+        stats = run_batch(mixed, str(out), spec=SPEC, read_options=URL, docs_per_step=4)
+    assert (stats.done, stats.failed) == (23, 4)  # empty, broken line, two repeats
+    return out.read_bytes()
+
+
+def _shards(folder: Path) -> bytes:
+    return b"".join(p.read_bytes() for p in sorted(folder.glob("part-*.jsonl")))
+
+
+@ray_mark
+def test_workers_reading_the_inputs_write_the_local_engines_bytes(
+    ray_instance: Any, tiny_env: dict[str, str], mixed, mixed_local: bytes, tmp_path: Path
+) -> None:
+    out = tmp_path / "shards"
+    said: list[str] = []
+    stats = run_ray_batch(
+        mixed, str(out), spec=SPEC, read_options=URL, workers=2, docs_per_step=4,
+        report=said.append, report_every=0,
+    )  # fmt: skip
+    assert (stats.done, stats.failed, stats.skipped) == (23, 4, 0)
+    assert _shards(out) == mixed_local
+    records = [json.loads(line) for line in mixed_local.splitlines()]
+    ids = [r["id"] for r in records]
+    assert len(ids) == len(set(ids)) and "fr/caf\\xe9.txt" in ids
+    assert [r["duplicate_of"] for r in records if "duplicate_of" in r] == ["u1", "fr/00.txt"]
+    assert said[-1].startswith("27/")  # the total came from the plan and a count on a worker
+
+
+@ray_mark
+def test_a_resumed_ray_run_writes_what_an_uninterrupted_one_does(
+    ray_instance: Any, tiny_env: dict[str, str], mixed, mixed_local: bytes, tmp_path: Path
+) -> None:
+    lines = mixed_local.splitlines(keepends=True)
+    out = tmp_path / "shards"
+    out.mkdir()
+    (out / "part-00000.jsonl").write_bytes(b"".join(lines[:13]) + b'{"id": "fr/0')
+    stats = run_ray_batch(mixed, str(out), spec=SPEC, read_options=URL, workers=2, docs_per_step=4)
+    assert (stats.skipped, stats.done + stats.failed) == (13, len(lines) - 13)
+    assert _shards(out) == mixed_local
+
+
+@ray_mark
+def test_object_storage_uris_are_read_by_the_workers_through_pyarrow(
+    ray_instance: Any, tiny_env: dict[str, str], folder: Path, local_records, tmp_path: Path
+) -> None:
+    out = tmp_path / "shards"
+    stats = run_ray_batch([folder.as_uri()], str(out), spec=SPEC, workers=2, docs_per_step=4)
+    assert (stats.done, stats.failed) == (19, 1)
+    records = _records(out)
+    for got, want in zip(records, local_records, strict=True):
+        assert got["source"] == f"{folder.as_uri()}/{want['id']}"  # the file as given
+        as_local = json.dumps(got, ensure_ascii=False).replace(folder.as_uri(), str(folder))
+        assert json.loads(as_local) == want
+
+
+@ray_mark
+def test_the_driver_killed_then_resumed_loses_and_repeats_nothing(
+    ray_instance: Any, tiny_env: dict[str, str], folder: Path, local_records, tmp_path: Path
+) -> None:
+    out = tmp_path / "shards"
+    argv = [sys.executable, "-m", "bilingual_digest", "batch", str(folder), "-o", str(out)]
+    argv += ["--engine", "ray", "--workers", "2", "--beams", "1", "--max-new-tokens", "12"]
+    argv += ["--docs-per-step", "4"]
+    # A session of its own: Ray's clean-up after the killed driver must not reach this one.
+    proc = subprocess.Popen(
+        argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    shard = out / "part-00000.jsonl"
+    try:
+        deadline = time.monotonic() + 300
+        while proc.poll() is None and time.monotonic() < deadline:
+            if shard.exists() and shard.read_bytes().count(b"\n") >= 1:
+                os.kill(proc.pid, signal.SIGKILL)
+                break
+            time.sleep(0.01)
+        proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == -signal.SIGKILL, "the run finished before it could be killed"
+    before = len(_records(out))
+    assert 1 <= before < 20
+    done = subprocess.run(
+        argv, capture_output=True, text=True, timeout=600, check=False, start_new_session=True
+    )
+    assert done.returncode == 1, done.stderr  # the empty document's error record
+    assert f"skipped {before}" in done.stderr.splitlines()[-1]
+    assert _records(out) == local_records  # every document exactly once
+
+
+def test_shard_sink_retry_errors_removes_every_shards_error_records(tmp_path: Path) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    error = '{"id": "b", "source": "b", "error": "x", "warnings": []}\n'
+    (folder / "part-00000.jsonl").write_text('{"id": "a", "source": "a"}\n' + error)
+    (folder / "part-00001.jsonl").write_text(error.replace('"b"', '"c"'))
+    with ShardedJsonlSink(folder, retry_errors=True) as sink:
+        assert (sink.ids, sink.failed) == ({"a"}, set())
+        assert sink.path.name == "part-00002.jsonl"
+    assert (folder / "part-00000.jsonl").read_text() == '{"id": "a", "source": "a"}\n'
+    assert (folder / "part-00001.jsonl").read_text() == ""
+    with ShardedJsonlSink(folder) as sink, pytest.raises(OutputBusyError):
+        ShardedJsonlSink(folder)  # a second run on the same folder
+
+
+def test_jsonl_parts_read_the_same_documents_as_the_whole_file(tmp_path: Path) -> None:
+    """The Ray plan splits a JSONL file at line starts; its parts number lines as the whole."""
+    rng = random.Random(1)
+    path = tmp_path / "feed.jsonl"
+    for trial in range(150):
+        lines = [
+            rng.choice(["", "{broken", json.dumps({"text": "é" * rng.randint(1, 30)})])
+            for _ in range(rng.randint(0, 40))
+        ]
+        data = "\n".join(lines) + rng.choice(["", "\n"])
+        path.write_text("\ufeff" + data if trial % 7 == 0 else data, encoding="utf-8")
+        marks, total = line_index(str(path), span=rng.randint(1, 60))
+        assert total == len(path.read_bytes().splitlines())
+        pieces = plan([(str(path), "jsonl")], {str(path): marks})
+        got = [doc for piece in pieces for doc in read_piece(piece, ReadOptions(), None)]
+        assert got == list(iter_documents([str(path)])), trial
+
+
+@ray_mark
+def test_relative_inputs_name_the_same_sources_as_locally(
+    ray_instance: Any,
+    tiny_env: dict[str, str],
+    folder: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(folder.parent)
+    local, shards = tmp_path / "local.jsonl", tmp_path / "shards"
+    run_batch(["articles"], str(local), spec=SPEC, docs_per_step=4)
+    run_ray_batch(["articles"], str(shards), spec=SPEC, workers=2, docs_per_step=4)
+    assert _shards(shards) == local.read_bytes()
+    assert json.loads(local.read_bytes().splitlines()[0])["source"] == "articles/en/00.md"

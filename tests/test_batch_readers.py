@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -83,17 +84,14 @@ def test_folders_are_read_recursively_with_ids_relative_to_the_root(tmp_path: Pa
     assert result[-1].warnings and "Windows-1252" in result[-1].warnings[0]
 
 
-def test_a_duplicate_id_is_an_error_document(tmp_path: Path) -> None:
+def test_ids_are_not_deduplicated_by_the_reader(tmp_path: Path) -> None:
+    """Repeats are the ledger's business (tests/test_batch_ledger.py): every engine shares it."""
     for folder in ("one", "two"):
         (tmp_path / folder).mkdir()
         (tmp_path / folder / "a.txt").write_text("Bonjour.", encoding="utf-8")
     first, second = docs(tmp_path / "one", tmp_path / "two")
-    assert first.error is None
-    assert second.id == "a.txt" and second.text is None
-    assert second.error == (
-        f"Duplicate id 'a.txt': {tmp_path / 'one' / 'a.txt'} already has it; ids must be "
-        "unique (rename the file or fix the id field)."
-    )
+    assert (first.id, second.id) == ("a.txt", "a.txt")
+    assert first.text == second.text == "Bonjour." and second.source.endswith("two/a.txt")
 
 
 def test_missing_input_and_double_stdin_are_usage_errors(tmp_path: Path) -> None:
@@ -261,3 +259,147 @@ def test_stdin_as_one_text_or_as_rows() -> None:
     ]
     (empty,) = docs("-", stdin=b"")
     assert empty.error == "standard input is empty: there is no text to translate."
+
+
+# --- anything that can't be handled is a document with an error; the run goes on -------------
+
+
+def test_a_file_name_that_is_not_utf8_is_translated_under_a_printable_id(tmp_path: Path) -> None:
+    root = tmp_path / "arts"
+    root.mkdir()
+    bad = os.fsdecode(b"caf\xe9.txt")  # Latin-1 name on a UTF-8 system
+    (root / bad).write_text("Bonjour.", encoding="utf-8")
+    (root / "z.txt").write_text("Salut.", encoding="utf-8")
+    first, second = docs(root)
+    assert (first.id, first.text, first.relpath) == ("caf\\xe9.txt", "Bonjour.", bad)
+    assert first.source == f"{root}/caf\\xe9.txt"
+    first.id.encode("utf-8")  # writable as a record
+    assert first.warnings[0].startswith(f"The file name {root}/caf\\xe9.txt is not valid UTF-8")
+    assert second.id == "z.txt"
+
+
+def test_a_folder_that_cannot_be_listed_is_one_error_and_the_walk_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "arts"
+    for sub in ("a", "locked", "z"):
+        (root / sub).mkdir(parents=True)
+        (root / sub / "x.txt").write_text("Texte.", encoding="utf-8")
+    scandir = os.scandir
+
+    def refusing(path: str):  # type: ignore[no-untyped-def]
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", refusing)
+    got = docs(root)
+    assert [(d.id, d.error) for d in got] == [
+        ("a/x.txt", None),
+        ("locked", f"{root / 'locked'} can't be read: Permission denied."),
+        ("z/x.txt", None),
+    ]
+
+
+def test_a_crash_on_one_line_is_that_lines_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bilingual_digest.batch import rows
+
+    path = tmp_path / "feed.jsonl"
+    path.write_text('{"text": "Un."}\n{"text": "BOOM"}\n{"text": "Trois."}\n', encoding="utf-8")
+    parse = rows._jsonl_document
+
+    def crashing(raw: bytes, *args: object):  # type: ignore[no-untyped-def]
+        if b"BOOM" in raw:
+            raise RuntimeError("a reader bug")
+        return parse(raw, *args)
+
+    monkeypatch.setattr(rows, "_jsonl_document", crashing)
+    got = docs(path)
+    assert [(d.id, d.text) for d in got] == [
+        ("feed.jsonl:1", "Un."),
+        ("feed.jsonl:2", None),
+        ("feed.jsonl:3", "Trois."),
+    ]
+    assert got[1].error == f"Line 2 of {path} could not be read (RuntimeError: a reader bug)."
+
+
+class _FailingStream(io.BytesIO):
+    """Gives its first chunk, then fails as a disk or a network would."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(data)
+        self.reads = 0
+
+    def read(self, size: int | None = -1) -> bytes:
+        self.reads += 1
+        if self.reads > 1:
+            raise OSError(5, "Input/output error")
+        return super().read(24)  # the first two lines, no more
+
+
+def test_a_stream_that_fails_part_way_ends_in_one_error_naming_the_line(
+    tmp_path: Path,
+) -> None:
+    from bilingual_digest.batch.rows import read_jsonl
+
+    stream = _FailingStream(b'{"a":1}\n{"text": "Un."}\n{"text": "Deux."}\n')
+    got = list(read_jsonl(stream, "feed.jsonl", "feed.jsonl", ReadOptions()))  # type: ignore[arg-type]
+    assert [d.id for d in got] == ["feed.jsonl:1", "feed.jsonl:2", "feed.jsonl:3"]
+    assert got[2].error == (
+        "Reading feed.jsonl stopped at line 3 (OSError: Input/output error); the lines after "
+        "it were not read."
+    )
+
+
+def test_a_reader_that_crashes_ends_its_input_and_the_next_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bilingual_digest.batch import readers
+
+    (tmp_path / "a.txt").write_text("Un.", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Deux.", encoding="utf-8")
+    real = readers.read_text_file
+
+    def crashing(path: Path, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        if path.name == "a.txt":
+            raise MemoryError("out of memory")
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(readers, "read_text_file", crashing)
+    first, second = docs(tmp_path / "a.txt", tmp_path / "b.txt")
+    assert first.id == "a.txt:unread"
+    assert first.error == (
+        f"Reading {tmp_path / 'a.txt'} failed (MemoryError: out of memory); the rest of it was "
+        "not read."
+    )
+    assert (second.id, second.text) == ("b.txt", "Deux.")
+
+
+def test_lone_surrogates_in_rows_are_replaced_and_said(tmp_path: Path) -> None:
+    path = tmp_path / "feed.jsonl"
+    path.write_text('{"url": "x\\udc80", "text": "Un \\ud800 deux."}\n', encoding="utf-8")
+    (doc,) = docs(path, id_field="url")
+    assert (doc.id, doc.text) == ("x\\x80", "Un \ufffd deux.")
+    assert doc.warnings == (
+        f"The 'text' field on line 1 of {path} held invalid characters (lone UTF-16 "
+        "surrogates); each became �.",
+    )
+
+
+def test_documents_that_have_a_record_are_not_read(tmp_path: Path) -> None:
+    root = tmp_path / "arts"
+    root.mkdir()
+    (root / "a.txt").write_text("Un.", encoding="utf-8")
+    (root / "b.txt").write_bytes(b"\x00binary")
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text('{"text": "Un."}\nnot json at all\n', encoding="utf-8")
+    done = {"b.txt", "feed.jsonl:2"}.__contains__
+    got = list(iter_documents([str(root), str(feed)], done=done))
+    assert [(d.id, d.done, d.text, d.error) for d in got] == [
+        ("a.txt", False, "Un.", None),
+        ("b.txt", True, None, None),  # not opened: no "binary file" error
+        ("feed.jsonl:1", False, "Un.", None),
+        ("feed.jsonl:2", True, None, None),  # not parsed
+    ]

@@ -279,3 +279,27 @@ def test_summarize_honours_the_batch_size_limit_not_the_environment(
     (record,) = worker.process([doc("long", text)])
     assert "error" not in record
     assert record["summary_en"] and record["summary_fr"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "cleaned"),
+    [
+        ("Premier point.\r\nDeuxième point.\r\n", "Premier point.\nDeuxième point.\n"),
+        ("Premier\x00 point. Deuxième point.", "Premier point. Deuxième point."),
+        (
+            "<html><body><p>Premier point.</p><p>Deuxième &amp; dernier.</p></body></html>",
+            "Premier point.\nDeuxième & dernier.",
+        ),
+    ],
+)
+def test_offsets_index_the_text_the_record_gives(raw: str, cleaned: str) -> None:
+    """A cleaned document's record carries the text its segments' start/end index."""
+    (record,) = fake_worker(direction="fr-en").process([doc("d", raw)])
+    assert record["text"] == cleaned
+    assert record["segments"]
+    for seg in record["segments"]:
+        assert record["text"][seg["start"] : seg["end"]] == seg["source"]
+    (plain_record,) = fake_worker(direction="fr-en").process([doc("p", cleaned)])
+    assert "text" not in plain_record  # nothing was cleaned: offsets index the input itself
+    for seg in plain_record["segments"]:
+        assert cleaned[seg["start"] : seg["end"]] == seg["source"]

@@ -100,11 +100,14 @@ def test_text_tree_mirrors_inputs_and_keeps_failures_apart(tmp_path: Path) -> No
     assert not (root / "c.txt").exists()
     assert json.loads((root / "_errors.jsonl").read_text(encoding="utf-8"))["error"] == "empty"
     assert sorted(p.name for p in root.rglob("*")) == sorted(
-        ["a.txt", "deep", "b.md", "b.md.summary.txt", "_errors.jsonl"]
-    )  # no temporary files left behind
+        ["a.txt", "deep", "b.md", "b.md.summary.txt", "_errors.jsonl", ".bilingual-digest.lock"]
+    )  # no temporary files left behind; the lock file stays (see test_batch_guard.py)
     again = TextTreeWriter(root)
     assert again.is_done(a) and again.is_done(b) and not again.is_done(doc("c.txt", "c.txt"))
     assert not (root / "_errors.jsonl").exists()  # describes the latest run only
-    assert not TextTreeWriter(root, resume=False).is_done(a)
     with pytest.raises(ValueError, match="is a JSONL/CSV row: --format txt takes text files"):
         again.target(doc("x.jsonl:1"))
+    again.close()
+    fresh = TextTreeWriter(root, resume=False)
+    assert not fresh.is_done(a)
+    fresh.close()

@@ -251,3 +251,49 @@ def test_the_page_shows_the_first_paragraph_while_the_rest_is_translated(browser
         held.gate.set()
         context.close()
         demo.close()
+
+
+def test_glossary_opened_in_the_browser_applies_and_stays(page, tmp_path: Path) -> None:
+    page.locator("#bd-glossary-box").get_by_text("Glossary").first.click()
+    opener = page.locator("#bd-glossary-upload input[type=file]")
+    note = page.locator("#bd-glossary-msg")
+    latin = tmp_path / "ancien.tsv"
+    latin.write_bytes("source\ttarget\nministre\tminister\n".encode("cp1252") + b"\xe9\n")
+    opener.set_input_files(str(latin))
+    page.wait_for_function(
+        "document.querySelector('#bd-glossary-upload .bd-upload-msg').textContent"
+    )
+    assert page.locator("#bd-glossary-upload .bd-upload-msg").inner_text() == (
+        '"ancien.tsv" is not UTF-8 text: save it as UTF-8 (spreadsheets: "CSV UTF-8" or '
+        '"Unicode text").'
+    )
+    bad = tmp_path / "bad.csv"
+    bad.write_text("source,target\nministre,minister\nMinistre,secretary\n", encoding="utf-8")
+    opener.set_input_files(str(bad))
+    note.get_by_text("bad.csv can't be used").wait_for()
+    assert "bad.csv, line 3: 'Ministre' → 'secretary' conflicts with bad.csv, line 2" in (
+        note.inner_text()
+    )
+    good = tmp_path / "niger.tsv"
+    good.write_text(
+        "source\ttarget\tnote\tpair\nministre\tminister\t\tfr-en\ndéputés\tMPs\t\t\n",
+        encoding="utf-8",
+    )
+    opener.set_input_files(str(good))
+    note.get_by_text("Opened niger.tsv: 2 entries.").wait_for()
+    table = page.locator("#bd-glossary")
+    assert "minister" in table.inner_text() and "MPs" in table.inner_text()
+    page.locator("#bd-input textarea").fill(FR)
+    page.locator("#bd-digest").click()
+    page.locator("#bd-aligned .bd-pair").first.wait_for()
+    targets = page.locator("#bd-aligned .bd-tgt").all_inner_texts()
+    assert "MPs" in targets[1] and "minister" in targets[2]  # whatever the tiny model wrote
+    page.screenshot(path=str(ARTIFACTS / "glossary.png"), full_page=True)
+
+    page.reload()  # the table is kept in this browser
+    page.locator("#bd-status").get_by_text("Models ready").wait_for()
+    page.locator("#bd-glossary-box").get_by_text("Glossary").first.click()
+    page.locator("#bd-glossary-msg").get_by_text("2 entries").wait_for()
+    assert "MPs" in page.locator("#bd-glossary").inner_text()
+    page.locator("#bd-glossary-clear").click()
+    page.wait_for_function("!document.querySelector('#bd-glossary').innerText.includes('MPs')")

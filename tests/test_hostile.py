@@ -170,7 +170,7 @@ def api():
     ("text", "direction", "message"),
     [
         ("", "auto", "The article is empty"),
-        ("x", "auto", 'Pass the language explicitly, e.g. source="fr"'),
+        ("x", "auto", "Choose the direction \\(fr-en, en-fr\\) instead of detecting it"),
         ("0123456789", "auto", "Cannot detect the language of a text without words"),
         ("Die Parteien werden Gespräche über einen Rückzug aufnehmen.", "auto", "German"),
         (FR * 600, "auto", "over the limit of 50,000"),
@@ -196,3 +196,19 @@ def test_web_api_processes_odd_input_with_notes(api) -> None:
         "The text contained HTML markup: only its visible text was translated.",
         "Removed 1 invisible control character(s), 1 of them NUL bytes.",
     ]
+
+
+def test_web_endpoints_answer_lone_surrogates(api) -> None:
+    """A JSON client can send "\ud800" (no codec can encode it): removed, with a note."""
+    import httpx
+
+    url = api.src.rstrip("/")
+    raw = b'{"data": ["Les deux \\ud800parties vont entamer des discussions.", "fr-en"]}'
+    event = httpx.post(
+        f"{url}/gradio_api/call/translate", content=raw,
+        headers={"content-type": "application/json"},
+    ).json()["event_id"]  # fmt: skip
+    answer = httpx.get(f"{url}/gradio_api/call/translate/{event}", timeout=60).text
+    assert answer.startswith("event: complete")
+    assert "[en] Les deux parties vont entamer des discussions." in answer
+    assert "lone UTF-16 surrogates" in answer

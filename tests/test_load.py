@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -15,6 +16,7 @@ from gradio_client.utils import QueueError, Status
 
 from bilingual_digest import summarization, translation, ui
 from bilingual_digest.digest import Digester
+from bilingual_digest.errors import Cancelled
 from ui_fakes import FakeDigester
 
 TEXTS = [
@@ -34,17 +36,30 @@ def serve(demo) -> tuple[Client, int]:
 
 
 class GatedDigester(FakeDigester):
-    """Holds a digest of any text containing "lent" until released."""
+    """Holds a digest of any text containing "lent" until released.
 
-    def __init__(self) -> None:
+    While held it checks its cancel flag every 50 ms, as the engine does between model
+    batches, unless ``obey`` is False (work that can't be stopped).
+    """
+
+    def __init__(self, obey: bool = True) -> None:
         super().__init__()
         self.release = threading.Event()
         self.started = threading.Event()
+        self.obey = obey
+        self.stopped: list[float] = []
+        self.began: dict[str, float] = {}
 
     def digest(self, text, source=None, length="medium", progress=None, **kwargs):
+        self.began[text] = time.monotonic()
         if "lent" in text:
             self.started.set()
-            self.release.wait(30)
+            cancel = kwargs.get("cancel")
+            while not self.release.wait(0.05):
+                if self.obey and cancel is not None and cancel.is_set():
+                    self.stopped.append(time.monotonic())
+                    raise Cancelled("cancelled")
+            self.stopped.append(time.monotonic())
         return super().digest(text, source, length, progress, **kwargs)
 
 
@@ -121,13 +136,39 @@ def test_beyond_the_queue_limit_is_answered_busy_at_once(gated) -> None:
     ]
 
 
-def test_a_cancelled_request_frees_its_worker(gated) -> None:
+def test_a_cancelled_request_stops_and_only_then_frees_its_worker(gated) -> None:
+    """Issue 13: submit-and-cancel must not start a digest beside one still running."""
     digester, client = gated
     stuck = client.submit("Un texte lent. Deux. Trois.", "fr-en", "short", api_name="/digest")
     assert digester.started.wait(10)
     waiting = client.submit("Le suivant. Deux. Trois.", "fr-en", "short", api_name="/digest")
     assert stuck.cancel()
-    # The only worker slot is free again: the next request completes while the cancelled
-    # one is still held.
+    # The cancelled work is told to stop, stops, and only then does the next one start.
     assert waiting.result(timeout=10)["original"] == "Le suivant. Deux. Trois."
     assert not digester.release.is_set()
+    assert len(digester.stopped) == 1
+    assert digester.stopped[0] <= digester.began["Le suivant. Deux. Trois."]
+
+
+def test_work_that_cannot_stop_keeps_its_slot_until_it_ends() -> None:
+    digester = GatedDigester(obey=False)
+    demo = ui.build_demo(digester, concurrency_limit=1, queue_size=2)
+    client, _ = serve(demo)
+    try:
+        stuck = client.submit("Un texte lent. Deux.", "fr-en", "short", api_name="/digest")
+        assert digester.started.wait(10)
+        waiting = client.submit("Le suivant. Deux.", "fr-en", "short", api_name="/digest")
+
+        def cancel() -> None:  # Gradio's cancel answers once the work has stopped
+            with contextlib.suppress(Exception):
+                stuck.cancel()
+
+        threading.Thread(target=cancel, daemon=True).start()
+        time.sleep(1.0)
+        assert "Le suivant. Deux." not in digester.began  # still waiting its turn
+        digester.release.set()
+        assert waiting.result(timeout=10)["original"] == "Le suivant. Deux."
+        assert digester.stopped[0] <= digester.began["Le suivant. Deux."]
+    finally:
+        digester.release.set()
+        demo.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import sys
@@ -13,7 +14,12 @@ import pytest
 
 from bilingual_digest import service as svc
 from bilingual_digest import ui
-from bilingual_digest.errors import InputError, ModelUnavailableError, UnsupportedLanguageError
+from bilingual_digest.errors import (
+    GlossaryError,
+    InputError,
+    ModelUnavailableError,
+    UnsupportedLanguageError,
+)
 from bilingual_digest.report import (
     aligned_tsv,
     digest_json,
@@ -111,13 +117,20 @@ def test_seed_examples_default_is_the_repository_seeds(seed_article: str) -> Non
 
 
 def test_validate_host_and_port(caplog: pytest.LogCaptureFixture) -> None:
+    from bilingual_digest.settings import warn_if_exposed
+
     assert svc.validate_host(" 127.0.0.1 ") == "127.0.0.1"
     assert svc.validate_host("localhost") == "localhost"
+    warn_if_exposed("localhost")
     assert not caplog.records
     assert svc.validate_host("0.0.0.0") == "0.0.0.0"
+    warn_if_exposed("0.0.0.0")
     assert "anyone who can reach this machine" in caplog.text
+    assert "with no API key" in caplog.text
     with pytest.raises(ValueError, match="The host must be an address"):
         svc.validate_host(" ")
+    with pytest.raises(ValueError, match=r"'999\.1\.1\.1' is not an IPv4 address"):
+        svc.validate_host("999.1.1.1")
     assert svc.validate_port("8080") == 8080
     for bad in ("http", 0, 70000, True):
         with pytest.raises(ValueError, match=r"integer from 1 to 65535, got"):
@@ -256,6 +269,66 @@ def test_service_digest_waits_for_warm_up_once(tmp_path: Path) -> None:
     assert fake.calls[-1] == (FR, None, "medium")
 
 
+def test_service_takes_a_glossary_as_entries_never_a_path(service: svc.DigestService) -> None:
+    fake = service.digester
+    rows = [["ministre", "minister", "", "fr-en"], ["", "", "", ""], ["CNSP", "CNSP"]]
+    service.digest(FR, "fr-en", "short", glossary=rows)
+    table = fake.glossaries[-1]
+    assert [(e.source, e.target, e.pair) for e in table] == [
+        ("ministre", "minister", "fr-en"), ("CNSP", "CNSP", None)
+    ]  # fmt: skip
+    assert [e.origin for e in table] == ["the glossary table, row 1", "the glossary table, row 3"]
+    service.summarize(FR, "fr-en", "short", glossary={"ministre": "minister"})
+    assert len(fake.glossaries[-1]) == 1
+    calls = len(fake.calls)
+    for bad, message in (
+        ([["ministre", ""]], "the glossary table, row 1: the target term is empty"),
+        ("/etc/passwd", "got str; a file is read by the client and its entries sent"),
+        ([["a", "b", "", "de-en"]], "row 1: the language pair 'de-en' is not registered"),
+    ):
+        with pytest.raises(GlossaryError, match=message):
+            service.digest(FR, "fr-en", "short", glossary=bad)
+    assert len(fake.calls) == calls  # refused before the engine
+
+
+def test_service_reads_a_glossary_files_text(service: svc.DigestService) -> None:
+    tsv = "source\ttarget\tnote\nministre\tminister\tgovernment\n"
+    assert service.read_glossary(tsv, "g.tsv") == [["ministre", "minister", "government", ""]]
+    with pytest.raises(GlossaryError, match=r"^g.csv: the first row must name the columns"):
+        service.read_glossary("a,b\nc,d\n", "g.csv")
+    with pytest.raises(GlossaryError, match=r"over the limit of 500"):
+        service.read_glossary(tsv * 50, "big.tsv")
+
+
+def test_glossary_table_notes_and_opened_files(service: svc.DigestService) -> None:
+    assert render.glossary_note(service, [["", "", "", ""]]) == (
+        "No glossary: terms are translated by the model alone."
+    )
+    assert render.glossary_note(service, [["ministre", "minister", None, ""]]) == (
+        "1 entry: used for every digest on this page."
+    )
+    assert render.glossary_note(service, [["ministre", "minister"], ["Ministre", "x"]]) == (
+        "**The glossary can't be used:** the glossary table, row 2: 'Ministre' → 'x' "
+        "conflicts with the glossary table, row 1 ('ministre' → 'minister'); keep one target "
+        "per term and direction."
+    )
+    payload = json.dumps({"name": "g.tsv", "text": "source\ttarget\nCNSP\tCNSP\n"})
+    assert render.opened_glossary(service, payload) == (
+        [["CNSP", "CNSP", "", ""]],
+        "Opened g.tsv: 1 entry.",
+    )
+    bad = json.dumps({"name": "g.tsv", "text": "source\ttarget\nCNSP\n"})
+    assert render.opened_glossary(service, bad) == (
+        None,
+        "**g.tsv can't be used:** g.tsv, line 2: the target term is empty (to keep a term as "
+        "it is, give the term itself as its target).",
+    )
+    assert render.opened_glossary(service, "{")[0] is None
+    opener = render.render_glossary_opener(500)
+    assert 'data-target="#bd-glossary-file textarea"' in opener and "data-strict" in opener
+    assert 'data-kinds="glossary files (.tsv, .csv, .tbx, .txt)"' in opener
+
+
 def test_service_checks_input_before_the_engine(service: svc.DigestService) -> None:
     fake = service.digester
     with pytest.raises(InputError, match=r"The article has 501 characters, over the limit of 500"):
@@ -312,7 +385,7 @@ def test_service_passes_the_speed_on_and_refuses_unknown_ones(
     service.summarize(FR, "auto", "short", speed="default")
     translator = fake.translator("fr")
     service.digester.translator = lambda source, target=None: translator  # type: ignore[method-assign]
-    service.translate(FR, "fr-en", "fast")
+    service.translate(FR, "fr-en", speed="fast")
     assert fake.speeds == ["fast", "default"] and translator.beams == [1]
     for call in (service.digest, service.summarize, service.digest_stream):
         with pytest.raises(InputError, match="Unknown speed 'turbo': accepted values are "):
@@ -337,7 +410,11 @@ def test_the_digest_button_streams_the_translation_then_the_summaries(
     demo = ui.build_demo(fake, examples_dir=None, output_dir=tmp_path)
     (handler,) = [fn.fn for fn in demo.fns.values() if fn.name == "on_digest"]
     demo.service.wait_ready(10)
-    updates = list(handler(FR, "auto", "short", "default"))
+
+    async def read() -> list[list]:  # the handler streams (an async generator)
+        return [update async for update in handler(FR, "auto", "short", None, "default")]
+
+    updates = asyncio.run(read())
     translations = [update[2]["value"] for update in updates]
     segments = fake.digest(FR).translation.segments
     assert translations[:4] == [

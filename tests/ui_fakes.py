@@ -37,16 +37,36 @@ class _FakeTranslator:
         self.source, self.target = resolve_pair(source, target)
         self.options = TranslationOptions()
         self.beams: list[int] = []
+        self.calls: list[list[str]] = []
 
-    def translate(self, text: str, *, options: TranslationOptions | None = None) -> Translation:
+    def translate(
+        self,
+        text: str,
+        *,
+        options: TranslationOptions | None = None,
+        glossary: object = None,
+        cancel: object = None,
+    ) -> Translation:
+        return self.translate_many([text], options=options, cancel=cancel)[0]
+
+    def translate_many(
+        self,
+        texts: list[str],
+        *,
+        options: TranslationOptions | None = None,
+        glossary: object = None,
+        cancel: object = None,
+    ) -> list[Translation]:
         self.beams.append((options or self.options).num_beams)
-        return fake_translation(text, self.source, self.target)
+        self.calls.append(list(texts))
+        return [fake_translation(text, self.source, self.target) for text in texts]
 
 
 class FakeDigester:
     """Digester contract: ``warm_up()``, ``translator(source, target)``,
-    ``digest`` / ``summarize(text, source, length, progress, *, target, speed)`` and
-    ``digest_stream(text, source, length, *, target, speed)``.
+    ``glossary_with(glossary)``,
+    ``digest`` / ``summarize(text, source, length, progress, *, target, speed, cancel, glossary)``
+    and ``digest_stream(text, source, length, *, target, speed, cancel, glossary)``.
 
     Args:
         status: What ``warm_up()`` reports.
@@ -74,9 +94,20 @@ class FakeDigester:
         self.summarize_calls: list[tuple[str, str | None, str | None, str]] = []
         """``(text, source, target, length)`` of each summarize."""
         self.stages: list[tuple[float, str]] = []
+        self.glossaries: list[object] = []
+        """The ``glossary`` of each digest and summarize."""
+
+        self.translators: dict[tuple[str, str], _FakeTranslator] = {}
+        """The translators handed out, by pair (their ``calls`` count the model batches)."""
+
+    def glossary_with(self, glossary: object = None) -> object:
+        return glossary
 
     def translator(self, source: str, target: str | None = None) -> _FakeTranslator:
-        return _FakeTranslator(source, target)
+        key = resolve_pair(source, target)
+        if key not in self.translators:
+            self.translators[key] = _FakeTranslator(*key)
+        return self.translators[key]
 
     def warm_up(self) -> dict[str, str]:
         self.warm_ups += 1
@@ -93,9 +124,12 @@ class FakeDigester:
         *,
         target: str | None = None,
         speed: str = DEFAULT_SPEED,
+        cancel: object = None,
+        glossary: object = None,
     ) -> Digest:
         self.calls.append((text, source, length))
         self.speeds.append(validate_speed(speed))
+        self.glossaries.append(glossary)
         if self.error is not None:
             raise self.error
         src, tgt = resolve_pair(source, target, text)
@@ -129,10 +163,14 @@ class FakeDigester:
         *,
         target: str | None = None,
         speed: str = DEFAULT_SPEED,
+        cancel: object = None,
+        glossary: object = None,
     ) -> BilingualSummary:
         self.summarize_calls.append((text, source, target, length))
         calls = len(self.calls)
-        whole = self.digest(text, source, length, progress, target=target, speed=speed)
+        whole = self.digest(
+            text, source, length, progress, target=target, speed=speed, glossary=glossary
+        )
         del self.calls[calls:]  # a summary is not a digest
         return BilingualSummary(
             whole.original, whole.source_lang, whole.target_lang, whole.summaries, whole.warnings
@@ -146,9 +184,11 @@ class FakeDigester:
         *,
         target: str | None = None,
         speed: str = DEFAULT_SPEED,
+        cancel: object = None,
+        glossary: object = None,
     ) -> Iterator[DigestProgress]:
         """The digest's segments one by one, then its summaries, then the digest."""
-        whole = self.digest(text, source, length, target=target, speed=speed)
+        whole = self.digest(text, source, length, target=target, speed=speed, glossary=glossary)
         return self._stream(whole)
 
     def _stream(self, whole: Digest) -> Iterator[DigestProgress]:

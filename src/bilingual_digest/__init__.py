@@ -5,16 +5,22 @@
 'The two parties will begin discussions.'
 """
 
+from .articles import extract_article, fetch_article
 from .detection import detect_language
 from .digest import Digester, digest
+from .documents import Article
 from .errors import (
+    ArticleError,
     BilingualDigestError,
     DeviceUnavailableError,
+    GlossaryError,
     InputError,
     ModelUnavailableError,
+    PrivateAddressError,
     UnsupportedLanguageError,
 )
-from .options import GenerationOptions, TranslationOptions
+from .glossary import Glossary
+from .options import FetchOptions, GenerationOptions, TranslationOptions
 from .results import BilingualSummary, Digest
 from .summarization import Summarizer, SummaryOptions, summarize
 from .translation import Segment, Translation, Translator, translate
@@ -22,14 +28,20 @@ from .translation import Segment, Translation, Translator, translate
 __version__ = "0.1.0"
 
 __all__ = [
+    "Article",
+    "ArticleError",
     "BilingualDigestError",
     "BilingualSummary",
     "DeviceUnavailableError",
     "Digest",
     "Digester",
+    "FetchOptions",
     "GenerationOptions",
+    "Glossary",
+    "GlossaryError",
     "InputError",
     "ModelUnavailableError",
+    "PrivateAddressError",
     "Segment",
     "Summarizer",
     "SummaryOptions",
@@ -40,6 +52,8 @@ __all__ = [
     "__version__",
     "detect_language",
     "digest",
+    "extract_article",
+    "fetch_article",
     "summarize",
     "translate",
 ]

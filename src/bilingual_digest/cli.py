@@ -8,10 +8,11 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .errors import BilingualDigestError
+from .errors import BilingualDigestError, ModelUnavailableError
 from .languages import directions, pairs, resolve_direction
+from .messages import door_message
 from .options import (
     BACKENDS,
     DEFAULT_LENGTH,
@@ -24,28 +25,49 @@ from .options import (
     speed_label,
 )
 
+if TYPE_CHECKING:
+    from .documents import Article
+
 logger = logging.getLogger("bilingual_digest")
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
-def _read_input(path: str) -> str:
-    from .options import max_chars
-    from .sanitize import decode_bytes
+def _add_source_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--allow-private-urls",
+        action="store_true",
+        help="also fetch links to private, loopback and link-local addresses (refused by "
+        "default; env BILINGUAL_DIGEST_ALLOW_PRIVATE_URLS)",
+    )
 
-    data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
-    what = "Standard input" if path == "-" else f"File {path!r}"
-    text, warnings = decode_bytes(data, what=what, max_chars=max_chars())
-    for warning in warnings:
-        logger.warning("%s", warning)
-    return text
+
+def _read_source(name: str, args: argparse.Namespace) -> str | Article:
+    from .sources import read_source
+
+    return read_source(name, allow_private=args.allow_private_urls or None)
+
+
+def add_glossary_argument(parser: argparse.ArgumentParser) -> None:
+    """``--glossary FILE``, whose default is ``BILINGUAL_DIGEST_GLOSSARY``."""
+    from .glossary import GLOSSARY_ENV
+    from .languages import ENV_PREFIX
+
+    parser.add_argument(
+        "--glossary",
+        default=None,
+        metavar="FILE",
+        help="glossary: TSV/CSV with columns source,target[,note,pair], or TBX; terms are "
+        f"translated as it says (default: {ENV_PREFIX}{GLOSSARY_ENV}, if set)",
+    )
 
 
 def _cmd_translate(args: argparse.Namespace) -> int:
+    from .documents import as_text
     from .sanitize import clean_text
     from .translation import Translator
 
-    clean = clean_text(_read_input(args.input))
+    clean = clean_text(as_text(_read_source(args.input, args)))  # type: ignore[arg-type]
     for note in clean.notes:
         logger.warning("%s", note)
     text = clean.text
@@ -53,7 +75,13 @@ def _cmd_translate(args: argparse.Namespace) -> int:
     options = TranslationOptions(num_beams=args.beams, batch_size=args.batch_size)
     options = options.at_speed(args.speed)
     translator = Translator(
-        source, target, model=args.model, device=args.device, backend=args.backend, options=options
+        source,
+        target,
+        model=args.model,
+        device=args.device,
+        backend=args.backend,
+        options=options,
+        glossary=args.glossary,
     )
     result = translator.translate(text)
     sys.stdout.write(result.text if result.text.endswith("\n") else result.text + "\n")
@@ -76,14 +104,18 @@ def add_device_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def add_model_arguments(parser: argparse.ArgumentParser) -> None:
-    """Options shared by every subcommand that runs models."""
+def _add_direction_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--direction",
         choices=directions(),
         default="auto",
         help="translation direction (default: detect the language)",
     )
+
+
+def add_model_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options shared by every subcommand that runs models."""
+    _add_direction_argument(parser)
     add_device_arguments(parser)
     parser.add_argument(
         "--beams", type=int, default=_DEFAULTS.num_beams, help="beam size (default: %(default)s)"
@@ -136,9 +168,11 @@ examples:
   bilingual-digest batch articles/ --format txt -o translated/   # mirrored folder tree
   bilingual-digest batch articles/ -o shards/ --engine ray --workers 4   # on Ray (extra)
 
-Run the same command again to resume: documents that already have a record are skipped.
-Exit status: 0 all documents succeeded, 1 some failed (see their "error" records),
-2 usage error.
+Run the same command again to resume: documents that already have a record are skipped
+(--retry-errors: also do again those whose record is an error record).
+Exit status: 0 all documents succeeded, 1 some failed (see their "error" records) or the run
+had to stop (a model, the cache or the output failed: the message names it), 2 usage error
+(or another run is using OUTPUT).
 """
 
 
@@ -151,7 +185,12 @@ def _add_batch_parser(sub: argparse._SubParsersAction) -> None:
         epilog=_BATCH_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("inputs", nargs="+", metavar="INPUT", help="file, folder, or - for stdin")
+    p.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="INPUT",
+        help="file, folder, or - for stdin (--engine ray: also s3://, gs://... URIs)",
+    )
     p.add_argument(
         "-o", "--output", required=True, help="JSONL file (folder for txt and --engine ray)"
     )
@@ -163,6 +202,11 @@ def _add_batch_parser(sub: argparse._SubParsersAction) -> None:
         action=argparse.BooleanOptionalAction,
         default=True,
         help="skip documents already in OUTPUT (default); --no-resume starts afresh",
+    )
+    p.add_argument(
+        "--retry-errors",
+        action="store_true",
+        help="do again the documents whose record in OUTPUT is an error record",
     )
     p.add_argument("--summarize", action="store_true", help="add English and French summaries")
     p.add_argument("--length", choices=list(SUMMARY_LENGTHS), default=DEFAULT_LENGTH)
@@ -193,6 +237,7 @@ def _add_batch_parser(sub: argparse._SubParsersAction) -> None:
         "--summary-max-new-tokens", type=int, default=None, help="most tokens per summary"
     )
     add_model_arguments(p)
+    add_glossary_argument(p)
     p.set_defaults(run=_cmd_batch)
 
 
@@ -241,6 +286,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
             num_beams=args.beams, max_new_tokens=args.summary_max_new_tokens
         ).at_speed(args.speed),
         cache=args.cache,
+        glossary=args.glossary,
     )
     stats = run_batch(
         args.inputs,
@@ -252,6 +298,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         docs_per_step=args.docs_per_step,
         progress_bar=sys.stderr.isatty(),
         report=lambda line: print(line, file=sys.stderr, flush=True),
+        retry_errors=args.retry_errors,
     )
     print(stats.summary(), file=sys.stderr, flush=True)
     return EXIT_OK if stats.ok else EXIT_FAILED
@@ -268,14 +315,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "translate",
-        help="translate one text file (or - for stdin) to stdout",
-        description="Translate one text file, or standard input, and print the translation.",
-        epilog="example: bilingual-digest translate seeds/000_077823ae67d334e0.txt",
+        help="translate one text file, saved page or link (or - for stdin) to stdout",
+        description="Translate one text file, a saved web page (.html: its article, not the\n"
+        "menus around it), a news link (fetched), or standard input; print the translation.",
+        epilog="examples:\n  bilingual-digest translate seeds/000_077823ae67d334e0.txt\n"
+        "  bilingual-digest translate https://www.example.fr/article.html\n"
+        "  bilingual-digest translate saved-page.html",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("input", help="a UTF-8 text file, or - for standard input")
+    p.add_argument("input", help=_INPUT_HELP)
     p.add_argument("--model", default=None, help="hub id or local directory of the model")
     add_model_arguments(p)
+    _add_source_arguments(p)
+    add_glossary_argument(p)
     p.set_defaults(run=_cmd_translate)
+    _add_digest_parser(sub)
     _add_batch_parser(sub)
     _add_serve_parser(sub)
     _add_download_parser(sub)
@@ -344,62 +398,126 @@ def _save_hub_model(model: str, to: Path) -> str:
 
 
 def _add_serve_parser(sub: argparse._SubParsersAction) -> None:
-    from .options import DEFAULT_MAX_CHARS
-    from .service import (
-        DEFAULT_CONCURRENCY,
-        DEFAULT_HOST,
-        DEFAULT_PORT,
-        GRADIO_HOST_ENV,
-        GRADIO_PORT_ENV,
-    )
+    from .settings import DEFAULT_HOST, DEFAULT_PORT, SERVE_SETTINGS
 
     p = sub.add_parser(
         "serve",
-        help=f"serve the web app (default http://{DEFAULT_HOST}:{DEFAULT_PORT}, this machine "
-        "only); python app.py takes the same options",
-        description=f"Serve the web app. It binds {DEFAULT_HOST} (this machine only) unless "
-        "told otherwise; 0.0.0.0 lets anyone who can reach the machine use it, with no login.",
+        help=f"serve the web page and the JSON API (default http://{DEFAULT_HOST}:"
+        f"{DEFAULT_PORT}, this machine only); python app.py takes the same options",
+        description=f"Serve the web page and the JSON API (LibreTranslate's and ours, "
+        f"described at /spec) on one port. It binds {DEFAULT_HOST} (this machine only) unless "
+        "told otherwise; before binding 0.0.0.0, set API keys and limits (README, 'Exposing "
+        "it').",
+        epilog="API keys are read from --api-keys-file and from BILINGUAL_DIGEST_API_KEYS "
+        "(comma-separated; never on the command line, where ps would show them).",
     )
-    p.add_argument(
-        "--host",
-        default=None,
-        help=f"address to bind (default: env BILINGUAL_DIGEST_HOST, else {GRADIO_HOST_ENV}, "
-        f"else {DEFAULT_HOST})",
-    )
-    p.add_argument(
-        "--port",
-        type=int,
-        default=None,
-        help=f"port (default: env BILINGUAL_DIGEST_PORT, else {GRADIO_PORT_ENV}, "
-        f"else {DEFAULT_PORT})",
-    )
-    p.add_argument(
-        "--max-chars",
-        type=int,
-        default=None,
-        help="largest article, in characters (default: env BILINGUAL_DIGEST_MAX_CHARS, else "
-        f"{DEFAULT_MAX_CHARS:,})",
-    )
-    p.add_argument(
-        "--concurrency",
-        type=int,
-        default=DEFAULT_CONCURRENCY,
-        help="digests run at once (default: %(default)s)",
-    )
+    for setting in SERVE_SETTINGS:
+        if not setting.option:
+            continue
+        if setting.boolean:
+            p.add_argument(
+                setting.flag,
+                dest=setting.name,
+                action=argparse.BooleanOptionalAction,
+                default=None,
+                help=setting.describe(),
+            )
+            continue
+        p.add_argument(
+            setting.flag,
+            dest=setting.name,
+            type=_checked_by(setting.check),
+            default=None,
+            metavar=setting.metavar,
+            help=setting.describe().replace("%", "%%"),
+        )
     p.set_defaults(run=_cmd_serve)
 
 
+def _checked_by(check: Callable[[Any], Any]) -> Callable[[str], Any]:
+    """An argparse type from a setting's check: its message is argparse's error."""
+
+    def parse(text: str) -> Any:
+        try:
+            check(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+        return text  # resolved (and checked again, with the environment) by the settings
+
+    return parse
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
-    from .service import DigestService, resolve_address
+    from .server import serve
+    from .settings import SERVE_SETTINGS, ServerSettings
 
-    resolve_address(args.host, args.port)  # a bad address is refused before any loading
-    service = DigestService(max_chars=args.max_chars)
-    service.start_warm_up()  # the models load while the web framework is imported
-    from .ui import build_demo, launch
+    given = {s.name: getattr(args, s.name) for s in SERVE_SETTINGS if s.option}
+    return serve(ServerSettings.resolve(**given))
 
-    demo = build_demo(service=service, concurrency_limit=args.concurrency)
-    launch(demo, host=args.host, port=args.port)
-    return EXIT_OK
+
+_INPUT_HELP = "a UTF-8 text file, a saved page (.html), an http(s) link, or - for stdin"
+
+
+def _add_digest_parser(sub: argparse._SubParsersAction) -> None:
+    from .report import PRINT_FORMATS
+
+    p = sub.add_parser(
+        "digest",
+        help="summarise articles (text files, saved pages or links) in both languages",
+        description="Translate and summarise each article, and print its summaries in both\n"
+        "languages (with the article's title, site, author and date when it is a page).\n"
+        "Models, device and backend come from the BILINGUAL_DIGEST_* environment variables.",
+        epilog="examples:\n  bilingual-digest digest https://www.example.fr/article.html\n"
+        "  bilingual-digest digest saved-page.html notes.txt --length short\n"
+        "  bilingual-digest digest article.txt --format json > digest.jsonl\n\n"
+        "Each input is digested in turn; one that fails is reported and the others go on.\n"
+        "Exit status: 0 all digested, 1 some failed, 2 usage error.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help=_INPUT_HELP)
+    _add_direction_argument(p)
+    p.add_argument(
+        "--length", choices=list(SUMMARY_LENGTHS), default=DEFAULT_LENGTH, help="summary length"
+    )
+    p.add_argument(
+        "--format",
+        choices=PRINT_FORMATS,
+        default=PRINT_FORMATS[0],
+        help="text: the summaries (default); json: the whole digest, one JSON object per "
+        "line; markdown: the full report",
+    )
+    _add_source_arguments(p)
+    p.set_defaults(run=_cmd_digest)
+
+
+def _cmd_digest(args: argparse.Namespace) -> int:
+    from .digest import default_digester
+    from .languages import parse_direction
+    from .report import print_digest
+
+    source, target = parse_direction(args.direction) or (None, None)
+    digester = default_digester()
+    failed = 0
+    for number, name in enumerate(args.inputs):
+        try:
+            result = digester.digest(
+                _read_source(name, args),
+                source=source,
+                length=args.length,
+                target=target,
+            )
+        except ModelUnavailableError:
+            raise  # not this input's fault: the others would fail the same way
+        except (BilingualDigestError, ValueError, TypeError, OSError) as exc:
+            failed += 1
+            print(f"bilingual-digest: error: {name}: {door_message(exc, 'cli')}", file=sys.stderr)
+            continue
+        for warning in result.warnings:
+            logger.warning("%s: %s", name, warning)
+        separator = "\n" if number and args.format != "json" else ""
+        sys.stdout.write(separator + print_digest(result, args.format, name=name))
+        sys.stdout.flush()
+    return EXIT_FAILED if failed else EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -423,8 +541,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args))
     except (BilingualDigestError, ValueError, TypeError, OSError) as exc:
-        message = str(exc).replace(
-            'e.g. source="fr" or source="en"', "with --direction fr-en or en-fr"
-        )
-        print(f"bilingual-digest: error: {message}", file=sys.stderr)
+        print(f"bilingual-digest: error: {door_message(exc, 'cli')}", file=sys.stderr)
         return EXIT_FAILED if isinstance(exc, (BilingualDigestError, OSError)) else EXIT_USAGE

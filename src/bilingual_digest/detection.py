@@ -45,8 +45,47 @@ def _detectable() -> dict[str, str]:
     return {lang.detector: lang.code for lang in languages() if lang.detector}
 
 
+_SAMPLE = 5000  # characters of one paragraph that are read
+_CLEAR = 0.9  # the wide detector's confidence that a text is an unregistered language
+_MIN_LETTERS_TO_JUDGE = 60  # paragraphs shorter than this are not judged on their own
+
+
+def _judge(text: str, handles: dict[str, str]) -> str | None:
+    """One stretch of text: a registered code, an unregistered language's name, or None.
+
+    The wide detector (which also knows the neighbouring languages) speaks first: a text it
+    is sure is an unregistered language gets that language's English name (``"German"``).
+    Otherwise the registered languages' own detector decides among them.
+    """
+    sample = text[:_SAMPLE]
+    exact, wide = _detectors(tuple(handles))
+    if len(_LETTER.findall(sample)) >= 15:
+        top = wide.compute_language_confidence_values(sample)[0]
+        if top.language.name not in handles and top.value >= _CLEAR:
+            return top.language.name.title()
+    best = exact.detect_language_of(sample)
+    return handles.get(best.name) if best is not None else None
+
+
+def _votes(text: str, handles: dict[str, str]) -> dict[str, int]:
+    """Letters per verdict (code or language name) over the paragraphs that can be judged."""
+    spans = [(s, e) for s, e in paragraphs(text) if len(_LETTER.findall(text[s:e])) >= 15]
+    if len(spans) < 2:
+        spans = [(0, len(text))]
+    votes: dict[str, int] = {}
+    for start, end in spans:
+        verdict = _judge(text[start:end], handles)
+        if verdict is not None:
+            votes[verdict] = votes.get(verdict, 0) + len(_LETTER.findall(text[start:end]))
+    return votes
+
+
 def detect_language(text: str) -> str:
-    """Detect which registered language a text is in, offline (lingua).
+    """Detect which registered language a text is in, offline (lingua), by majority.
+
+    Each paragraph is judged on its own and the language with the most letters wins, so one
+    paragraph in another language (a quotation, a German paragraph in a French article) does
+    not decide for the whole text; :func:`mixed_language_notes` names those paragraphs.
 
     Args:
         text: Any text; only its letters matter.
@@ -56,50 +95,79 @@ def detect_language(text: str) -> str:
 
     Raises:
         TypeError: If ``text`` is not a string.
-        UnsupportedLanguageError: If the text has no words, or reads clearly as a language
-            that is not registered; the message suggests passing ``source=`` explicitly.
+        UnsupportedLanguageError: If the text has no words, or reads mostly as a language
+            that is not registered; the message asks for the language to be given.
     """
     if not isinstance(text, str):
         raise TypeError(f"detect_language() expects a str, got {type(text).__name__}.")
     text = without_surrogates(text)  # lingua must encode it
-    hint = 'Pass the language explicitly, e.g. source="fr" or source="en".'
-    letters = len(_LETTER.findall(text))
-    if letters < 2:
+    if len(_LETTER.findall(text)) < 2:
         raise UnsupportedLanguageError(
-            f"Cannot detect the language of a text without words. {hint}"
+            "Cannot detect the language of a text without words.", asks_for_language=True
         )
     handles = _detectable()
-    known = [lang for lang in languages() if lang.detector in handles]
-    names = ", ".join(f"{lang.name} ({lang.code})" for lang in known)
-    either = " or ".join(lang.name for lang in known)
     if len(handles) == 1:
         return next(iter(handles.values()))
+    known = [lang for lang in languages() if lang.detector in handles]
+    either = " or ".join(lang.name for lang in known)
     if not handles:
-        raise UnsupportedLanguageError(f"No registered language can be detected. {hint}")
-    exact, wide = _detectors(tuple(handles))
-    sample = text if len(text) <= 5000 else text[:5000]
-    if letters >= 15:
-        top = wide.compute_language_confidence_values(sample)[0]
-        if top.language.name not in handles and top.value >= 0.9:
-            raise UnsupportedLanguageError(
-                f"The text looks like {top.language.name.title()}, not {either}. "
-                f"Supported languages: {names}. {hint}"
-            )
-    best = exact.detect_language_of(sample)
-    if best is None or best.name not in handles:
-        raise UnsupportedLanguageError(f"Cannot tell whether the text is {either}. {hint}")
-    return handles[best.name]
+        raise UnsupportedLanguageError(
+            "No registered language can be detected.", asks_for_language=True
+        )
+    votes = _votes(text, handles)
+    if not votes:
+        raise UnsupportedLanguageError(
+            f"Cannot tell whether the text is {either}.", asks_for_language=True
+        )
+    winner = max(votes, key=lambda verdict: votes[verdict])
+    if winner not in handles.values():
+        names = ", ".join(f"{lang.name} ({lang.code})" for lang in known)
+        raise UnsupportedLanguageError(
+            f"The text looks like {winner}, not {either}. Supported languages: {names}.",
+            asks_for_language=True,
+        )
+    return winner
 
 
-_MIN_LETTERS_TO_JUDGE = 60
+def language_confidences(text: str) -> list[tuple[str, float]]:
+    """How likely each registered language is, most likely first, for clients that want odds.
+
+    The first entry is always :func:`detect_language`'s answer; the values come from the
+    registered languages' detector over the whole text and add up to 1 (a single detectable
+    language gets 1.0).
+
+    Args:
+        text: Any text.
+
+    Returns:
+        ``[(code, confidence), ...]`` with confidences from 0 to 1.
+
+    Raises:
+        TypeError: If ``text`` is not a string.
+        UnsupportedLanguageError: When :func:`detect_language` would raise it.
+    """
+    best = detect_language(text)
+    handles = _detectable()
+    if len(handles) < 2:
+        return [(best, 1.0)]
+    exact, _ = _detectors(tuple(handles))
+    sample = without_surrogates(text)[:_SAMPLE]
+    values = {
+        handles[value.language.name]: value.value
+        for value in exact.compute_language_confidence_values(sample)
+        if value.language.name in handles
+    }
+    ranked = sorted(values.items(), key=lambda item: (item[0] != best, -item[1]))
+    return ranked or [(best, 1.0)]
 
 
 def mixed_language_notes(text: str, source: str, target: str | None = None) -> list[str]:
     """Say which paragraphs read as another language than the article's.
 
-    The translator works in one direction per article, so a paragraph in another language is
-    passed through the model as if it were in the source language (OPUS-MT mostly copies
-    it). Paragraphs too short to judge (under 60 letters) are not checked.
+    The translator works in one direction per article, so a paragraph in another language
+    (registered or not) is passed through the model as if it were in the source language
+    (OPUS-MT mostly copies it). Paragraphs too short to judge (under 60 letters) are not
+    checked.
 
     Args:
         text: The article.
@@ -109,26 +177,23 @@ def mixed_language_notes(text: str, source: str, target: str | None = None) -> l
     Returns:
         One note per other language found, naming its paragraphs (1-based); or nothing.
     """
+    handles = _detectable()
+    if len(handles) < 2:
+        return []
+    text = without_surrogates(text)
     found: dict[str, list[int]] = {}
     for number, (start, end) in enumerate(paragraphs(text), start=1):
-        if sum(ch.isalpha() for ch in text[start:end]) < _MIN_LETTERS_TO_JUDGE:
+        if len(_LETTER.findall(text[start:end])) < _MIN_LETTERS_TO_JUDGE:
             continue
-        language = _language_or_none(text[start:end])
-        if language not in (None, source):
-            found.setdefault(language, []).append(number)  # type: ignore[arg-type]
+        verdict = _judge(text[start:end], handles)
+        if verdict not in (None, source):
+            found.setdefault(language_name(verdict), []).append(number)  # type: ignore[arg-type]
     if not found:
         return []
     src, tgt = resolve_pair(source, target)
     return [
-        f"Paragraph(s) {', '.join(map(str, numbers))} look {language_name(code)}, not "
+        f"Paragraph(s) {', '.join(map(str, numbers))} look {name}, not "
         f"{get_language(src).name}: they were passed through the {src}→{tgt} model as they "
         "are (usually copied through). Digest them separately to get them translated."
-        for code, numbers in found.items()
+        for name, numbers in found.items()
     ]
-
-
-def _language_or_none(text: str) -> str | None:
-    try:
-        return detect_language(text)
-    except UnsupportedLanguageError:
-        return None

@@ -22,25 +22,17 @@ from __future__ import annotations
 import functools
 import logging
 import threading
-import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from .batched_digest import Progress, run_stages
+from .cancel import CancelFlag
 from .detection import mixed_language_notes
-from .errors import UnsupportedLanguageError
-from .jobs import (
-    SUMMARY_KEY,
-    Job,
-    finish,
-    finish_summary,
-    grouped,
-    model_keys,
-    set_summary,
-    set_summary_translation,
-    set_translation,
-    timed,
-)
+from .documents import Article, TextOrArticle, is_url
+from .errors import InputError, UnsupportedLanguageError
+from .glossary import Glossary, GlossaryLike, as_glossary, combine, default_glossary
+from .jobs import SUMMARY_KEY, Job, finish, finish_summary, model_keys
 from .languages import SUMMARY_LANGUAGE, get_pair, language_name, pairs, resolve_pair
 from .options import (
     DEFAULT_SPEED,
@@ -60,9 +52,6 @@ from .translation import Translator, default_translator
 __all__ = ["SUMMARY_KEY", "BilingualSummary", "Digest", "DigestProgress", "Digester", "digest"]
 
 logger = logging.getLogger("bilingual_digest")
-
-Progress = Callable[[float, str], None]
-"""Called between stages with the fraction done (0 to 1) and what comes next."""
 
 
 # --- the digester ----------------------------------------------------------------------------
@@ -84,9 +73,17 @@ class Digester:
             pairs not given are loaded on first use, by ``load_translator``.
         load_translator: Builds the translator for ``(source, target)`` when first needed;
             default: the shared default translator of the pair.
+        glossary: Terms to translate as the user says, in the article and in the summary
+            (a ``Glossary``, a ``dict`` or a file's path; see :mod:`~bilingual_digest.glossary`).
+            Entries without a pair are read in each article's direction, and reversed for
+            its summary's translation back into the article's language. Default (``None``):
+            the file named by ``BILINGUAL_DIGEST_GLOSSARY``, if any, read at each call;
+            ``{}`` for none. Give it here rather than to the translators, which don't know
+            the article's direction when they translate a summary.
 
     Raises:
         ValueError: If ``max_chars`` is not a positive integer.
+        GlossaryError: If the glossary can't be used.
     """
 
     def __init__(
@@ -98,6 +95,7 @@ class Digester:
         *,
         translators: Mapping[str, Translator] | None = None,
         load_translator: Callable[[str, str], Translator] | None = None,
+        glossary: GlossaryLike = None,
     ) -> None:
         if max_chars is not None and (
             isinstance(max_chars, bool) or not isinstance(max_chars, int) or max_chars < 1
@@ -108,6 +106,7 @@ class Digester:
         given = {"fr-en": fr_en, "en-fr": en_fr, SUMMARY_KEY: summarizer}
         self._models.update({key: model for key, model in given.items() if model is not None})
         self._load_translator = load_translator or default_translator
+        self.glossary: Glossary | None = as_glossary(glossary)
         self._lock = threading.Lock()
         self._loading: dict[str, threading.Lock] = {}
 
@@ -179,13 +178,15 @@ class Digester:
 
     def digest(
         self,
-        text: str,
+        text: TextOrArticle,
         source: str | None = None,
         length: str = "medium",
         progress: Progress | None = None,
         *,
         target: str | None = None,
         speed: str = DEFAULT_SPEED,
+        glossary: GlossaryLike = None,
+        cancel: CancelFlag | None = None,
     ) -> Digest:
         """Translate and summarise one article in both languages of its pair.
 
@@ -195,27 +196,44 @@ class Digester:
         translate the summary. The stages are those of :meth:`digest_stream`.
 
         Args:
-            text: The article, up to ``BILINGUAL_DIGEST_MAX_CHARS``.
+            text: The article, up to ``BILINGUAL_DIGEST_MAX_CHARS``: a text, or an
+                :class:`~bilingual_digest.documents.Article` (from
+                :func:`~bilingual_digest.articles.fetch_article` or
+                :func:`~bilingual_digest.articles.extract_article`), whose title and text
+                are digested and whose metadata the digest carries.
             source: Its language code; ``None`` detects it.
             length: Summary length, ``"short"``, ``"medium"`` or ``"long"``.
             progress: Called between stages with the fraction done and the next stage.
             target: The translation's language; ``None`` for the source's default target.
             speed: A speed preset of :data:`~bilingual_digest.options.SPEEDS`: ``"default"``
                 (beam 4) or ``"fast"`` (greedy, for every model).
+            glossary: More glossary entries for this article, added to the digester's own
+                (these win for the same term).
+            cancel: Checked between stages and before each batch sent to a model; see
+                :mod:`~bilingual_digest.cancel`.
 
         Returns:
             The :class:`Digest`.
 
         Raises:
-            TypeError: If ``text`` is not a ``str``.
-            InputError: If ``text`` is empty or over the size limit, or ``length`` or
-                ``speed`` is not a preset.
+            TypeError: If ``text`` is neither a ``str`` nor an ``Article``.
+            InputError: If ``text`` is empty, over the size limit or a bare link (fetch it
+                first with ``fetch_article``), or ``length`` or ``speed`` is not a preset.
             UnsupportedLanguageError: If the language is unknown or can't be detected, or the
                 pair has no English side.
             ModelUnavailableError: If a model cannot be loaded.
+            GlossaryError: If the glossary can't be used.
+            Cancelled: If ``cancel`` was set before the work was done.
         """
+        if isinstance(text, (list, tuple)):
+            raise TypeError(
+                "digest() takes one article as a str; for several, use Digester.digest_many()."
+            )
         stage = None
-        for step in self.digest_stream(text, source, length, target=target, speed=speed):
+        steps = self.digest_stream(
+            text, source, length, target=target, speed=speed, glossary=glossary, cancel=cancel
+        )
+        for step in steps:
             if progress is not None and step.stage != stage:
                 stage = step.stage
                 progress(step.fraction, stage)
@@ -225,12 +243,14 @@ class Digester:
 
     def digest_stream(
         self,
-        text: str,
+        text: TextOrArticle,
         source: str | None = None,
         length: str = "medium",
         *,
         target: str | None = None,
         speed: str = DEFAULT_SPEED,
+        glossary: GlossaryLike = None,
+        cancel: CancelFlag | None = None,
     ) -> Iterator[DigestProgress]:
         """Digest one article, yielding what is ready as it is made.
 
@@ -240,11 +260,13 @@ class Digester:
         checked when this is called; the work starts at the first ``next()``.
 
         Args:
-            text: The article, up to ``BILINGUAL_DIGEST_MAX_CHARS``.
+            text: The article (a text or an ``Article``), up to ``BILINGUAL_DIGEST_MAX_CHARS``.
             source: Its language code; ``None`` detects it.
             length: Summary length, ``"short"``, ``"medium"`` or ``"long"``.
             target: The translation's language; ``None`` for the source's default target.
             speed: ``"default"`` or ``"fast"`` (:data:`~bilingual_digest.options.SPEEDS`).
+            glossary: More glossary entries (see :meth:`digest`).
+            cancel: Checked between stages and before each batch sent to a model.
 
         Returns:
             An iterator of :class:`DigestProgress`.
@@ -252,18 +274,21 @@ class Digester:
         Raises:
             The errors of :meth:`digest` (bad input at the call; model errors when read).
         """
-        (job,) = self._jobs([text], source, target)
-        return stream_digest(self, job, validate_length(length), validate_speed(speed))
+        (job,) = self._jobs([text], source, target, glossary)
+        length, speed = validate_length(length), validate_speed(speed)
+        return stream_digest(self, job, length, speed, cancel)
 
     def summarize(
         self,
-        text: str,
+        text: TextOrArticle,
         source: str | None = None,
         length: str = "medium",
         progress: Progress | None = None,
         *,
         target: str | None = None,
         speed: str = DEFAULT_SPEED,
+        glossary: GlossaryLike = None,
+        cancel: CancelFlag | None = None,
     ) -> BilingualSummary:
         """Summarise one article in both languages of its pair, translating only what that needs.
 
@@ -279,6 +304,8 @@ class Digester:
             progress: Called between stages with the fraction done and the next stage.
             target: The pair's other language; ``None`` for the source's default target.
             speed: ``"default"`` or ``"fast"`` (:data:`~bilingual_digest.options.SPEEDS`).
+            glossary: More glossary entries (see :meth:`digest`).
+            cancel: Checked between stages and before each batch sent to a model.
 
         Returns:
             The :class:`BilingualSummary`: the summaries by language, with the warnings.
@@ -286,33 +313,38 @@ class Digester:
         Raises:
             The errors of :meth:`digest`.
         """
-        jobs = self._jobs([text], source, target)
-        total = self._stages(jobs, length, speed, progress, articles=False)
+        jobs = self._jobs([text], source, target, glossary)
+        length, speed = validate_length(length), validate_speed(speed)
+        total = run_stages(self, jobs, length, speed, progress, articles=False, cancel=cancel)
         return finish_summary(jobs[0], total)
 
     def digest_many(
         self,
-        texts: Sequence[str],
+        texts: Sequence[TextOrArticle],
         source: str | None = None,
         length: str = "medium",
         *,
         target: str | None = None,
         speed: str = DEFAULT_SPEED,
+        glossary: GlossaryLike = None,
     ) -> list[Digest]:
         """Digest several articles, batching each translation stage across them.
 
         Args:
-            texts: Articles (their languages may mix when ``source`` is ``None``).
+            texts: Articles, texts or :class:`~bilingual_digest.documents.Article` objects
+                (their languages may mix when ``source`` is ``None``).
             source: The language of all of them; ``None`` detects each one's.
             length: Summary length, ``"short"``, ``"medium"`` or ``"long"``.
             target: The translations' language; ``None`` for each source's default target.
             speed: ``"default"`` or ``"fast"`` (:data:`~bilingual_digest.options.SPEEDS`).
+            glossary: More glossary entries for these articles (see :meth:`digest`).
 
         Returns:
             One :class:`Digest` per article, in order.
 
         Raises:
-            TypeError: If ``texts`` is a ``str`` or holds something other than ``str``.
+            TypeError: If ``texts`` is a ``str`` or holds something other than ``str`` or
+                ``Article``.
             InputError: If a text is empty or over the size limit (the message gives its
                 index), or ``length`` or ``speed`` is not a preset.
             UnsupportedLanguageError: If a language is unknown or can't be detected.
@@ -320,16 +352,39 @@ class Digester:
         """
         if isinstance(texts, str):
             raise TypeError("digest_many() takes a list of texts; use digest() for one str.")
-        jobs = self._jobs(list(texts), source, target)
-        total = self._stages(jobs, length, speed, None, articles=True)
+        jobs = self._jobs(list(texts), source, target, glossary)
+        length, speed = validate_length(length), validate_speed(speed)
+        total = run_stages(self, jobs, length, speed, None, articles=True)
         return [finish(job, total) for job in jobs]
 
-    def _jobs(self, texts: list[str], source: str | None, target: str | None) -> list[Job]:
+    def glossary_with(self, glossary: GlossaryLike = None) -> Glossary | None:
+        """The digester's glossary (or ``BILINGUAL_DIGEST_GLOSSARY``'s) with a call's added.
+
+        Raises:
+            GlossaryError: If a glossary can't be used.
+        """
+        return combine(default_glossary() if self.glossary is None else self.glossary, glossary)
+
+    def _jobs(
+        self,
+        texts: list[TextOrArticle],
+        source: str | None,
+        target: str | None,
+        glossary: GlossaryLike,
+    ) -> list[Job]:
         limit = max_chars() if self.max_chars is None else self.max_chars
+        terms = self.glossary_with(glossary)
         jobs = []
         for i, text in enumerate(texts):
-            clean = prepare_text(text, "text" if len(texts) == 1 else f"text at index {i}", limit)
-            job = Job(clean.text, *resolve_pair(source, target, clean.text))
+            what = "text" if len(texts) == 1 else f"text at index {i}"
+            clean = prepare_text(text, what, limit)
+            if is_url(clean.text):
+                raise InputError(
+                    f"The {what} is a link, not an article: fetch it first "
+                    "(digest(fetch_article(url)))."
+                )
+            article = text if isinstance(text, Article) else None
+            job = Job(clean.text, *resolve_pair(source, target, clean.text), article=article)
             if SUMMARY_LANGUAGE not in (job.source, job.target):
                 raise UnsupportedLanguageError(
                     f"A digest needs {language_name(SUMMARY_LANGUAGE)} on one side (the "
@@ -338,83 +393,9 @@ class Digester:
                 )
             job.warnings.extend(clean.notes)
             job.warnings.extend(mixed_language_notes(job.text, job.source, job.target))
+            job.glossary = terms.bound(job.source, job.target) if terms else None
             jobs.append(job)
         return jobs
-
-    def _stages(
-        self,
-        jobs: list[Job],
-        length: str,
-        speed: str,
-        progress: Progress | None,
-        *,
-        articles: bool,
-    ) -> float:
-        """Run the stages over the jobs, batched; return the seconds they took.
-
-        With ``articles`` False, English articles are not translated (only their summaries).
-        """
-        length, speed = validate_length(length), validate_speed(speed)
-        first = [job for job in jobs if job.source != SUMMARY_LANGUAGE]
-        english = language_name(SUMMARY_LANGUAGE)
-        stages = [f"Translating the article to {english}"] if first else []
-        last = {job.target for job in jobs if job.source == SUMMARY_LANGUAGE}
-        last.update(code for job in jobs for code in job.summary_languages)
-        names = " and ".join(sorted(language_name(code) for code in last))
-        stages += [f"Summarising in {english}", f"Translating to {names}"]
-        step = iter(range(len(stages)))
-        report = progress or (lambda fraction, stage: None)
-        started = time.perf_counter()
-
-        if first:  # stage: the articles into English, batched per pair
-            report(next(step) / len(stages), stages[0])
-            self._translate_articles(first, speed)
-
-        report(next(step) / len(stages), stages[-2])
-        summarizer = self.summarizer if any(job.english.strip() for job in jobs) else None
-        for job in jobs:
-            if summarizer is None or not job.english.strip():
-                set_summary(job, None, 0.0)
-                continue
-            options = summarizer.options.at_speed(speed)
-            set_summary(job, *timed(summarizer.summarize, job.english, length, options=options))
-
-        # stage: the English articles and every summary out of English, batched per pair
-        report(next(step) / len(stages), stages[-1])
-        self._translate_from_english(jobs, speed, articles=articles)
-        total = time.perf_counter() - started
-        report(1.0, "Done")
-        return total
-
-    def _translate_articles(self, jobs: list[Job], speed: str) -> None:
-        for (src, tgt), group in grouped(jobs, lambda job: (job.source, job.target)).items():
-            translator = self.translator(src, tgt)
-            options = translator.options.at_speed(speed)
-            outputs, seconds = timed(
-                translator.translate_many, [job.text for job in group], options=options
-            )
-            for job, out in zip(group, outputs, strict=True):
-                set_translation(job, out, seconds, translator.model)
-
-    def _translate_from_english(self, jobs: list[Job], speed: str, *, articles: bool) -> None:
-        # (job, language, "article" | "summary"): the articles first, then the summaries
-        english = [job for job in jobs if job.source == SUMMARY_LANGUAGE] if articles else []
-        work = [(job, job.target, "article") for job in english]
-        for job in jobs:
-            if job.summaries.get(SUMMARY_LANGUAGE):
-                work += [(job, code, "summary") for code in job.summary_languages]
-        for code, items in grouped(work, lambda item: item[1]).items():
-            translator = self.translator(SUMMARY_LANGUAGE, code)
-            inputs = [job.text if kind == "article" else job.summaries[SUMMARY_LANGUAGE]
-                      for job, _, kind in items]  # fmt: skip
-            options = translator.options.at_speed(speed)
-            outputs, seconds = timed(translator.translate_many, inputs, options=options)
-            for (job, _, kind), out in zip(items, outputs, strict=True):
-                if kind == "article":
-                    set_translation(job, out, seconds, translator.model)
-                    continue
-                apart = job.source != SUMMARY_LANGUAGE or not articles  # not with the article
-                set_summary_translation(job, out, seconds, translator.model, timed_apart=apart)
 
 
 def _settings() -> tuple[str | None, ...]:
@@ -434,33 +415,40 @@ def default_digester() -> Digester:
 
 
 def digest(
-    text: str,
+    text: TextOrArticle,
     source: str | None = None,
     length: str = "medium",
     *,
     target: str | None = None,
     speed: str = DEFAULT_SPEED,
+    glossary: GlossaryLike = None,
 ) -> Digest:
     """Translate and summarise one article in both languages, with the default models.
 
     An article in another language: translate it to English, summarise the English
-    translation, translate the summary back. An English article: summarise the original,
-    translate the article and the summary into the target language. See
+    translation, translate the summary back. An English article: translate the article into
+    the target language while summarising it and translating the summary. See
     :meth:`Digester.digest`.
 
     Args:
-        text: The article, up to ``BILINGUAL_DIGEST_MAX_CHARS``.
+        text: The article, up to ``BILINGUAL_DIGEST_MAX_CHARS``: a text or an
+            :class:`~bilingual_digest.documents.Article` (``fetch_article(url)``).
         source: Its language code (``"fr"``, ``"en"`` …); ``None`` detects it.
         length: Summary length, ``"short"``, ``"medium"`` or ``"long"``.
         target: The translation's language; ``None`` for the source's default target.
         speed: ``"default"`` (beam 4) or ``"fast"`` (greedy).
+        glossary: Terms to translate as you say, in the article and in its summary (a
+            ``Glossary``, a ``dict`` of source term → target term, or a glossary file's
+            path), added to the file named by ``BILINGUAL_DIGEST_GLOSSARY``, if any.
 
     Returns:
         The :class:`Digest`.
 
     Raises:
-        BilingualDigestError: The errors of :meth:`Digester.digest` (``TypeError`` for a
-            non-``str``, ``InputError`` / ``ValueError`` for bad input, unsupported languages,
-            models that can't be loaded).
+        BilingualDigestError: The errors of :meth:`Digester.digest` (``TypeError`` for
+            neither a ``str`` nor an ``Article``, ``InputError`` / ``ValueError`` for bad
+            input, unsupported languages, models that can't be loaded).
     """
-    return default_digester().digest(text, source, length, target=target, speed=speed)
+    return default_digester().digest(
+        text, source, length, target=target, speed=speed, glossary=glossary
+    )

@@ -8,7 +8,26 @@ class BilingualDigestError(Exception):
 
 
 class UnsupportedLanguageError(BilingualDigestError, ValueError):
-    """A language or language pair that bilingual-digest does not handle."""
+    """A language or language pair that bilingual-digest does not handle.
+
+    Attributes:
+        reason: What went wrong, without advice.
+        asks_for_language: True when the fix is to give the language explicitly (it could
+            not be detected); each door then says how in its own terms
+            (:func:`bilingual_digest.messages.door_message`). ``str()`` gives Python's way.
+    """
+
+    def __init__(self, reason: str, *, asks_for_language: bool = False) -> None:
+        self.reason = reason
+        self.asks_for_language = asks_for_language
+        super().__init__(reason)
+
+    def __str__(self) -> str:
+        if not self.asks_for_language:
+            return self.reason
+        from .messages import language_hint
+
+        return f"{self.reason} {language_hint('python')}"
 
 
 class InputError(BilingualDigestError, ValueError):
@@ -40,3 +59,62 @@ def _default_hint(model: str) -> str:
 
 class DeviceUnavailableError(BilingualDigestError, RuntimeError):
     """A device that was asked for (e.g. ``cuda``) is not available on this machine."""
+
+
+class Cancelled(BilingualDigestError):
+    """Work stopped because its caller cancelled it (see :mod:`bilingual_digest.cancel`)."""
+
+
+class ServerBusyError(BilingualDigestError):
+    """The server's queue is full: the request was refused at once rather than left waiting.
+
+    Attributes:
+        retry_after: Seconds after which a retry is reasonable.
+    """
+
+    def __init__(self, message: str, retry_after: int = 5) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class ArticleError(BilingualDigestError):
+    """A web page or saved page that gives no article: unreachable, refused, too large, not
+    HTML, or holding no article text. The message says which, and names the page.
+    """
+
+
+class PrivateAddressError(ArticleError):
+    """A link that points at a private, loopback or link-local address, refused by default.
+
+    Attributes:
+        url: The link (or redirect target) that was refused.
+        host: Its host name (or address).
+        address: The address it resolves to.
+        kind: What that address is, e.g. ``"a loopback address"``.
+        hint: How to allow it, in the words of the door the error is shown at.
+    """
+
+    def __init__(
+        self, url: str, host: str, address: str, kind: str, hint: str | None = None
+    ) -> None:
+        self.url, self.host, self.address, self.kind = url, host, address, kind
+        self.hint = hint or (
+            "pass allow_private=True, or set BILINGUAL_DIGEST_ALLOW_PRIVATE_URLS=1, to allow them"
+        )
+        where = (
+            f"{address} is {kind}" if host == address else f"{host} resolves to {address}, {kind}"
+        )
+        super().__init__(
+            f"Refused to fetch {url}: {where}; private, "
+            f"loopback and link-local addresses are not fetched unless allowed ({self.hint})."
+        )
+
+    def with_hint(self, hint: str) -> PrivateAddressError:
+        """The same error, its hint in other words (e.g. a command-line flag)."""
+        return PrivateAddressError(self.url, self.host, self.address, self.kind, hint)
+
+
+class GlossaryError(BilingualDigestError, ValueError):
+    """A glossary that can't be used: a bad file, an empty, duplicate or conflicting entry, a
+    language pair that isn't registered. The message names the file (or table) and the line.
+    """

@@ -19,6 +19,8 @@ from typing import Any
 from .attribution import attribute, unsupported_notes
 from .checks import LANGUAGES as CHECKED_LANGUAGES
 from .checks import check_summary_numbers
+from .documents import Article
+from .glossary import Glossary
 from .languages import SUMMARY_LANGUAGE, pairs
 from .results import BilingualSummary, Digest, summary_sentences
 from .segment import sentences
@@ -41,6 +43,8 @@ class Job:
     text: str
     source: str
     target: str
+    article: Article | None = None
+    glossary: Glossary | None = None  # bound to this article's direction
     translation: Translation | None = None
     summaries: dict[str, str] = dataclasses.field(default_factory=dict)
     warnings: list[str] = dataclasses.field(default_factory=list)
@@ -172,4 +176,5 @@ def _finished_fields(job: Job, notes: Sequence[str], total: float) -> dict[str, 
         "warnings": (*job.warnings, *notes),
         "timings": {**job.timings, "total": total},
         "models": dict(sorted(job.models.items(), key=lambda item: order.get(item[0], len(order)))),
+        "article": job.article,
     }

@@ -14,6 +14,11 @@ Variable                               Meaning
 ``BILINGUAL_DIGEST_THREADS``           CPU cores a model may use (default: all usable)
 ``BILINGUAL_DIGEST_CACHE_DIR``         where converted models and caches live
 ``BILINGUAL_DIGEST_MAX_CHARS``         largest accepted input, in characters
+``BILINGUAL_DIGEST_FETCH_TIMEOUT``     seconds a web page may take (default 15)
+``BILINGUAL_DIGEST_FETCH_MAX_BYTES``   largest web page, in bytes (default 10 MB)
+``BILINGUAL_DIGEST_ALLOW_PRIVATE_URLS`` ``1`` to fetch private, loopback and link-local
+                                       addresses (default ``0``: refused)
+``BILINGUAL_DIGEST_GLOSSARY``          glossary file used by default (TSV, CSV or TBX)
 =====================================  ===========================================
 """
 
@@ -21,13 +26,17 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from typing import Any
 
+from .documents import as_text
 from .errors import InputError
 from .languages import DEFAULT_SUMMARY_MODEL, ENV_PREFIX, get_pair
 
 DEFAULT_MAX_CHARS = 100_000
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 _DEVICE = re.compile(r"^(cpu|cuda(:\d+)?)$")
 BACKENDS = ("ctranslate2", "torch")
 DEFAULT_BACKENDS = {"cpu": "ctranslate2", "cuda": "torch"}
@@ -194,11 +203,7 @@ def validate_speed(speed: object) -> str:
     Raises:
         InputError: For anything else (the message lists the accepted values).
     """
-    norm = speed.strip().lower() if isinstance(speed, str) else speed
-    if norm not in SPEEDS:
-        accepted = ", ".join(map(repr, SPEEDS))
-        raise InputError(f"Unknown speed {speed!r}: accepted values are {accepted}.")
-    return norm  # type: ignore[return-value]
+    return _preset(speed, SPEEDS, "speed")
 
 
 SUMMARY_LENGTHS: dict[str, tuple[int, int]] = {
@@ -223,10 +228,19 @@ def validate_length(length: object) -> str:
     Raises:
         InputError: For anything else (the message lists the accepted values).
     """
-    norm = length.strip().lower() if isinstance(length, str) else length
-    if norm not in SUMMARY_LENGTHS:
-        accepted = ", ".join(map(repr, SUMMARY_LENGTHS))
-        raise InputError(f"Unknown summary length {length!r}: accepted values are {accepted}.")
+    return _preset(length, SUMMARY_LENGTHS, "summary length")
+
+
+def _preset(value: object, presets: Mapping[str, Any], what: str) -> str:
+    """``value`` normalised (case and spaces ignored) if it names one of ``presets``.
+
+    Raises:
+        InputError: For anything else (the message lists the accepted values).
+    """
+    norm = value.strip().lower() if isinstance(value, str) else value
+    if norm not in presets:
+        accepted = ", ".join(map(repr, presets))
+        raise InputError(f"Unknown {what} {value!r}: accepted values are {accepted}.")
     return norm  # type: ignore[return-value]
 
 
@@ -377,16 +391,7 @@ def max_chars() -> int:
     Raises:
         ValueError: If the variable is set to something other than a positive integer.
     """
-    raw = env("MAX_CHARS")
-    if raw is None:
-        return DEFAULT_MAX_CHARS
-    try:
-        value = int(raw.replace("_", ""))
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise ValueError(f"{ENV_PREFIX}MAX_CHARS must be a positive integer, got {raw!r}.")
-    return value
+    return int(_env_number("MAX_CHARS", int, DEFAULT_MAX_CHARS))
 
 
 def cache_dir() -> Path:
@@ -407,21 +412,23 @@ def check_text(text: object, *, what: str = "text", limit: int | None = None) ->
     """Validate one input text at the boundary.
 
     Args:
-        text: The caller's input.
+        text: The caller's input: a ``str``, or an
+            :class:`~bilingual_digest.documents.Article` (its title and text are checked).
         what: How to name it in messages.
         limit: Largest accepted length in characters; ``None`` for no limit (library calls
             accept any length; the digest, the web UI and the batch script pass
             :func:`max_chars`).
 
     Returns:
-        The text, unchanged.
+        The text, unchanged (an article's :attr:`~bilingual_digest.documents.Article.full_text`).
 
     Raises:
-        TypeError: If it is not a ``str``.
+        TypeError: If it is neither a ``str`` nor an ``Article``.
         InputError: If it is empty, whitespace only, or longer than the limit.
     """
+    text = as_text(text)
     if not isinstance(text, str):
-        raise TypeError(f"The {what} must be a str (or a list of str), got {type(text).__name__}.")
+        raise TypeError(f"The {what} must be a str or an Article, got {type(text).__name__}.")
     if not text.strip():
         raise InputError(f"The {what} is empty: give some French or English text.")
     if limit is not None and len(text) > limit:
@@ -430,3 +437,90 @@ def check_text(text: object, *, what: str = "text", limit: int | None = None) ->
             f"Split it, or raise the limit with {ENV_PREFIX}MAX_CHARS."
         )
     return text
+
+
+@dataclass(frozen=True)
+class FetchOptions:
+    """How web pages are fetched: the limits every door shares.
+
+    Attributes:
+        timeout: Seconds the whole fetch may take (name lookup, connection, redirects and
+            reading), default 15.
+        max_bytes: Largest page accepted, in bytes after decompression, default 10 MB;
+            reading stops there.
+        max_redirects: Most redirects followed, default 5 (each target is checked again).
+        allow_private: Fetch private, loopback, link-local and other non-public addresses
+            too; off by default, so a public server is not a way into the network behind it.
+    """
+
+    timeout: float = 15.0
+    max_bytes: int = 10_000_000
+    max_redirects: int = 5
+    allow_private: bool = False
+
+    def __post_init__(self) -> None:
+        if (
+            isinstance(self.timeout, bool)
+            or not isinstance(self.timeout, (int, float))
+            or not 0 < self.timeout < float("inf")
+        ):
+            raise ValueError(
+                f"FetchOptions.timeout must be a positive number, got {self.timeout!r}."
+            )
+        _check_int(self, "max_bytes", self.max_bytes)
+        _check_int(self, "max_redirects", self.max_redirects, minimum=0)
+        if not isinstance(self.allow_private, bool):
+            raise ValueError("FetchOptions.allow_private must be True or False.")
+
+    @classmethod
+    def from_env(
+        cls,
+        *,
+        timeout: float | None = None,
+        max_bytes: int | None = None,
+        allow_private: bool | None = None,
+    ) -> FetchOptions:
+        """The options for one fetch: each argument, else its environment variable, else
+        the default.
+
+        Raises:
+            ValueError: If an argument or a variable holds something unusable.
+        """
+        defaults = cls()
+        if timeout is None:
+            timeout = _env_number("FETCH_TIMEOUT", float, defaults.timeout)
+        if max_bytes is None:
+            max_bytes = _env_number("FETCH_MAX_BYTES", int, defaults.max_bytes)
+        if allow_private is None:
+            allow_private = env_flag("ALLOW_PRIVATE_URLS", defaults.allow_private)
+        return cls(timeout=timeout, max_bytes=max_bytes, allow_private=allow_private)
+
+
+def _env_number(name: str, kind: type, default: float) -> float:
+    raw = env(name)
+    if raw is None:
+        return default
+    try:
+        value = kind(raw.replace("_", ""))
+    except ValueError:
+        value = 0
+    if not value > 0:
+        accepted = "a positive integer" if kind is int else "a positive number"
+        raise ValueError(f"{ENV_PREFIX}{name} must be {accepted}, got {raw!r}.")
+    return value
+
+
+def env_flag(name: str, default: bool = False) -> bool:
+    """Read a yes/no ``BILINGUAL_DIGEST_<name>`` (``1``/``true``/``yes``/``on`` or the opposite).
+
+    Raises:
+        ValueError: For any other value.
+    """
+    raw = env(name)
+    if raw is None:
+        return default
+    if raw.lower() in _TRUE:
+        return True
+    if raw.lower() in _FALSE:
+        return False
+    raise ValueError(f"{ENV_PREFIX}{name} must be 1 or 0 (true or false), got {raw!r}.")

@@ -16,6 +16,7 @@ from .languages import language_name as language_name
 
 if TYPE_CHECKING:
     from .digest import Digest
+    from .documents import Article
 
 _TSV_UNSAFE = re.compile(r"[\t\r\n]+")
 EXPORT_SUFFIXES: dict[str, str] = {"json": ".json", "markdown": ".md", "tsv": ".tsv"}
@@ -89,7 +90,7 @@ def digest_markdown(digest: Digest) -> str:
         The Markdown text, ending with a newline.
     """
     src, tgt = language_name(digest.source_lang), language_name(digest.target_lang)
-    lines = ["# Bilingual digest", "", f"- Direction: {src} → {tgt}"]
+    lines = ["# Bilingual digest", "", *_article_lines(digest), f"- Direction: {src} → {tgt}"]
     lines += [f"- Model ({role}): `{model}`" for role, model in digest.models.items()]
     lines.append("")
     for code, summary in digest.summaries.items():
@@ -112,6 +113,68 @@ def digest_markdown(digest: Digest) -> str:
     for seg in digest.translation.segments:
         lines.append(f"| {seg.index + 1} | {_md_cell(seg.source)} | {_md_cell(seg.translation)} |")
     return "\n".join(lines) + "\n"
+
+
+def article_byline(article: Article) -> str:
+    """``Site · Author · Date``, from what is known (empty when nothing is)."""
+    return " · ".join(value for value in (article.site, article.author, article.date) if value)
+
+
+def summaries_text(digest: Digest, name: str = "Article") -> str:
+    """The two summaries as plain text, under the article's title (else ``name``), byline
+    and address.
+
+    Args:
+        digest: The digest.
+        name: What to call a text that has no title (e.g. its file name).
+
+    Returns:
+        The text, ending with a newline.
+    """
+    article = digest.article
+    lines = [f"# {article.title if article and article.title else name}"]
+    if article is not None:
+        lines += [line for line in (article_byline(article), article.url) if line]
+    for code, summary in digest.summaries.items():
+        lines += ["", f"{summary_heading(code)}:", summary.strip() or "(—)"]
+    return "\n".join(lines) + "\n"
+
+
+PRINT_FORMATS = ("text", "json", "markdown")
+"""How a digest is printed (the CLI's ``digest --format``): :func:`print_digest`."""
+
+
+def print_digest(digest: Digest, fmt: str = "text", name: str = "Article") -> str:
+    """A digest as printed: ``text`` (:func:`summaries_text`), ``json`` (one line of
+    ``to_dict()``) or ``markdown`` (:func:`digest_markdown`).
+
+    Raises:
+        ValueError: For another format.
+    """
+    if fmt == "json":
+        return json.dumps(digest.to_dict(), ensure_ascii=False) + "\n"
+    if fmt == "markdown":
+        return digest_markdown(digest)
+    if fmt == "text":
+        return summaries_text(digest, name=name)
+    raise ValueError(f"Unknown format {fmt!r}: accepted values are {', '.join(PRINT_FORMATS)}.")
+
+
+def _article_lines(digest: Digest) -> list[str]:
+    """The article's title (linked to its address), author, date and site, where known."""
+    article = digest.article
+    if article is None:
+        return []
+    title = _md_cell(article.title or "").replace("[", "\\[").replace("]", "\\]")
+    url = (article.url or "").replace(" ", "%20").replace(")", "%29")
+    lines = []
+    if title:
+        lines.append(f"- Article: [{title}]({url})" if url else f"- Article: {title}")
+    elif url:
+        lines.append(f"- Article: <{url}>")
+    labels = (("Author", article.author), ("Date", article.date), ("Site", article.site))
+    lines += [f"- {label}: {_md_cell(value)}" for label, value in labels if value]
+    return lines
 
 
 def _md_cell(text: str) -> str:

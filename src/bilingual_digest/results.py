@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .documents import Article
 from .languages import SUMMARY_LANGUAGE
 from .segment import sentences
 from .translation import Segment, Translation
@@ -20,6 +21,7 @@ class _SummaryViews:
     """The summaries of a :class:`Digest` or :class:`BilingualSummary`, by language."""
 
     summaries: Mapping[str, str]
+    article: Article | None
 
     @property
     def summary_en(self) -> str:
@@ -43,7 +45,9 @@ class _SummaryViews:
         """A JSON-serialisable dict of every field (segments included) and the summary sentences.
 
         Each summary is also under ``summary_<code>`` (``summary_en``, ``summary_fr``), the
-        keys of the first round.
+        keys of the first round. ``article`` holds the article's ``url``, ``title``,
+        ``author``, ``date`` and ``site`` (its text is ``original``), or ``None`` for a plain
+        text.
 
         Returns:
             Plain dicts, lists, strings and numbers.
@@ -52,6 +56,7 @@ class _SummaryViews:
         for code, text in self.summaries.items():
             data[f"summary_{code}"] = text
         data["summary_sentences"] = list(self.summary_sentences())
+        data["article"] = self.article.metadata() if self.article is not None else None
         return data
 
 
@@ -77,6 +82,9 @@ class Digest(_SummaryViews):
             are those of the whole batch.
         models: Model ids used, under the pair keys (``"fr-en"`` …) and ``"summary"``
             (absent when the text was too short to need the summariser).
+        article: The :class:`~bilingual_digest.documents.Article` digested (its URL, title,
+            author, date and site), or ``None`` for a plain text; ``original`` is then its
+            title and text.
     """
 
     original: str
@@ -88,6 +96,7 @@ class Digest(_SummaryViews):
     warnings: tuple[str, ...]
     timings: dict[str, float]
     models: dict[str, str]
+    article: Article | None
 
     def __init__(
         self,
@@ -103,6 +112,7 @@ class Digest(_SummaryViews):
         models: dict[str, str] | None = None,
         *,
         summaries: Mapping[str, str] | None = None,
+        article: Article | None = None,
     ) -> None:
         found = dict(summaries or {})
         for code, text in ((SUMMARY_LANGUAGE, summary_en), ("fr", summary_fr)):
@@ -118,6 +128,7 @@ class Digest(_SummaryViews):
             "warnings": tuple(warnings),
             "timings": dict(timings or {}),
             "models": dict(models or {}),
+            "article": article,
         }
         for name, value in values.items():
             object.__setattr__(self, name, value)
@@ -139,6 +150,7 @@ class BilingualSummary(_SummaryViews):
         timings: Seconds per stage that ran: ``translate`` (an article in another language,
             into English), ``summarize``, ``translate_summary`` and ``total``.
         models: Model ids used, under the pair keys and ``"summary"``.
+        article: The :class:`~bilingual_digest.documents.Article` summarised, or ``None``.
     """
 
     original: str
@@ -148,6 +160,7 @@ class BilingualSummary(_SummaryViews):
     warnings: tuple[str, ...] = ()
     timings: dict[str, float] = dataclasses.field(default_factory=dict)
     models: dict[str, str] = dataclasses.field(default_factory=dict)
+    article: Article | None = None
 
 
 @dataclass(frozen=True)

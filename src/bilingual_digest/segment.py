@@ -10,7 +10,7 @@ and pieces come back in input order.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from .languages import get_language
@@ -70,13 +70,15 @@ def _cut(text: str, start: int, end: int, cuts: Iterator[int]) -> list[tuple[int
     return spans
 
 
-def sentences(text: str, language: str) -> list[Piece]:
+def sentences(text: str, language: str, keep_whole: Sequence[tuple[int, int]] = ()) -> list[Piece]:
     """Split a text into sentences with sentencex, paragraph by paragraph.
 
     Args:
         text: The original text.
         language: A registered language code: the splitter's rules (abbreviations, quotes)
             depend on it.
+        keep_whole: ``(start, end)`` spans no sentence boundary may fall inside (sentencex
+            cuts ``lemonde.fr/a.Il`` at its dots).
 
     Returns:
         Sentence pieces in order, whitespace-trimmed, covering every non-blank character.
@@ -91,6 +93,7 @@ def sentences(text: str, language: str) -> list[Piece]:
         # Only sentencex's end offsets are used: consecutive cuts cover the whole line, so no
         # character can fall between two sentences whatever the splitter returns.
         cuts = sorted({p_start + b["end_index"] for b in bounds if 0 < b["end_index"] < len(line)})
+        cuts = [cut for cut in cuts if not any(s < cut < e for s, e in keep_whole)]
         for s, e in _cut(text, p_start, p_end, iter(cuts)):
             pieces.append(Piece(s, e, index, text[s:e]))
     return pieces
@@ -185,6 +188,7 @@ def segment(
     language: str,
     count_tokens: TokenCounter | None = None,
     max_tokens: int | None = None,
+    keep_whole: Sequence[tuple[int, int]] = (),
 ) -> list[Piece]:
     """Split a text into sentence pieces that each fit the model.
 
@@ -193,11 +197,14 @@ def segment(
         language: Its language code.
         count_tokens: The model's token counter; without it sentences are not cut further.
         max_tokens: Largest number of input tokens per piece (with ``count_tokens``).
+        keep_whole: ``(start, end)`` spans no sentence boundary may fall inside (protected
+            text, glossary terms). A sentence too long for the model is still cut between
+            words, which never falls inside a URL, an address or a handle.
 
     Returns:
         Pieces in input order; together they hold every non-blank character exactly once.
     """
-    pieces = sentences(text, language)
+    pieces = sentences(text, language, keep_whole)
     if count_tokens is None or max_tokens is None:
         return pieces
     fitted: list[Piece] = []

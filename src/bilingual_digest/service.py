@@ -1,28 +1,43 @@
-"""The engine-facing service behind the web page and the (coming) REST API.
+"""The engine-facing service behind the web page and the JSON API.
 
 :class:`DigestService` holds one :class:`~bilingual_digest.digest.Digester`, loads its models
 once in a background thread, applies the size limit, runs the work (digest, translate,
-summarise, detect) and writes the downloads. It knows no web framework: the Gradio page
-(:mod:`bilingual_digest.ui.page`) and any other door call it and present its results. The
-serving address (:func:`resolve_address`) is settled here too, so every server reads the same
-settings.
+summarise, detect) in the one :class:`~bilingual_digest.work_queue.WorkQueue` both doors
+share, and writes the downloads. It knows no web framework: the Gradio page
+(:mod:`bilingual_digest.ui.page`) and the REST API (:mod:`bilingual_digest.api`) call it and
+present its results. Every model call takes a cancel flag (see :mod:`~bilingual_digest.cancel`)
+and holds its queue slot until the work has stopped.
 """
 
 from __future__ import annotations
 
-import ipaddress
+import functools
 import logging
 import os
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .languages import ENV_PREFIX, parse_direction, resolve_direction
+from .cancel import CancelFlag
+from .errors import GlossaryError, InputError, UnsupportedLanguageError
+from .glossary import Glossary
+from .languages import get_pair, parse_direction, resolve_direction, validate_language
 from .options import DEFAULT_LENGTH, DEFAULT_SPEED, check_text, validate_length, validate_speed
 from .options import max_chars as default_max_chars
 from .report import write_reports
+from .settings import (  # noqa: F401  (the names of the first round, where they lived)
+    DEFAULT_HOST,
+    DEFAULT_PORT,
+    GRADIO_HOST_ENV,
+    GRADIO_PORT_ENV,
+    resolve_address,
+    validate_host,
+    validate_port,
+)
+from .work_queue import DEFAULT_CONCURRENCY, DEFAULT_QUEUE_SIZE, WorkQueue
 
 if TYPE_CHECKING:
     from .digest import BilingualSummary, Digest, Digester, DigestProgress
@@ -30,108 +45,47 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("bilingual_digest")
 
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 7860
-DEFAULT_CONCURRENCY = 1
-DEFAULT_QUEUE_SIZE = 32
-GRADIO_HOST_ENV = "GRADIO_SERVER_NAME"
-GRADIO_PORT_ENV = "GRADIO_SERVER_PORT"
-"""Gradio's own settings, read when ``BILINGUAL_DIGEST_HOST`` / ``_PORT`` are not set."""
-
 Progress = Callable[[float, str], object]
 _T = TypeVar("_T")
 
+GLOSSARY_TABLE = "the glossary table"
+"""How messages name a glossary a client sends as rows (the page's table)."""
 
-# --------------------------------------------------------------------------- the address
 
+@dataclass(frozen=True)
+class TextTranslation:
+    """One text of a batch translated for a client (see :meth:`DigestService.translate_texts`).
 
-def validate_host(host: str) -> str:
-    """Check a host name or address to bind, and warn when it isn't loopback.
-
-    Raises:
-        ValueError: If it is empty.
+    Attributes:
+        text: The translation; the text itself when there was nothing to translate (no
+            letters) or it was already in the target language.
+        source: The language it was read as (given, or detected).
+        confidence: How sure the detection was, from 0 to 1; ``None`` when the language was
+            given; 0 when there was nothing to detect.
     """
-    host = host.strip()
-    if not host:
-        raise ValueError("The host must be an address or name, e.g. 127.0.0.1 or 0.0.0.0.")
-    try:
-        loopback = ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        loopback = host == "localhost"
-    if not loopback:
-        logger.warning(
-            "Serving on %s: anyone who can reach this machine on the network can use the app "
-            "(and your CPU). There is no login.",
-            host,
-        )
-    return host
 
-
-def validate_port(port: object) -> int:
-    """Check a TCP port (an int or a numeric string).
-
-    Raises:
-        ValueError: Unless it is an integer from 1 to 65535.
-    """
-    try:
-        value = int(str(port).strip())
-    except ValueError:
-        value = -1
-    if isinstance(port, bool) or not 1 <= value <= 65535:
-        raise ValueError(f"The port must be an integer from 1 to 65535, got {port!r}.")
-    return value
-
-
-def _setting(given: object, name: str, gradio: str, default: object) -> tuple[object, str]:
-    """The argument, else ``BILINGUAL_DIGEST_<name>``, else Gradio's variable, else the default;
-    with where it came from, for messages."""
-    if given is not None:
-        return given, "argument"
-    for variable in (ENV_PREFIX + name, gradio):
-        value = os.environ.get(variable, "").strip()
-        if value:
-            return value, variable
-    return default, "default"
-
-
-def _checked(check: Callable[[Any], _T], found: tuple[object, str]) -> _T:
-    value, source = found
-    try:
-        return check(value)
-    except ValueError as exc:
-        raise ValueError(exc if source in ("argument", "default") else f"{source}: {exc}") from None
-
-
-def resolve_address(host: str | None = None, port: int | str | None = None) -> tuple[str, int]:
-    """The address to serve on.
-
-    Each of host and port comes from the argument, else our variable
-    (``BILINGUAL_DIGEST_HOST`` / ``BILINGUAL_DIGEST_PORT``), else Gradio's
-    (``GRADIO_SERVER_NAME`` / ``GRADIO_SERVER_PORT``), else ``127.0.0.1`` and ``7860``.
-
-    Raises:
-        ValueError: If a value is invalid; the message names the variable it came from.
-    """
-    return (
-        _checked(validate_host, _setting(host, "HOST", GRADIO_HOST_ENV, DEFAULT_HOST)),
-        _checked(validate_port, _setting(port, "PORT", GRADIO_PORT_ENV, DEFAULT_PORT)),
-    )
+    text: str
+    source: str
+    confidence: float | None = None
 
 
 # --------------------------------------------------------------------------- the service
 
 
 class DigestService:
-    """The engine behind the page and the API: one digester, warmed up once, plus limits.
+    """The engine behind the page and the API: one digester, warmed up once, limits, one queue.
 
     Args:
         digester: The engine; ``None`` builds the default one (models load lazily).
-        max_chars: Largest accepted article; ``None`` reads ``BILINGUAL_DIGEST_MAX_CHARS``.
+        max_chars: Largest accepted article (and API request); ``None`` reads
+            ``BILINGUAL_DIGEST_MAX_CHARS``.
         output_dir: Where download files are written; ``None`` for a private temp folder.
+        concurrency: Requests run on the models at once, page and API together.
+        queue_size: Requests that may wait for a slot; one more is refused at once.
 
     Raises:
         TypeError: If ``max_chars`` is not an int.
-        ValueError: If ``max_chars`` is not positive.
+        ValueError: If ``max_chars``, ``concurrency`` or ``queue_size`` is not positive.
     """
 
     def __init__(
@@ -140,6 +94,8 @@ class DigestService:
         *,
         max_chars: int | None = None,
         output_dir: str | os.PathLike[str] | None = None,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        queue_size: int = DEFAULT_QUEUE_SIZE,
     ) -> None:
         if digester is None:
             from .digest import Digester
@@ -151,6 +107,7 @@ class DigestService:
             raise TypeError(f"max_chars must be a positive int, got {self.max_chars!r}.")
         if self.max_chars < 1:
             raise ValueError(f"max_chars must be a positive int, got {self.max_chars!r}.")
+        self.queue = WorkQueue(concurrency, queue_size)
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self._output_dir = Path(output_dir) if output_dir is not None else None
         self._lock = threading.Lock()
@@ -190,7 +147,12 @@ class DigestService:
         """Whether the warm-up has finished (successfully or not)."""
         return self._ready.is_set()
 
-    # -- work
+    @property
+    def loading(self) -> bool:
+        """Whether the models are being loaded right now (stopping then can't be clean)."""
+        return self._thread is not None and self._thread.is_alive()
+
+    # -- checks (no model, no queue)
     def check(self, text: object) -> str:
         """Validate an article against the size limit (see :func:`check_text`)."""
         return check_text(text, what="article", limit=self.max_chars)
@@ -208,14 +170,70 @@ class DigestService:
         """
         return resolve_direction(direction, text)
 
+    def detect_languages(self, text: str) -> list[tuple[str, float]]:
+        """The registered languages a text may be in, most likely first, with confidences 0–1.
+
+        Raises:
+            TypeError: If ``text`` is not a ``str``.
+            InputError: If it is empty or over the limit.
+            UnsupportedLanguageError: If it has no words or reads as another language.
+        """
+        from .detection import language_confidences
+
+        return language_confidences(check_text(text, limit=self.max_chars))
+
+    def glossary(self, value: object) -> Glossary | None:
+        """A request's glossary, checked before any model work.
+
+        Args:
+            value: ``None``; a :class:`~bilingual_digest.glossary.Glossary`; a ``dict`` of
+                source term → target term; or table rows ``[source, target, note, pair]``
+                (the page's table; blank rows skipped, messages name the row). Not a path:
+                the server reads no file a client names.
+
+        Raises:
+            GlossaryError: For a bad glossary or any other kind of value.
+        """
+        if value is None or isinstance(value, Glossary):
+            return value
+        if isinstance(value, dict):
+            return Glossary.from_dict(value, name="the glossary")
+        if isinstance(value, (list, tuple)):
+            return Glossary.from_rows(value, name=GLOSSARY_TABLE)
+        raise GlossaryError(
+            "The glossary must be entries (source term → target term, or rows [source, "
+            f"target, note, pair]), got {type(value).__name__}; a file is read by the client "
+            "and its entries sent."
+        )
+
+    def read_glossary(self, text: str, name: str) -> list[list[str]]:
+        """The rows of a glossary file a client read (TSV, CSV or TBX text), for its table.
+
+        Args:
+            text: The file's text (the page's opener decodes it in the browser).
+            name: The file's name, for messages.
+
+        Raises:
+            GlossaryError: If it isn't a glossary (the message names the file and line).
+        """
+        if not isinstance(text, str):
+            raise GlossaryError(f"The glossary {name!r} must be text.")
+        if len(text) > self.max_chars:
+            raise GlossaryError(
+                f"The glossary {name!r} has {len(text):,} characters, over the limit of "
+                f"{self.max_chars:,}."
+            )
+        return Glossary.parse(text, name=name).table()
+
     def _accept(
         self,
         text: object,
         direction: str,
         length: str | None = None,
+        glossary: object = None,
         speed: str = DEFAULT_SPEED,
-    ) -> tuple[str, str, str | None, str | None]:
-        """Check the request before any model work: ``(text, source, target, length)``.
+    ) -> tuple[str, str, str | None, str | None, Glossary | None]:
+        """Check the request before any model work: ``(text, source, target, length, glossary)``.
 
         For ``"auto"`` the source and target are ``None`` (the engine detects them).
         """
@@ -223,13 +241,41 @@ class DigestService:
         length = validate_length(length) if length is not None else None
         validate_speed(speed)
         text = self.check(text)
+        terms = self.glossary(glossary)
         source, target = pair if pair is not None else (None, None)
-        return text, source, target, length  # type: ignore[return-value]
+        return text, source, target, length, terms  # type: ignore[return-value]
 
-    def _wait(self, progress: Progress | None) -> None:
-        if progress is not None and not self.ready:
-            progress(0.0, "Waiting for the models to finish loading")
-        self.wait_ready()
+    # -- work (one queue slot each)
+    def _run(
+        self, work: Callable[[], _T], cancel: CancelFlag | None, progress: Progress | None
+    ) -> _T:
+        """Wait for a queue slot and the models, then run the work, holding the slot."""
+        if progress is not None and self.queue.busy:
+            progress(0.0, "Waiting for the requests ahead of this one")
+        with self.queue.slot(cancel):
+            if progress is not None and not self.ready:
+                progress(0.0, "Waiting for the models to finish loading")
+            self.wait_ready()
+            return work()
+
+    def _article(
+        self,
+        flow: Callable[..., _T],
+        text: str,
+        direction: str,
+        length: str,
+        progress: Progress | None,
+        cancel: CancelFlag | None,
+        glossary: object = None,
+        speed: str = DEFAULT_SPEED,
+    ) -> _T:
+        """Check an article request, then run a digester flow on it in the queue."""
+        checked, source, target, preset, terms = self._accept(
+            text, direction, length, glossary, speed
+        )
+        options = {"target": target, "cancel": cancel, "glossary": terms, "speed": speed}
+        work = functools.partial(flow, checked, source, preset, progress, **options)
+        return self._run(work, cancel, progress)
 
     def digest(
         self,
@@ -237,6 +283,8 @@ class DigestService:
         direction: str = "auto",
         length: str = DEFAULT_LENGTH,
         progress: Progress | None = None,
+        cancel: CancelFlag | None = None,
+        glossary: object = None,
         speed: str = DEFAULT_SPEED,
     ) -> Digest:
         """Digest one article: its translation and its summary in both languages of its pair.
@@ -246,6 +294,9 @@ class DigestService:
             direction: ``"auto"`` (detect the language) or a pair's key (``"fr-en"`` …).
             length: A summary length preset (``"short"``, ``"medium"``, ``"long"``).
             progress: Called with ``(fraction, stage)`` as the work advances.
+            cancel: Set it to stop the work (before its next model batch).
+            glossary: This request's glossary (see :meth:`glossary`), added to the
+                digester's own (``BILINGUAL_DIGEST_GLOSSARY``'s by default).
             speed: A speed preset (``"default"``: beam 4; ``"fast"``: greedy).
 
         Returns:
@@ -255,10 +306,13 @@ class DigestService:
             InputError: Bad text, direction or length.
             UnsupportedLanguageError: If the language can't be detected or has no pair.
             ModelUnavailableError: If a model cannot be loaded.
+            ServerBusyError: If the queue is full.
+            Cancelled: If ``cancel`` was set before the work was done.
+            GlossaryError: A bad glossary.
         """
-        text, source, target, length = self._accept(text, direction, length, speed)
-        self._wait(progress)
-        return self.digester.digest(text, source, length, progress, target=target, speed=speed)
+        return self._article(
+            self.digester.digest, text, direction, length, progress, cancel, glossary, speed
+        )
 
     def digest_stream(
         self,
@@ -266,19 +320,23 @@ class DigestService:
         direction: str = "auto",
         length: str = DEFAULT_LENGTH,
         speed: str = DEFAULT_SPEED,
+        cancel: CancelFlag | None = None,
+        glossary: object = None,
     ) -> Iterator[DigestProgress]:
         """Digest one article, yielding what is ready as it is made (for a page or a stream).
 
-        The request is checked at the call; the models are waited for, then the digest runs,
-        as the iterator is read (:meth:`Digester.digest_stream`: the translation segment by
-        segment, the first paragraph first, then the summaries; the last item holds the
-        :class:`~bilingual_digest.digest.Digest`).
+        The request is checked at the call; then, as the iterator is read, a queue slot and
+        the models are waited for and the digest runs (:meth:`Digester.digest_stream`: the
+        translation segment by segment, the first paragraph first, then the summaries; the
+        last item holds the :class:`~bilingual_digest.digest.Digest`).
 
         Args:
             text: The article.
             direction: ``"auto"`` (detect the language) or a pair's key (``"fr-en"`` …).
             length: A summary length preset.
             speed: A speed preset (``"default"`` or ``"fast"``).
+            cancel: Set it to stop the work (before its next model batch).
+            glossary: This request's glossary (see :meth:`digest`).
 
         Returns:
             An iterator of :class:`~bilingual_digest.digest.DigestProgress`.
@@ -286,16 +344,32 @@ class DigestService:
         Raises:
             The errors of :meth:`digest` (bad input at the call; model errors when read).
         """
-        text, source, target, length = self._accept(text, direction, length, speed)
-        return self._stream(text, source, target, length, speed)
+        checked, source, target, preset, terms = self._accept(
+            text, direction, length, glossary, speed
+        )
+        return self._stream(checked, source, target, preset, speed, cancel, terms)
 
     def _stream(
-        self, text: str, source: str | None, target: str | None, length: str | None, speed: str
+        self,
+        text: str,
+        source: str | None,
+        target: str | None,
+        length: str | None,
+        speed: str,
+        cancel: CancelFlag | None,
+        glossary: Glossary | None,
     ) -> Iterator[DigestProgress]:
-        self.wait_ready()
-        yield from self.digester.digest_stream(
-            text, source, length or DEFAULT_LENGTH, target=target, speed=speed
-        )
+        with self.queue.slot(cancel):
+            self.wait_ready()
+            yield from self.digester.digest_stream(
+                text,
+                source,
+                length or DEFAULT_LENGTH,
+                target=target,
+                speed=speed,
+                glossary=glossary,
+                cancel=cancel,
+            )
 
     def summarize(
         self,
@@ -303,6 +377,8 @@ class DigestService:
         direction: str = "auto",
         length: str = DEFAULT_LENGTH,
         progress: Progress | None = None,
+        cancel: CancelFlag | None = None,
+        glossary: object = None,
         speed: str = DEFAULT_SPEED,
     ) -> BilingualSummary:
         """Summarise one article in both languages of its pair, translating only what that needs.
@@ -312,6 +388,8 @@ class DigestService:
             direction: ``"auto"`` (detect the language) or a pair's key (``"fr-en"`` …).
             length: A summary length preset.
             progress: Called with ``(fraction, stage)`` as the work advances.
+            cancel: Set it to stop the work (before its next model batch).
+            glossary: This request's glossary (see :meth:`digest`).
             speed: A speed preset (``"default"`` or ``"fast"``).
 
         Returns:
@@ -320,18 +398,25 @@ class DigestService:
         Raises:
             The errors of :meth:`digest`.
         """
-        text, source, target, length = self._accept(text, direction, length, speed)
-        self._wait(progress)
-        return self.digester.summarize(text, source, length, progress, target=target, speed=speed)
+        return self._article(
+            self.digester.summarize, text, direction, length, progress, cancel, glossary, speed
+        )
 
     def translate(
-        self, text: str, direction: str = "auto", speed: str = DEFAULT_SPEED
+        self,
+        text: str,
+        direction: str = "auto",
+        cancel: CancelFlag | None = None,
+        glossary: object = None,
+        speed: str = DEFAULT_SPEED,
     ) -> Translation:
         """Translate one article sentence by sentence (no summary).
 
         Args:
             text: The article.
             direction: ``"auto"`` (detect the language) or a pair's key (``"fr-en"`` …).
+            cancel: Set it to stop the work (before its next model batch).
+            glossary: This request's glossary (see :meth:`digest`).
             speed: A speed preset (``"default"`` or ``"fast"``).
 
         Returns:
@@ -341,12 +426,128 @@ class DigestService:
             InputError: Bad text or direction.
             UnsupportedLanguageError: If the language can't be detected or has no pair.
             ModelUnavailableError: If the model cannot be loaded.
+            ServerBusyError: If the queue is full.
+            Cancelled: If ``cancel`` was set before the work was done.
+            GlossaryError: A bad glossary.
         """
-        text = self._accept(text, direction, speed=speed)[0]
+        text, *_, terms = self._accept(text, direction, glossary=glossary, speed=speed)
         source, target = resolve_direction(direction, text)
-        self._wait(None)
-        translator = self.digester.translator(source, target)
-        return translator.translate(text, options=translator.options.at_speed(speed))
+        terms = self.digester.glossary_with(terms)
+
+        def work() -> Translation:
+            translator = self.digester.translator(source, target)
+            options = translator.options.at_speed(speed)
+            return translator.translate(text, options=options, glossary=terms, cancel=cancel)
+
+        return self._run(work, cancel, None)
+
+    def translate_texts(
+        self,
+        texts: Sequence[str],
+        source: str | None,
+        target: str,
+        *,
+        html: bool = False,
+        cancel: CancelFlag | None = None,
+    ) -> list[TextTranslation]:
+        """Translate a batch of texts, as translation clients send them (LibreTranslate's API).
+
+        Each text's language is the one given, or detected on its own; a text without
+        letters, or already in the target language, comes back as it is. With ``html`` the
+        texts are HTML: only their text is translated, the markup is kept (see
+        :mod:`~bilingual_digest.markup`). All texts of one pair go to the model together.
+
+        Args:
+            texts: The texts.
+            source: Their language, or ``None`` to detect each one's.
+            target: The language to translate into.
+            html: Whether the texts are HTML.
+            cancel: Set it to stop the work (before its next model batch).
+
+        Returns:
+            One :class:`TextTranslation` per text, in order.
+
+        Raises:
+            TypeError: If a text is not a ``str``.
+            InputError: If the texts together are over the character limit.
+            UnsupportedLanguageError: If a language is unknown, can't be detected, or has no
+                pair to the target.
+            ServerBusyError: If the queue is full.
+            Cancelled: If ``cancel`` was set before the work was done.
+        """
+        from .markup import join_html, split_html
+
+        for i, text in enumerate(texts):
+            if not isinstance(text, str):
+                raise TypeError(f"Text at index {i} must be a str, got {type(text).__name__}.")
+        size = sum(len(text) for text in texts)
+        if size > self.max_chars:
+            raise InputError(
+                f"The texts have {size:,} characters together, over the limit of "
+                f"{self.max_chars:,}."
+            )
+        tgt = validate_language(target, "target")
+        src = validate_language(source, "source") if source is not None else None
+        parts = [split_html(text) if html else None for text in texts]
+        units = [
+            p.sources() if p is not None else _plain(t) for p, t in zip(parts, texts, strict=True)
+        ]
+        read = [self._read_as(u, src, tgt, i, len(texts)) for i, u in enumerate(units)]
+        work = [i for i, (lang, _) in enumerate(read) if lang != tgt and units[i]]
+        done = self._run(
+            lambda: self._translate_units(work, units, read, tgt, cancel), cancel, None
+        )
+        results = []
+        for i, text in enumerate(texts):
+            out = done.get(i)
+            if out is not None and parts[i] is not None:
+                out = join_html(parts[i], out)  # type: ignore[arg-type]
+            elif out is not None:
+                out = out[0]
+            results.append(TextTranslation(_as_is(text) if out is None else out, *read[i]))
+        return results
+
+    @staticmethod
+    def _read_as(
+        units: list[str], source: str | None, target: str, index: int, count: int
+    ) -> tuple[str, float | None]:
+        """The language a text is read as, and the detection's confidence (``None``: given)."""
+        if source is not None:
+            return source, None
+        if not units:
+            return target, 0.0  # nothing to translate: returned as it is
+        from .detection import language_confidences
+
+        try:
+            code, confidence = language_confidences(" ".join(units))[0]
+        except UnsupportedLanguageError as exc:
+            where = f"Text at index {index}: " if count > 1 else ""
+            raise UnsupportedLanguageError(
+                f"{where}{exc.reason}", asks_for_language=exc.asks_for_language
+            ) from None
+        return code, confidence
+
+    def _translate_units(
+        self,
+        work: list[int],
+        units: list[list[str]],
+        read: list[tuple[str, float | None]],
+        target: str,
+        cancel: CancelFlag | None,
+    ) -> dict[int, list[str]]:
+        """Translate the units of the texts in ``work``, one batched call per language pair."""
+        by_pair: dict[str, list[int]] = {}
+        for i in work:
+            by_pair.setdefault(get_pair(read[i][0], target).key, []).append(i)
+        done: dict[int, list[str]] = {}
+        terms = self.digester.glossary_with()  # BILINGUAL_DIGEST_GLOSSARY's, if any
+        for indices in by_pair.values():
+            translator = self.digester.translator(read[indices[0]][0], target)
+            flat = [unit for i in indices for unit in units[i]]
+            outputs = iter(translator.translate_many(flat, glossary=terms, cancel=cancel))
+            for i in indices:
+                done[i] = [next(outputs).text for _ in units[i]]
+        return done
 
     def write_downloads(self, digest: Digest) -> dict[str, Path]:
         """Write the JSON, Markdown and TSV exports of a digest into a fresh folder.
@@ -361,6 +562,18 @@ class DigestService:
         folder = Path(tempfile.mkdtemp(prefix="digest-", dir=self._output_dir))
         stem = f"digest-{digest.source_lang}-{digest.target_lang}"
         return write_reports(digest, folder, stem=stem)
+
+
+def _plain(text: str) -> list[str]:
+    """A plain text as the units to translate: itself, or nothing when it has no letters."""
+    return [text] if any(ch.isalpha() for ch in text) else []
+
+
+def _as_is(text: str) -> str:
+    """A text returned untranslated, made safe to encode."""
+    from .sanitize import without_surrogates
+
+    return without_surrogates(text)
 
 
 # --------------------------------------------------------------------------- answers as data

@@ -29,7 +29,12 @@ Restore = Callable[[str], "tuple[str, tuple[Finding, ...]]"]
 
 
 class Step(Protocol):
-    """One reversible rewrite of a sentence on its way to the model."""
+    """One reversible rewrite of a sentence on its way to the model.
+
+    A step may also define ``keep_whole(text) -> list[tuple[int, int]]``: the spans of a
+    whole text that must stay inside one sentence (the translator doesn't let the sentence
+    splitter cut there; e.g. a URL, whose dots look like full stops).
+    """
 
     def prepare(self, text: str) -> tuple[str, Restore | None]:
         """The text the model should see instead, and how to undo it (``None``: nothing)."""
@@ -49,6 +54,14 @@ class Prepared:
     source: str
     model_input: str
     restores: tuple[Restore, ...] = ()
+
+    def agreed(self) -> list[tuple[str, str]]:
+        """What the steps made the translation say for pieces of the source, as
+        ``(source text, translation text)`` pairs the checks take as right (glossary terms).
+
+        A restore offers them as an ``agreed`` attribute (optional).
+        """
+        return [pair for undo in self.restores for pair in getattr(undo, "agreed", ())]
 
     def restore(self, output: str) -> tuple[str, tuple[Finding, ...]]:
         """Undo every step on a model output, last step first.

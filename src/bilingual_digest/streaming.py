@@ -21,6 +21,7 @@ from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
+from .cancel import CancelFlag, check_cancelled
 from .jobs import Job, finish, set_summary, set_summary_translation, set_translation, timed
 from .languages import SUMMARY_LANGUAGE, language_name
 from .options import threads
@@ -37,7 +38,7 @@ their seconds and models."""
 
 
 def stream_digest(
-    digester: Digester, job: Job, length: str, speed: str
+    digester: Digester, job: Job, length: str, speed: str, cancel: CancelFlag | None = None
 ) -> Iterator[DigestProgress]:
     """Digest one article, yielding what is ready after each segment and each stage.
 
@@ -46,6 +47,7 @@ def stream_digest(
         job: The article, checked, with its pair.
         length: A valid summary length preset.
         speed: A valid speed preset.
+        cancel: Checked between stages and before each batch sent to a model.
 
     Yields:
         :class:`DigestProgress` values; the last one holds the :class:`Digest`.
@@ -56,6 +58,7 @@ def stream_digest(
     segments: list[Segment] = []
 
     def progress(fraction: float, stage: str) -> DigestProgress:
+        check_cancelled(cancel)
         return DigestProgress(
             job.text, job.source, job.target, stage, fraction, tuple(segments), dict(job.summaries)
         )
@@ -64,32 +67,33 @@ def stream_digest(
         stage = f"Translating the article to {english}"
         yield progress(0.0, stage)
         translation, seconds, model = yield from _translate_article(
-            digester, job, speed, segments, lambda: progress(0.0, stage)
+            digester, job, speed, segments, lambda: progress(0.0, stage), cancel
         )
         set_translation(job, translation, seconds, model)
         yield progress(1 / 3, f"Summarising in {english}")
-        set_summary(job, *_summarise(digester, job.english, length, speed))
+        set_summary(job, *_summarise(digester, job.english, length, speed, cancel))
         yield progress(2 / 3, f"Translating to {other}")
-        for done in _translate_summary(digester, job, speed):
+        for done in _translate_summary(digester, job, speed, cancel):
             set_summary_translation(job, *done)
     else:
         side: Future[_SummarySide] | None = None
         pool = ThreadPoolExecutor(1, thread_name_prefix="bilingual-digest-summary")
         try:
             if threads() > 1:  # the summary and the translation at the same time
-                side = pool.submit(_summary_side, digester, job, length, speed)
+                side = pool.submit(_summary_side, digester, job, length, speed, cancel)
                 fraction, stage = 0.0, f"Translating to {other} while summarising in {english}"
             else:
                 yield progress(0.0, f"Summarising in {english}")
                 side = Future()
-                side.set_result(_summary_side(digester, job, length, speed))
+                side.set_result(_summary_side(digester, job, length, speed, cancel))
                 fraction, stage = 0.5, f"Translating to {other}"
             yield progress(fraction, stage)
             article = yield from _translate_article(
-                digester, job, speed, segments, lambda: progress(fraction, stage)
+                digester, job, speed, segments, lambda: progress(fraction, stage), cancel
             )
-            if not side.done():
-                yield progress(0.5, f"Summarising in {english} and translating the summary")
+            # The same stages whichever finishes first (the summary may be done already).
+            waiting = f"Summarising in {english} and translating the summary"
+            yield progress(0.5, waiting if not side.done() else "Putting the digest together")
             summary, seconds, translations = side.result()
         finally:
             pool.shutdown(wait=False)
@@ -110,6 +114,7 @@ def _translate_article(
     speed: str,
     segments: list[Segment],
     progress: Callable[[], DigestProgress],
+    cancel: CancelFlag | None,
 ) -> Generator[DigestProgress, None, tuple[Translation, float, str]]:
     """Stream the article's translation into ``segments``, yielding ``progress()`` after each.
 
@@ -117,7 +122,10 @@ def _translate_article(
     """
     translator = digester.translator(job.source, job.target)
     began = time.perf_counter()
-    stream = translator.translate_iter(job.text, options=translator.options.at_speed(speed))
+    options = translator.options.at_speed(speed)
+    stream = translator.translate_iter(
+        job.text, options=options, glossary=job.glossary, cancel=cancel
+    )
     for segment in stream:
         segments.append(segment)
         yield progress()
@@ -126,18 +134,18 @@ def _translate_article(
 
 
 def _summarise(
-    digester: Digester, english: str, length: str, speed: str
+    digester: Digester, english: str, length: str, speed: str, cancel: CancelFlag | None
 ) -> tuple[Summary | None, float]:
     """The English summary of ``english`` (``None`` when there is no text) and its seconds."""
     if not english.strip():
         return None, 0.0
     summarizer = digester.summarizer
     options = summarizer.options.at_speed(speed)
-    return timed(summarizer.summarize, english, length, options=options)
+    return timed(summarizer.summarize, english, length, options=options, cancel=cancel)
 
 
 def _translate_summary(
-    digester: Digester, job: Job, speed: str
+    digester: Digester, job: Job, speed: str, cancel: CancelFlag | None
 ) -> list[tuple[Translation, float, str]]:
     """The English summary translated into each of the job's other languages."""
     summary = job.summaries.get(SUMMARY_LANGUAGE)
@@ -145,15 +153,19 @@ def _translate_summary(
     for code in job.summary_languages if summary else ():
         translator = digester.translator(SUMMARY_LANGUAGE, code)
         options = translator.options.at_speed(speed)
-        translation, seconds = timed(translator.translate, summary, options=options)
+        translation, seconds = timed(
+            translator.translate, summary, options=options, glossary=job.glossary, cancel=cancel
+        )
         done.append((translation, seconds, translator.model))
     return done
 
 
-def _summary_side(digester: Digester, job: Job, length: str, speed: str) -> _SummarySide:
+def _summary_side(
+    digester: Digester, job: Job, length: str, speed: str, cancel: CancelFlag | None
+) -> _SummarySide:
     """An English article's summary and its translations; reads the job, writes nothing."""
-    summary, seconds = _summarise(digester, job.text, length, speed)
-    draft = Job(job.text, job.source, job.target)
+    summary, seconds = _summarise(digester, job.text, length, speed, cancel)
+    draft = Job(job.text, job.source, job.target, glossary=job.glossary)
     if summary is not None:
         draft.summaries[SUMMARY_LANGUAGE] = summary.text
-    return summary, seconds, _translate_summary(digester, draft, speed)
+    return summary, seconds, _translate_summary(digester, draft, speed, cancel)

@@ -19,6 +19,7 @@ from typing import overload
 from . import prompts
 from .backends import Backend, Generated, generate_batched, load_backend
 from .backends.cache import CachedBackend
+from .cancel import CancelFlag
 from .languages import SUMMARY_LANGUAGE
 from .options import (
     SPEEDS,
@@ -237,7 +238,12 @@ class Summarizer:
         return sections
 
     def summarize(
-        self, text: str, length: str = "medium", *, options: SummaryOptions | None = None
+        self,
+        text: str,
+        length: str = "medium",
+        *,
+        options: SummaryOptions | None = None,
+        cancel: CancelFlag | None = None,
     ) -> Summary:
         """Summarise one English text.
 
@@ -246,6 +252,8 @@ class Summarizer:
             length: ``"short"``, ``"medium"`` or ``"long"`` (see :data:`LENGTHS`).
             options: Decoding options for this call (e.g. ``self.options.at_speed("fast")``);
                 default the summariser's own.
+            cancel: Checked before each batch sent to the model; see
+                :mod:`~bilingual_digest.cancel`.
 
         Returns:
             The :class:`Summary`. A text of fewer than ``options.min_sentences`` sentences is
@@ -255,8 +263,9 @@ class Summarizer:
             TypeError: If ``text`` is not a ``str``.
             InputError: If ``text`` is empty or whitespace only.
             ValueError: If ``length`` is not a preset.
+            Cancelled: If ``cancel`` was set before the work was done.
         """
-        check_text(text)
+        text = check_text(text)
         options = self.options if options is None else options
         if not isinstance(options, SummaryOptions):
             raise TypeError("options must be a SummaryOptions instance.")
@@ -268,19 +277,27 @@ class Summarizer:
                 f"{'' if found == 1 else 's'}): the summary is the text itself."
             )
             return Summary(text.strip(), (note,), 0, self.model, False)
-        summary, warnings, chunks = self._condense(text, generation, options)
+        summary, warnings, chunks = self._condense(text, generation, options, cancel)
         if not summary:
             warnings.append("The summariser returned an empty summary.")
         return Summary(summary, tuple(warnings), chunks, self.model, True)
 
     def _generate(
-        self, texts: Sequence[str], generation: GenerationOptions, batch_size: int
+        self,
+        texts: Sequence[str],
+        generation: GenerationOptions,
+        batch_size: int,
+        cancel: CancelFlag | None = None,
     ) -> list[Generated]:
         rendered = [self.prompt.render(t) for t in texts]
-        return generate_batched(self.backend, rendered, generation, batch_size)
+        return generate_batched(self.backend, rendered, generation, batch_size, cancel)
 
     def _condense(
-        self, text: str, generation: GenerationOptions, options: SummaryOptions
+        self,
+        text: str,
+        generation: GenerationOptions,
+        options: SummaryOptions,
+        cancel: CancelFlag | None = None,
     ) -> tuple[str, list[str], int]:
         """Map-reduce until the text fits, then summarise it once more."""
         limit = generation.max_new_tokens
@@ -303,7 +320,7 @@ class Summarizer:
                     "left out)."
                 )
                 return text, warnings, first
-            outputs = self._generate(sections, generation, options.batch_size)
+            outputs = self._generate(sections, generation, options.batch_size, cancel)
             cut = sum(out.hit_limit for out in outputs)
             if cut:
                 warnings.append(
@@ -315,7 +332,7 @@ class Summarizer:
                 return text, warnings, first
             rounds += 1
             sections = self.chunks(text)
-        (output,) = self._generate(sections, generation, options.batch_size)
+        (output,) = self._generate(sections, generation, options.batch_size, cancel)
         if output.hit_limit:
             warnings.append(
                 f"The summary reached the limit of {limit} generated tokens and may be cut short."

@@ -12,22 +12,17 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
 from typing import overload
 
 from .alignment import Segment, Translation, TranslationStream
 from .backends import Backend, Generated, checked_generate, load_backend, parallelism
 from .backends.cache import CachedBackend
 from .batching import stream_plan, throughput_plan
-from .checks import LANGUAGES as CHECKED_LANGUAGES
-from .checks import (
-    Finding,
-    check_length_ratio,
-    check_repetition,
-    check_segment,
-    repetition_score,
-)
-from .languages import language_name, resolve_pair, validate_language
+from .cancel import CancelFlag, check_cancelled
+from .checks import skipped_checks_note
+from .documents import Article, TextOrArticle
+from .glossary import Glossary, GlossaryLike, as_glossary, combine, default_glossary
+from .languages import resolve_pair, validate_language
 from .options import (
     TranslationOptions,
     resolve_backend,
@@ -36,9 +31,11 @@ from .options import (
     translation_model,
 )
 from .parallel import ordered_map
+from .placeholders import ProtectStep
 from .sanitize import CleanText, prepare_text
 from .segment import Piece, segment
-from .steps import Prepared, Step, prepare_sentence
+from .sentence_outcome import finish_segment, retry_degenerate
+from .steps import Step, prepare_sentence
 
 logger = logging.getLogger("bilingual_digest")
 
@@ -66,9 +63,18 @@ class Translator:
             loaded behind an LRU cache of sentence translations; or an object with the
             :class:`~bilingual_digest.backends.Backend` interface (a fake …), used as is.
         options: Decoding options; OPUS-MT's defaults (beam 4) when omitted.
+        glossary: Terms to translate as the user says (:mod:`~bilingual_digest.glossary`): a
+            :class:`~bilingual_digest.glossary.Glossary`, a ``dict`` of source term → target
+            term, or a glossary file's path; default (``None``): the file named by
+            ``BILINGUAL_DIGEST_GLOSSARY``, if any, read at each call (a changed file is read
+            again); ``{}`` for none. Each call can add more.
+
+    URLs, e-mail addresses, @handles, #hashtags and inline code always come back as they
+    were (:mod:`~bilingual_digest.placeholders`), with or without a glossary.
 
     Raises:
         UnsupportedLanguageError: If the pair is not supported (the message lists them).
+        GlossaryError: If the glossary can't be used.
         ModelUnavailableError: If the model cannot be loaded (the message says how to fix it).
         DeviceUnavailableError: If CUDA is asked for and not available.
     """
@@ -81,8 +87,10 @@ class Translator:
         device: str | None = None,
         backend: str | Backend | None = None,
         options: TranslationOptions | None = None,
+        glossary: GlossaryLike = None,
     ) -> None:
         self.source, self.target = resolve_pair(validate_language(source, "source"), target)
+        self.glossary: Glossary | None = as_glossary(glossary)
         self.options = options if options is not None else TranslationOptions()
         if not isinstance(self.options, TranslationOptions):
             raise TypeError("options must be a TranslationOptions instance.")
@@ -101,36 +109,66 @@ class Translator:
             f"Translator({self.source}→{self.target}, model={self.model!r}, device={self.device!r})"
         )
 
-    def pieces(self, text: str) -> list[Piece]:
-        """Split a text into the pieces this model translates (sentences that fit)."""
-        return segment(
-            text, self.source, self.backend.count_tokens, self.backend.max_input_tokens - 1
-        )
+    def pieces(self, text: str, steps: Sequence[Step] = ()) -> list[Piece]:
+        """Split a text into the pieces this model translates (sentences that fit).
 
-    def translate(self, text: str, *, options: TranslationOptions | None = None) -> Translation:
+        With ``steps``, a piece fits when what the model reads of it (its placeholders
+        instead of long URLs …) fits, and no sentence boundary falls inside what a step keeps
+        whole (its optional ``keep_whole(text)``: a URL, a glossary term).
+        """
+        count = self.backend.count_tokens
+        if steps:
+
+            def count(piece: str) -> int:
+                return self.backend.count_tokens(prepare_sentence(piece, steps).model_input)
+
+        keep = [span for step in steps for span in getattr(step, "keep_whole", _none)(text)]
+        return segment(text, self.source, count, self.backend.max_input_tokens - 1, keep)
+
+    def translate(
+        self,
+        text: TextOrArticle,
+        *,
+        options: TranslationOptions | None = None,
+        glossary: GlossaryLike = None,
+        cancel: CancelFlag | None = None,
+    ) -> Translation:
         """Translate one text.
 
         Its sentences are batched as :meth:`translate_iter` batches them (the first paragraph
         first), so the two give the same segments.
 
         Args:
-            text: The text, in the translator's source language.
+            text: The text, in the translator's source language; or an
+                :class:`~bilingual_digest.documents.Article`, whose title and text are
+                translated (:attr:`~bilingual_digest.documents.Article.full_text`).
             options: Decoding options for this call (e.g. ``self.options.at_speed("fast")``);
                 default the translator's own.
+            glossary: More glossary entries for this call (a ``Glossary``, a ``dict`` or a
+                path); they win over the translator's own for the same term.
+            cancel: Checked before each batch sent to the model; see
+                :mod:`~bilingual_digest.cancel`.
 
         Returns:
             The :class:`Translation`, with one segment per source sentence.
 
         Raises:
-            TypeError: If ``text`` is not a ``str``.
+            TypeError: If ``text`` is neither a ``str`` nor an ``Article``.
             InputError: If ``text`` is empty or whitespace only.
+            GlossaryError: If ``glossary`` can't be used.
+            Cancelled: If ``cancel`` was set before the work was done.
         """
         clean = prepare_text(text)
-        options = self._options(options)
-        return self._collect([clean], options, stream=True)[0]
+        steps = self.steps(glossary)
+        return self._collect([clean], self._options(options), steps, cancel, stream=True)[0]
 
     def translate_iter(
-        self, text: str, *, options: TranslationOptions | None = None
+        self,
+        text: TextOrArticle,
+        *,
+        options: TranslationOptions | None = None,
+        glossary: GlossaryLike = None,
+        cancel: CancelFlag | None = None,
     ) -> TranslationStream:
         """Translate one text, yielding each sentence's segment as soon as it is ready.
 
@@ -141,8 +179,10 @@ class Translator:
         iterator early drops the batches not started yet.
 
         Args:
-            text: The text, in the translator's source language.
+            text: The text (or article), in the translator's source language.
             options: Decoding options for this call; default the translator's own.
+            glossary: More glossary entries for this call (see :meth:`translate`).
+            cancel: Checked before each batch sent to the model.
 
         Returns:
             A :class:`~bilingual_digest.alignment.TranslationStream`: an iterator of
@@ -150,19 +190,27 @@ class Translator:
             :class:`Translation` once it is exhausted.
 
         Raises:
-            TypeError: If ``text`` is not a ``str``.
+            TypeError: If ``text`` is neither a ``str`` nor an ``Article``.
             InputError: If ``text`` is empty or whitespace only.
+            GlossaryError: If ``glossary`` can't be used.
         """
         clean = prepare_text(text)
         options = self._options(options)
+        steps = self.steps(glossary)
         warnings = self._first_warnings(clean, options)
+        run = self._run([clean], options, steps, cancel, stream=True)
         return TranslationStream(
-            ((done, notes) for _, done, notes in self._run([clean], options, stream=True)),
+            ((done, notes) for _, done, notes in run),
             lambda segments, notes: self._assemble(clean, segments, [*warnings, *notes]),
         )
 
     def translate_many(
-        self, texts: Sequence[str], *, options: TranslationOptions | None = None
+        self,
+        texts: Sequence[TextOrArticle],
+        *,
+        options: TranslationOptions | None = None,
+        glossary: GlossaryLike = None,
+        cancel: CancelFlag | None = None,
     ) -> list[Translation]:
         """Translate several texts, batching their sentences together for throughput.
 
@@ -171,8 +219,11 @@ class Translator:
         text is batched as :meth:`translate` does.
 
         Args:
-            texts: Texts in the source language.
+            texts: Texts in the source language (or articles: their title and text).
             options: Decoding options for this call; default the translator's own.
+            glossary: More glossary entries for this call (see :meth:`translate`).
+            cancel: Checked before each batch sent to the model; see
+                :mod:`~bilingual_digest.cancel`.
 
         Every text is cleaned first (:func:`~bilingual_digest.sanitize.clean_text`: markup
         reduced to its text, control characters removed), with a note in the warnings; the
@@ -182,9 +233,12 @@ class Translator:
             One :class:`Translation` per text, in order.
 
         Raises:
-            TypeError: If ``texts`` is a ``str`` or holds something other than ``str``.
+            TypeError: If ``texts`` is a ``str`` or holds something other than ``str`` or
+                ``Article``.
             InputError: If a text is empty or whitespace only, before or after cleaning (the
                 message gives its index).
+            GlossaryError: If ``glossary`` can't be used.
+            Cancelled: If ``cancel`` was set before the work was done.
         """
         if isinstance(texts, str):
             raise TypeError("translate_many() takes a list of texts; use translate() for one str.")
@@ -192,15 +246,23 @@ class Translator:
             prepare_text(text, "text" if len(texts) == 1 else f"text at index {i}")
             for i, text in enumerate(texts)
         ]
-        return self._collect(cleaned, self._options(options), stream=len(cleaned) == 1)
+        options, steps = self._options(options), self.steps(glossary)
+        return self._collect(cleaned, options, steps, cancel, stream=len(cleaned) == 1)
 
-    def steps(self) -> list[Step]:
+    def steps(self, glossary: GlossaryLike = None) -> list[Step]:
         """The reversible steps each sentence goes through on its way to the model.
 
-        See :mod:`~bilingual_digest.steps`; none yet beyond what subclasses or later
-        features add.
+        See :mod:`~bilingual_digest.steps`. First, always, :class:`ProtectStep`: placeholders
+        ``[N]`` in place of protected text and glossary terms, found in the original
+        sentence. Steps after it must leave ``[N]`` as it is (Moses punctuation
+        normalisation does: measured); their restores run before its own.
+
+        Args:
+            glossary: This call's glossary entries, added to the translator's own.
         """
-        return []
+        own = default_glossary() if self.glossary is None else self.glossary
+        terms = combine(own, glossary)
+        return [ProtectStep(terms.for_pair(self.source, self.target) if terms else None)]
 
     def _options(self, options: TranslationOptions | None) -> TranslationOptions:
         if options is None:
@@ -210,12 +272,18 @@ class Translator:
         return options
 
     def _collect(
-        self, cleaned: list[CleanText], options: TranslationOptions, *, stream: bool
+        self,
+        cleaned: list[CleanText],
+        options: TranslationOptions,
+        steps: list[Step],
+        cancel: CancelFlag | None,
+        *,
+        stream: bool,
     ) -> list[Translation]:
         """Run the texts through :meth:`_run` and assemble one :class:`Translation` each."""
         segments: list[list[Segment]] = [[] for _ in cleaned]
         warnings = [self._first_warnings(clean, options) for clean in cleaned]
-        for index, done, notes in self._run(cleaned, options, stream=stream):
+        for index, done, notes in self._run(cleaned, options, steps, cancel, stream=stream):
             segments[index].append(done)
             warnings[index].extend(notes)
         return [
@@ -226,21 +294,32 @@ class Translator:
     def _first_warnings(self, clean: CleanText, options: TranslationOptions) -> list[str]:
         """The warnings a translation starts with: the cleaner's notes, the checks' reach."""
         warnings = list(clean.notes)
-        if options.checks and not self._full_checks:
-            warnings.append(self._checks_note())
+        skipped = skipped_checks_note(self.source, self.target) if options.checks else None
+        if skipped:
+            warnings.append(skipped)
         return warnings
 
     def _run(
-        self, cleaned: list[CleanText], options: TranslationOptions, *, stream: bool
+        self,
+        cleaned: list[CleanText],
+        options: TranslationOptions,
+        steps: list[Step],
+        cancel: CancelFlag | None,
+        *,
+        stream: bool,
     ) -> Iterator[tuple[int, Segment, list[str]]]:
         """Translate the texts' sentences; yield ``(text index, segment, notes)`` in order.
 
-        Each batch is prepared (steps, tokens), generated and retried in a worker thread,
+        Each batch is generated and retried in a worker thread,
         :func:`~bilingual_digest.backends.parallelism` batches at a time, while this thread
-        restores and checks the batches already done.
+        restores and checks the batches already done. ``cancel`` is checked before each
+        batch.
         """
-        flat = [(t, piece) for t, clean in enumerate(cleaned) for piece in self.pieces(clean.text)]
-        steps = self.steps()
+        flat = [
+            (t, piece)
+            for t, clean in enumerate(cleaned)
+            for piece in self.pieces(clean.text, steps)
+        ]
         prepared = [prepare_sentence(piece.text, steps) for _, piece in flat]
         workers = parallelism(self.backend)
         if stream:
@@ -252,11 +331,14 @@ class Translator:
             ]
             plan = throughput_plan(sizes, options.batch_size, workers)
         generation = options.generation()
+        pair = (self.source, self.target)
 
         def work(batch: list[int]) -> tuple[list[Generated], dict[int, bool]]:
+            check_cancelled(cancel)
             sources = [prepared[i].model_input for i in batch]
             outputs = checked_generate(self.backend, sources, generation)
-            return outputs, self._retry_degenerate(sources, outputs, options)
+            retried = retry_degenerate(self.backend, sources, outputs, options, cancel)
+            return outputs, retried
 
         done: dict[int, tuple[Generated, bool | None]] = {}
         position, numbers = 0, [0] * len(cleaned)
@@ -266,118 +348,12 @@ class Translator:
             while position in done:
                 out, kept = done.pop(position)
                 text_index, piece = flat[position]
-                done_segment, notes = self._segment(
-                    numbers[text_index], piece, prepared[position], out, kept, options
+                done_segment, notes = finish_segment(
+                    numbers[text_index], piece, prepared[position], out, kept, options, pair
                 )
                 numbers[text_index] += 1
                 position += 1
                 yield text_index, done_segment, notes
-
-    def _retry_degenerate(
-        self, sources: list[str], outputs: list[Generated], options: TranslationOptions
-    ) -> dict[int, bool]:
-        """Translate looping outputs again with repetition guards; keep the better one.
-
-        Returns:
-            For each retried position, whether the retry's output was kept.
-        """
-        if not options.retry_degenerate:
-            return {}
-        bad = [i for i, out in enumerate(outputs) if out.hit_limit or check_repetition(out.text)]
-        if not bad:
-            return {}
-        guarded = replace(options.generation(), no_repeat_ngram_size=3, repetition_penalty=1.3)
-        again = checked_generate(self.backend, [sources[i] for i in bad], guarded)
-        kept = {}
-        for i, new in zip(bad, again, strict=True):
-            old = outputs[i]
-            kept[i] = (new.hit_limit, repetition_score(new.text)) < (
-                old.hit_limit,
-                repetition_score(old.text),
-            )
-            if kept[i]:
-                outputs[i] = new
-        logger.info("Retried %d looping sentence(s) with repetition guards", len(bad))
-        return kept
-
-    @property
-    def _full_checks(self) -> bool:
-        """Whether the checks have tables for both languages (else only the generic ones run)."""
-        return {self.source, self.target} <= set(CHECKED_LANGUAGES)
-
-    def _checks_note(self) -> str:
-        names = " and ".join(
-            language_name(code)
-            for code in (self.source, self.target)
-            if code not in CHECKED_LANGUAGES
-        )
-        return (
-            f"The faithfulness checks have no tables for {names}: numbers, names and untranslated "
-            "text were not checked; length and repetition were."
-        )
-
-    def _check(
-        self, source: str, translation: str, index: int, options: TranslationOptions
-    ) -> tuple[Finding, ...]:
-        """The findings for one segment: every check, or the language-independent ones."""
-        if not options.checks:
-            return ()
-        if self._full_checks:
-            return tuple(
-                check_segment(source, translation, self.source, self.target, segment=index)
-            )
-        if not translation.strip():
-            return ()
-        return (
-            *check_length_ratio(source, translation, segment=index),
-            *check_repetition(translation, segment=index),
-        )
-
-    def _segment(
-        self,
-        index: int,
-        piece: Piece,
-        ready: Prepared,
-        out: Generated,
-        kept: bool | None,
-        options: TranslationOptions,
-    ) -> tuple[Segment, list[str]]:
-        """One finished sentence: its :class:`Segment` and the notes for the warnings.
-
-        Args:
-            kept: ``None`` if the sentence was not retried, else whether the retry was kept.
-        """
-        output, found = ready.restore(out.text)
-        findings = (*found, *self._check(piece.text, output, index, options))
-        result = Segment(
-            index,
-            piece.paragraph,
-            piece.start,
-            piece.end,
-            piece.text,
-            output,
-            not out.hit_limit,
-            findings,
-            kept is not None,
-        )
-        notes = []
-        if kept is not None:
-            outcome = (
-                "the better output was kept"
-                if kept
-                else "the retry did no better, so the first output was kept"
-            )
-            notes.append(
-                f"Sentence {index + 1}: the model repeated itself; it was translated again "
-                f"with repetition guards and {outcome}."
-            )
-        notes.extend(f"Sentence {index + 1}: {f.message}" for f in findings)
-        if out.hit_limit:
-            notes.append(
-                f"Sentence {index + 1} reached the limit of {options.max_new_tokens} "
-                "generated tokens: its translation may be cut short."
-            )
-        return result, notes
 
     def _assemble(
         self, clean: CleanText, segments: list[Segment], warnings: list[str]
@@ -400,11 +376,19 @@ class Translator:
         )
 
 
+def _none(text: str) -> list[tuple[int, int]]:
+    return []
+
+
 @functools.lru_cache(maxsize=4)
 def _cached_translator(
     source: str, target: str, model: str, device: str, backend: str
 ) -> Translator:
-    return Translator(source, target, model=model, device=device, backend=backend)
+    # No glossary of its own: translate() and the digester pass BILINGUAL_DIGEST_GLOSSARY's
+    # (bound to the article's direction, for the digester) at each call.
+    return Translator(
+        source, target, model=model, device=device, backend=backend, glossary=Glossary()
+    )
 
 
 def default_translator(source: str, target: str | None = None) -> Translator:
@@ -424,44 +408,67 @@ def default_translator(source: str, target: str | None = None) -> Translator:
 
 
 @overload
-def translate(text: str, source: str | None = None, target: str | None = None) -> str: ...
+def translate(
+    text: TextOrArticle,
+    source: str | None = None,
+    target: str | None = None,
+    *,
+    glossary: GlossaryLike = None,
+) -> str: ...
 @overload
 def translate(
-    text: list[str], source: str | None = None, target: str | None = None
+    text: list[TextOrArticle],
+    source: str | None = None,
+    target: str | None = None,
+    *,
+    glossary: GlossaryLike = None,
 ) -> list[str]: ...
 
 
 def translate(
-    text: str | list[str], source: str | None = None, target: str | None = None
+    text: TextOrArticle | list[TextOrArticle],
+    source: str | None = None,
+    target: str | None = None,
+    *,
+    glossary: GlossaryLike = None,
 ) -> str | list[str]:
     """Translate French to English or English to French.
 
     Args:
-        text: A text, or a list of texts.
+        text: A text, or a list of texts; an :class:`~bilingual_digest.documents.Article`
+            (``fetch_article(url)``) stands for its title and text.
         source: ``"fr"`` or ``"en"``; ``None`` detects each text's language.
         target: ``"fr"`` or ``"en"``; ``None`` means the other one.
+        glossary: Terms to translate as you say: a ``Glossary``, a ``dict`` of source term →
+            target term, or a glossary file's path; added to the file named by
+            ``BILINGUAL_DIGEST_GLOSSARY``, if any (these entries win). URLs, e-mail
+            addresses, @handles, #hashtags and inline code come back unchanged either way.
 
     Returns:
         The translation: a ``str`` for a ``str``, a ``list[str]`` for a list.
 
     Raises:
-        TypeError: If ``text`` is neither a ``str`` nor a list of ``str``.
+        TypeError: If ``text`` is neither a ``str``, an ``Article`` nor a list of them.
         InputError: If a text is empty or whitespace only.
         UnsupportedLanguageError: If a language is unknown or can't be detected.
         ModelUnavailableError: If a model cannot be loaded.
+        GlossaryError: If the glossary can't be used.
     """
-    if isinstance(text, str):
+    terms = combine(default_glossary(), glossary)
+    if isinstance(text, (str, Article)):
         clean = prepare_text(text)
         src, tgt = resolve_pair(source, target, clean.text)
-        return default_translator(src, tgt).translate(clean.text).text
+        return default_translator(src, tgt).translate(clean.text, glossary=terms).text
     if not isinstance(text, (list, tuple)):
-        raise TypeError(f"translate() expects a str or a list of str, got {type(text).__name__}.")
+        raise TypeError(
+            f"translate() expects a str, an Article or a list of them, got {type(text).__name__}."
+        )
     texts = [prepare_text(item, f"text at index {i}").text for i, item in enumerate(text)]
     pairs = [resolve_pair(source, target, item) for item in texts]
     results: list[str] = [""] * len(texts)
     for pair in dict.fromkeys(pairs):
         indices = [i for i, p in enumerate(pairs) if p == pair]
-        done = default_translator(*pair).translate_many([texts[i] for i in indices])
+        done = default_translator(*pair).translate_many([texts[i] for i in indices], glossary=terms)
         for i, translation in zip(indices, done, strict=True):
             results[i] = translation.text
     return results

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
+from ..cancel import CancelFlag, check_cancelled
 from ..options import GenerationOptions
 
 
@@ -61,7 +62,11 @@ def parallelism(backend: Backend) -> int:
 
 
 def generate_batched(
-    backend: Backend, texts: Sequence[str], options: GenerationOptions, batch_size: int
+    backend: Backend,
+    texts: Sequence[str],
+    options: GenerationOptions,
+    batch_size: int,
+    cancel: CancelFlag | None = None,
 ) -> list[Generated]:
     """Generate for many texts in batches of similar length, returning outputs in input order.
 
@@ -74,12 +79,14 @@ def generate_batched(
         texts: Inputs, each already within ``backend.max_input_tokens``.
         options: Decoding options.
         batch_size: Most inputs per call.
+        cancel: Checked before each batch (see :mod:`~bilingual_digest.cancel`).
 
     Returns:
         One :class:`Generated` per input, in input order.
 
     Raises:
         RuntimeError: If the backend returns a different number of outputs than inputs.
+        Cancelled: If ``cancel`` is set before a batch.
     """
     from ..parallel import ordered_map
 
@@ -88,6 +95,7 @@ def generate_batched(
     results: list[Generated | None] = [None] * len(texts)
 
     def run(chunk: list[int]) -> list[Generated]:
+        check_cancelled(cancel)
         return checked_generate(backend, [texts[i] for i in chunk], options)
 
     for chunk, outputs in zip(chunks, ordered_map(run, chunks, parallelism(backend)), strict=True):

@@ -1,278 +1,83 @@
 """The Ray engine: the same per-document work on a Ray cluster (or a local Ray instance).
 
-Documents become a Ray dataset; a fixed pool of actors (``map_batches`` with
-:class:`ray.data.ActorPoolStrategy`) runs :class:`~.work.Worker` on batches of them, each
-actor loading its models once; the driver writes the records it gets back as JSONL shards in
-the output folder (``part-00000.jsonl``, ``part-00001.jsonl``, … one per run), with the same
-record format and the same crash-safe writer as the local engine.
+The driver does not read the archive: it plans (lists folders; names only), and Ray Data's
+read tasks read the files on the workers (:mod:`.ray_source`: local paths on storage every
+node sees, or object-storage URIs through pyarrow's file systems) with the local engine's
+readers. A fixed pool of actors (``map_batches`` with :class:`ray.data.ActorPoolStrategy`)
+runs :class:`~.work.Worker` on batches of documents, each actor loading its models once; the
+records come back to the driver *in input order* (``preserve_order``), which puts each
+through the same :class:`~.ledger.Ledger` as the local engine (resume skips, repeated ids)
+and writes it, as the encoded line the actor made, to JSONL shards in the output folder
+(``part-00000.jsonl``, ``part-00001.jsonl``, … one per run) with the local engine's
+crash-safe writer: the records are the local engine's, byte for byte, in the same order.
 
 Guarantees, as locally:
 
-- Resume: documents whose id has a record in any shard of the folder are skipped.
-- A document that fails gets an error record; the run goes on.
+- Resume: documents whose id has a record in any shard of the folder are skipped (the
+  workers get the done ids as 16-byte digests and don't read or translate those documents).
+- A document that fails gets an error record; the run goes on. A model that can't be loaded,
+  or a cache or output that fails, stops the run with its message.
 - An actor that dies (killed, out of memory, node lost) is restarted by Ray and its batch is
-  retried (Ray Data's actor pools use ``max_restarts=-1`` and ``max_task_retries=-1``).
-  Records are written by the driver, once per document, only when a batch comes back, so a
-  retried batch loses nothing and writes nothing twice.
+  retried (Ray Data's actor pools use ``max_restarts=-1`` and ``max_task_retries=-1``);
+  a read task that dies is retried. Only the driver writes, once per document, and a row Ray
+  delivers again after a retry is recognised by its place in the run and dropped.
 
-Ray is an optional extra (``pip install 'bilingual-digest[ray]'``); this module imports it
-only when a run starts. Ray's usage statistics are off (``RAY_USAGE_STATS_ENABLED=0``) unless
-the environment says otherwise, and no dashboard is started.
+Standard input can't be read by the workers: with ``-`` among the inputs the driver reads
+the inputs and ships the documents to Ray (``ray.data.from_items``), which holds them all.
+
+Ray is an optional extra (``pip install 'bilingual-digest[ray]'``), imported only when a run
+starts (see :mod:`.ray_cluster`).
 """
 
 from __future__ import annotations
 
-import dataclasses
-import importlib.util
-import json
 import logging
 import math
 import os
-import re
-import socket
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from ..errors import BilingualDigestError
-from .local import BatchStats, failed_earlier, pending, write_records
-from .readers import Document, ReadOptions, iter_documents
-from .work import WorkSpec
-from .writer import JsonlWriter
+from .documents import Document, ReadOptions
+from .guard import check_cache, unwritable
+from .local import check_positive, resuming_line, steps
+from .progress import BatchStats, Progress
+from .ray_cluster import INSTALL_HINT, RayEngineError, check_address, ray_missing, ray_session
+from .ray_source import (
+    DoneSet,
+    Piece,
+    RayWorker,
+    doc_to_json,
+    line_index,
+    make_source,
+    plan,
+    uri_kind,
+)
+from .readers import iter_documents
+from .run import check_run
+from .shards import ShardedJsonlSink
+from .work import WorkSpec, error_record
+from .writer import encode_record
 
 logger = logging.getLogger("bilingual_digest")
 
-INSTALL_HINT = (
-    "The Ray engine needs Ray: install the extra with `pip install 'bilingual-digest[ray]'` "
-    "(from a source checkout: `pip install '.[ray]'`)."
-)
-SHARD_PATTERN = re.compile(r"^part-(\d{5,})\.jsonl$")
+__all__ = [
+    "INSTALL_HINT",
+    "RayEngineError",
+    "RayWorker",
+    "ShardedJsonlSink",
+    "check_address",
+    "ray_missing",
+    "ray_session",
+    "run_ray",
+    "run_ray_batch",
+]
+
 MAX_BLOCKS = 10_000
+MIN_BLOCK_BYTES, MAX_BLOCK_BYTES = 2 << 10, 64 << 10
+READ_TASKS = 2  # at a time: reading is fast, and finished parts free what Ray holds for them
 _FORWARDED_ENV = ("BILINGUAL_DIGEST_", "HF_", "TRANSFORMERS_")
-
-
-class RayEngineError(BilingualDigestError, RuntimeError):
-    """The Ray run could not start or had to stop (no Ray, no cluster, a model not loadable)."""
-
-
-def ray_missing() -> str | None:
-    """Say how to install Ray when it is missing.
-
-    Returns:
-        ``None`` when Ray (with Ray Data) can be imported, else :data:`INSTALL_HINT`.
-    """
-    try:
-        found = importlib.util.find_spec("ray") and importlib.util.find_spec("ray.data")
-    except (ImportError, ValueError):
-        found = None
-    return None if found else INSTALL_HINT
-
-
-def _import_ray() -> Any:
-    hint = ray_missing()
-    if hint is not None:
-        raise RayEngineError(hint)
-    import ray
-    import ray.data
-
-    return ray
-
-
-def check_address(address: str, *, timeout: float = 10.0) -> None:
-    """Fail fast on a cluster address that can't work (Ray itself retries for minutes).
-
-    Args:
-        address: ``"auto"`` (the cluster this machine belongs to; Ray checks it),
-            ``"HOST:PORT"`` or ``"ray://HOST:PORT"``.
-        timeout: Seconds to wait for the TCP connection.
-
-    Raises:
-        RayEngineError: If the address is malformed or nothing answers there.
-    """
-    if address == "auto":
-        return
-    host, sep, port = address.split("://", 1)[-1].rpartition(":")
-    if not (sep and host and port.isdigit()):
-        raise RayEngineError(
-            f"Ray cluster address {address!r} is not auto, HOST:PORT or ray://HOST:PORT."
-        )
-    try:
-        socket.create_connection((host.strip("[]"), int(port)), timeout=timeout).close()
-    except OSError as exc:
-        raise RayEngineError(
-            f"Cannot reach the Ray cluster at {address!r} ({exc}): start it there with "
-            "`ray start --head`, or check the address."
-        ) from exc
-
-
-@contextmanager
-def ray_session(address: str | None = None, *, num_cpus: int | None = None) -> Iterator[Any]:
-    """Use Ray: the instance already started in this process, a cluster, or a new local one.
-
-    A session this function starts is shut down when the ``with`` block ends; one that was
-    already running (``ray.is_initialized()``) is left running.
-
-    Args:
-        address: A cluster to join (``"auto"``, ``"HOST:6379"`` or ``"ray://HOST:10001"``);
-            ``None`` starts a local instance on this machine.
-        num_cpus: CPUs the local instance offers (default: all of this machine's); ignored
-            when joining a cluster.
-
-    Yields:
-        The ``ray`` module.
-
-    Raises:
-        RayEngineError: If Ray is not installed or the cluster can't be reached (see
-            :func:`check_address`).
-    """
-    ray = _import_ray()
-    if ray.is_initialized():
-        yield ray
-        return
-    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
-    kwargs: dict[str, Any] = {
-        "include_dashboard": False,
-        "log_to_driver": False,
-        "logging_level": logging.WARNING,
-    }
-    if address is None:
-        kwargs["num_cpus"] = num_cpus
-    else:
-        check_address(address)
-    try:
-        ray.init(address=address, **kwargs)
-    except (ConnectionError, RuntimeError, ValueError) as exc:
-        where = f"the Ray cluster at {address!r}" if address else "a local Ray instance"
-        raise RayEngineError(f"Cannot start or join {where}: {exc}") from exc
-    try:
-        yield ray
-    finally:
-        ray.shutdown()
-
-
-class ShardedJsonlSink:
-    """JSONL shards in a folder: resume across all of them, append to a new one per run.
-
-    Every existing ``part-NNNNN.jsonl`` is scanned (a torn last line, from a kill mid-write,
-    is cut off by :class:`~.writer.JsonlWriter`); this run's records go to the next shard,
-    created when the first record arrives.
-
-    Args:
-        folder: The output folder (created when the first record is written).
-        resume: Keep the existing shards and skip their ids; ``False`` deletes them first.
-        fsync_every: Passed to :class:`~.writer.JsonlWriter`.
-
-    Raises:
-        NotADirectoryError: If ``folder`` exists and is a file.
-    """
-
-    def __init__(
-        self, folder: str | os.PathLike[str], *, resume: bool = True, fsync_every: int = 1
-    ) -> None:
-        self.folder = Path(folder)
-        if self.folder.exists() and not self.folder.is_dir():
-            raise NotADirectoryError(
-                f"The Ray engine writes JSONL shards into a folder, but {str(folder)!r} is a file."
-            )
-        self.fsync_every = fsync_every
-        self.ids: set[str] = set()
-        self.failed: set[str] = set()
-        number = 0
-        for shard in self.shards():
-            if not resume:
-                shard.unlink()
-                continue
-            with JsonlWriter(shard, resume=True) as existing:  # cuts a torn last line
-                self.ids |= existing.scan.ids
-                self.failed |= existing.scan.failed
-            number = int(SHARD_PATTERN.match(shard.name)[1]) + 1  # type: ignore[index]
-        self.path = self.folder / f"part-{number:05d}.jsonl"
-        self._writer: JsonlWriter | None = None
-
-    def shards(self) -> list[Path]:
-        """The shard files in the folder, in order."""
-        if not self.folder.is_dir():
-            return []
-        return sorted(p for p in self.folder.iterdir() if SHARD_PATTERN.match(p.name))
-
-    def is_done(self, doc: Document) -> bool:
-        """Whether ``doc.id`` has a record in some shard."""
-        return doc.id in self.ids
-
-    def failed_before(self, doc: Document) -> bool:
-        """Whether ``doc.id`` has an error record from an earlier run."""
-        return doc.id in self.failed
-
-    def write(self, record: Mapping[str, Any], doc: Document | None = None) -> None:
-        """Append one record to this run's shard (see :meth:`.JsonlWriter.write`)."""
-        if self._writer is None:
-            self._writer = JsonlWriter(self.path, resume=True, fsync_every=self.fsync_every)
-        self._writer.write(record, doc)
-        self.ids.add(record["id"])
-
-    def close(self) -> None:
-        """Close this run's shard (idempotent)."""
-        if self._writer is not None:
-            self._writer.close()
-
-    def __enter__(self) -> ShardedJsonlSink:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
-def _doc_to_json(doc: Document) -> str:
-    return json.dumps(dataclasses.asdict(doc), ensure_ascii=False)
-
-
-def _doc_from_json(raw: str) -> Document:
-    fields = json.loads(raw)
-    fields["warnings"] = tuple(fields["warnings"])
-    return Document(**fields)
-
-
-class RayWorker:
-    """The callable class each Ray actor holds: one :class:`~.work.Worker`, models loaded once.
-
-    Batches carry documents as JSON strings in a ``doc`` column and come back as records
-    (JSON strings) in a ``record`` column; a fatal error (a model that can't be loaded) comes
-    back in a ``fatal`` column so the driver can stop with its message. Subclass it to add
-    instrumentation, and pass the subclass to :func:`run_ray`.
-
-    Args:
-        spec: What to do and with which models.
-    """
-
-    def __init__(self, spec: WorkSpec) -> None:
-        self.worker = spec.build()
-
-    def __call__(self, batch: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
-        """Process one batch of documents.
-
-        Args:
-            batch: ``{"doc": [JSON document, ...]}``.
-
-        Returns:
-            ``{"record": [JSON record, ...], "fatal": ["", ...]}``, one row per document;
-            on a fatal error every ``record`` is empty and every ``fatal`` holds the message.
-        """
-        docs = [_doc_from_json(raw) for raw in batch["doc"]]
-        try:
-            records = self.worker.process(docs)
-        except BilingualDigestError as exc:
-            return {"record": [""] * len(docs), "fatal": [str(exc)] * len(docs)}
-        return {
-            "record": [json.dumps(record, ensure_ascii=False) for record in records],
-            "fatal": [""] * len(docs),
-        }
-
-    def __del__(self) -> None:
-        worker = getattr(self, "worker", None)
-        if worker is not None:
-            worker.close()
 
 
 def _worker_env() -> dict[str, str]:
@@ -286,8 +91,144 @@ def _worker_env() -> dict[str, str]:
     return env
 
 
+class _Run:
+    """What every Ray run shares: the output, its ledger, progress, and the collect loop."""
+
+    def __init__(
+        self,
+        sink: ShardedJsonlSink,
+        progress_bar: bool,
+        report: Callable[[str], None] | None,
+        report_every: float,
+        started: float,
+    ) -> None:
+        self.sink = sink
+        self.ledger = sink.ledger()
+        self.say = report if report is not None else logger.info
+        self.progress = Progress(None, progress_bar, self.say, report_every, started)
+        self.stats = BatchStats()
+        self.started = started
+        line = resuming_line(self.ledger)
+        if line is not None:
+            self.say(line)
+
+    def collect(self, rows: Iterable[Mapping[str, Any]], *, admitted: bool) -> None:
+        """Write the records coming back from the actors, in input order.
+
+        Args:
+            rows: The actors' output rows (see :class:`~.ray_source.RayWorker`).
+            admitted: The documents went through the ledger on the driver already
+                (driver-fed runs); else each is put through it here, as the local engine
+                does before translating.
+
+        Raises:
+            RayEngineError: With an actor's fatal error (a model, the cache).
+        """
+        last = (-1, -1)
+        for row in rows:
+            if row["fatal"]:
+                raise RayEngineError(str(row["fatal"]))
+            place = (int(row["task"]), int(row["seq"]))
+            if place <= last:  # delivered again after a retry
+                continue
+            last = place
+            doc = Document(str(row["id"]), str(row["source"]), done=bool(row["done"]))
+            line, error = bytes(row["line"]), str(row["error"]) or None
+            if not admitted:
+                doc = self.ledger.admit(doc)
+                if doc is None:
+                    continue
+                if doc.duplicate_of is not None:
+                    line, error = encode_record(error_record(doc, doc.error or "")), doc.error
+                elif not line:
+                    raise RayEngineError(f"No record came back for {doc.id!r} (a bug).")
+            self.sink.write_line(line)
+            self.progress.record(self.stats, doc.id, error)
+
+    def finish(self) -> BatchStats:
+        """Close the progress display and return the run's stats."""
+        self.progress.close()
+        self.stats.skipped = self.ledger.skipped
+        self.stats.skipped_failed = self.ledger.skipped_failed
+        self.stats.elapsed = time.monotonic() - self.started
+        return self.stats
+
+
+def _pool_size(ray: Any, workers: int | None) -> int:
+    cpus = int(ray.cluster_resources().get("CPU", 0))
+    size = workers or max(1, cpus)
+    if size > cpus:
+        logger.warning(
+            "%d workers asked for, but the Ray cluster has %d CPUs: the run waits until it has "
+            "one CPU per worker (or give fewer --workers).",
+            size,
+            cpus,
+        )
+    return size
+
+
+def _configure(ray: Any, block_bytes: int = MAX_BLOCK_BYTES) -> None:
+    """Ray Data settings for a batch run: records in input order, small blocks, no bars.
+
+    Blocks are small (``block_bytes``, 2–64 KiB: for 300-character documents about 130 of
+    them, or 20 records) so that records stream back to the driver a few steps at a time and
+    a small run still spreads over every actor; Ray's default (128 MiB) would hold a whole
+    archive's records in one block. Much smaller blocks cost the driver more than they give
+    (each is an object Ray tracks: about 17 ms each on a loaded 2-core machine).
+    """
+    context = ray.data.DataContext.get_current()
+    context.enable_progress_bars = False
+    context.print_on_execution_start = False
+    context.execution_options.preserve_order = True
+    context.target_max_block_size = block_bytes
+    logging.getLogger("ray.data").setLevel(logging.WARNING)
+
+
+def block_bytes(pieces: Sequence[Piece], workers: int) -> int:
+    """Ray Data's block size for a run: about a quarter of each actor's share, 2–64 KiB.
+
+    The input's size is estimated from the plan (2 KiB a file, JSONL/CSV files' sizes), so
+    nothing is read.
+    """
+    total = 0
+    for piece in pieces:
+        total += 2048 * len(piece.files) if piece.kind == "dir" else _size(piece.location)
+    return max(MIN_BLOCK_BYTES, min(MAX_BLOCK_BYTES, total // (4 * workers)))
+
+
+def _size(location: str) -> int:
+    try:
+        if "://" not in location:
+            return os.path.getsize(location)
+        from pyarrow import fs as pafs
+
+        filesystem, path = pafs.FileSystem.from_uri(location)
+        return int(filesystem.get_file_info(path).size or 0)
+    except (OSError, ValueError):
+        return MAX_BLOCK_BYTES * 4
+
+
+def _translated(
+    ray: Any, dataset: Any, spec: WorkSpec, size: int, docs_per_step: int, actor: type[RayWorker]
+) -> Iterator[Mapping[str, Any]]:
+    """Run the actor pool over a dataset of documents; yield its rows as they come back."""
+    results = dataset.map_batches(
+        actor,
+        fn_constructor_args=(spec,),
+        batch_size=docs_per_step,
+        batch_format="numpy",
+        compute=ray.data.ActorPoolStrategy(size=size),
+        num_cpus=1,
+        runtime_env={"env_vars": _worker_env()},
+    )
+    for batch in results.iter_batches(batch_size=None, batch_format="numpy"):
+        columns = list(batch)
+        for values in zip(*(batch[c] for c in columns), strict=True):
+            yield dict(zip(columns, values, strict=True))
+
+
 def run_ray(
-    docs: Sequence[Document],
+    docs: Iterable[Document],
     spec: WorkSpec,
     output: str | os.PathLike[str],
     *,
@@ -299,12 +240,18 @@ def run_ray(
     report: Callable[[str], None] | None = None,
     report_every: float = 30.0,
     actor: type[RayWorker] = RayWorker,
+    retry_errors: bool = False,
 ) -> BatchStats:
-    """Process documents on Ray, writing their records as JSONL shards in ``output``.
+    """Process documents made on the driver on Ray, writing their records as shards in ``output``.
+
+    The documents are put through the ledger here and the ones to do are shipped to Ray
+    (``ray.data.from_items``: they are all held, in the driver and in Ray's object store).
+    This is for documents that only the driver can read (standard input) and for tests; for
+    files, :func:`run_ray_batch` lets the workers read them.
 
     Args:
         docs: The documents (from :func:`~.readers.iter_documents`); those with a record in
-            the output's shards are skipped.
+            the output's shards are skipped, a repeated id gets an error record of its own.
         spec: What to do (direction, summaries, models); settings that are ``None`` are read
             from the driver's ``BILINGUAL_DIGEST_*`` environment, which the actors get too.
         output: The output folder of JSONL shards.
@@ -319,84 +266,42 @@ def run_ray(
             (default: logged at INFO).
         report_every: Seconds between progress lines.
         actor: The callable class the actors run (a :class:`RayWorker` subclass).
+        retry_errors: Do again the documents whose record is an error record.
 
     Returns:
-        The run's :class:`~.local.BatchStats` (``elapsed`` includes Ray's start-up).
+        The run's :class:`~.progress.BatchStats` (``elapsed`` includes Ray's start-up).
 
     Raises:
         ValueError: If ``workers`` or ``docs_per_step`` is not a positive integer.
         NotADirectoryError: If ``output`` is a file.
+        OutputBusyError: If another run is using ``output``.
         RayEngineError: If Ray is missing, the cluster can't be reached, or a model can't
             be loaded (records written until then stay).
     """
-    for name, value in (("workers", workers), ("docs_per_step", docs_per_step)):
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-            raise ValueError(f"{name} must be a positive integer, got {value!r}.")
-        if value is not None and value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}.")
-    say = report if report is not None else logger.info
+    check_positive("workers", workers)
+    check_positive("docs_per_step", docs_per_step)
     started = time.monotonic()
-    with ShardedJsonlSink(output, resume=resume, fsync_every=docs_per_step) as sink:
-        todo, skipped = pending(docs, sink)
-        stats = BatchStats(skipped=skipped, skipped_failed=failed_earlier(docs, sink))
-        if stats.skipped:
-            say(f"resuming: {stats.skipped} document(s) already have a record and are skipped")
+    with unwritable(str(output)):
+        sink = ShardedJsonlSink(output, resume=resume, retry_errors=retry_errors)
+    with sink:
+        run = _Run(sink, progress_bar, report, report_every, started)
+        todo = [doc for step in steps(docs, run.ledger, 1) for doc in step]
+        run.progress.set_total(len(todo))
         if todo:
-            local_cpus = None if address is not None else max(workers or 0, os.cpu_count() or 1)
-            with ray_session(address, num_cpus=local_cpus) as ray:
-                cpus = int(ray.cluster_resources().get("CPU", 0))
-                size = workers or max(1, cpus)
-                if size > cpus:
-                    logger.warning(
-                        "%d workers asked for, but the Ray cluster has %d CPUs: the run waits "
-                        "until it has one CPU per worker (or give fewer --workers).",
-                        size,
-                        cpus,
-                    )
-                by_id = {doc.id: doc for doc in todo}
-                results = (
-                    (by_id[record["id"]], record)
-                    for record in _records(ray, todo, spec, size, docs_per_step, actor)
-                )
-                write_records(
-                    results, sink, stats, len(todo), progress_bar, say, report_every, started
-                )
-        stats.elapsed = time.monotonic() - started
-    return stats
+            with ray_session(address, num_cpus=_local_cpus(address, workers)) as ray:
+                _configure(ray)
+                size = _pool_size(ray, workers)
+                blocks = min(len(todo), MAX_BLOCKS, max(size, math.ceil(len(todo) / docs_per_step)))
+                rows = [{"task": 0, "seq": i, "doc": doc_to_json(d)} for i, d in enumerate(todo)]
+                dataset = ray.data.from_items(rows, override_num_blocks=blocks)
+                del rows
+                translated = _translated(ray, dataset, spec, size, docs_per_step, actor)
+                run.collect(translated, admitted=True)
+        return run.finish()
 
 
-def _records(
-    ray: Any,
-    todo: Sequence[Document],
-    spec: WorkSpec,
-    size: int,
-    docs_per_step: int,
-    actor: type[RayWorker],
-) -> Iterator[dict[str, Any]]:
-    """Run the actor pool over the documents and yield their records as they come back."""
-    context = ray.data.DataContext.get_current()
-    context.enable_progress_bars = False
-    context.print_on_execution_start = False
-    logging.getLogger("ray.data").setLevel(logging.WARNING)
-    # At least one block per actor, else small runs leave actors idle.
-    blocks = min(len(todo), MAX_BLOCKS, max(size, math.ceil(len(todo) / docs_per_step)))
-    dataset = ray.data.from_items(
-        [{"doc": _doc_to_json(doc)} for doc in todo], override_num_blocks=blocks
-    )
-    results = dataset.map_batches(
-        actor,
-        fn_constructor_args=(spec,),
-        batch_size=docs_per_step,
-        batch_format="numpy",
-        compute=ray.data.ActorPoolStrategy(size=size),
-        num_cpus=1,
-        runtime_env={"env_vars": _worker_env()},
-    )
-    for batch in results.iter_batches(batch_size=None, batch_format="numpy"):
-        for raw, fatal in zip(batch["record"], batch["fatal"], strict=True):
-            if fatal:
-                raise RayEngineError(str(fatal))
-            yield json.loads(raw)
+def _local_cpus(address: str | None, workers: int | None) -> int | None:
+    return None if address is not None else max(workers or 0, os.cpu_count() or 1)
 
 
 def run_ray_batch(
@@ -413,11 +318,15 @@ def run_ray_batch(
     stdin: BinaryIO | None = None,
     workers: int | None = None,
     address: str | None = None,
+    retry_errors: bool = False,
+    report_every: float = 30.0,
+    actor: type[RayWorker] = RayWorker,
 ) -> BatchStats:
-    """:func:`~.run.run_batch` on Ray: read the inputs, then :func:`run_ray` them.
+    """:func:`~.run.run_batch` on Ray: the workers read the inputs, the driver writes.
 
     Args:
-        inputs: Files, folders, or ``"-"`` (see :func:`~.readers.iter_documents`).
+        inputs: Files, folders, object-storage URIs (``s3://bucket/news/``,
+            ``gs://…/feed.jsonl``: any file system pyarrow reads), or ``"-"``.
         output: The output folder of JSONL shards.
         fmt: Must be ``"jsonl"`` (``txt`` output is for the local engine).
         resume: Skip documents that already have a record; ``False`` deletes the old shards.
@@ -426,16 +335,22 @@ def run_ray_batch(
         docs_per_step: Documents per batch.
         progress_bar: Show a tqdm bar on stderr.
         report: Receives periodic progress lines when there is no bar.
-        stdin: Binary stream for ``"-"``.
+        stdin: Binary stream for ``"-"`` (then the driver reads every input: see
+            :func:`run_ray`).
         workers: Actors in the pool (default: the cluster's CPUs).
         address: A Ray cluster to join; ``None`` starts a local instance.
+        retry_errors: Do again the documents whose record is an error record.
+        report_every: Seconds between progress lines.
+        actor: The callable class the actors run (a :class:`RayWorker` subclass).
 
     Returns:
-        The run's :class:`~.local.BatchStats`.
+        The run's :class:`~.progress.BatchStats`.
 
     Raises:
         ValueError: For usage errors (``fmt`` not ``jsonl``, ``output`` a file, a missing
-            input), before any work starts.
+            input, an output inside an input), before any work starts.
+        OutputBusyError: If another run is using ``output``.
+        RunStopped: If the sentence cache can't be used.
         RayEngineError: If Ray is missing, the cluster can't be reached, or a model can't
             be loaded.
     """
@@ -451,15 +366,63 @@ def run_ray_batch(
     hint = ray_missing()
     if hint is not None:
         raise RayEngineError(hint)
-    docs = list(iter_documents(inputs, read_options, stdin))
-    return run_ray(
-        docs,
-        spec if spec is not None else WorkSpec(),
-        output,
-        workers=workers,
-        address=address,
-        resume=resume,
-        docs_per_step=docs_per_step,
-        progress_bar=progress_bar,
-        report=report,
-    )
+    check_positive("workers", workers)
+    check_positive("docs_per_step", docs_per_step)
+    opts = read_options if read_options is not None else ReadOptions()
+    spec = spec if spec is not None else WorkSpec()
+    kinds = check_run(inputs, output, "jsonl", opts, kind=uri_kind, folder_output=True)
+    check_cache(spec.cache)
+    common = {
+        "workers": workers,
+        "address": address,
+        "resume": resume,
+        "docs_per_step": docs_per_step,
+        "progress_bar": progress_bar,
+        "report": report,
+        "report_every": report_every,
+        "actor": actor,
+        "retry_errors": retry_errors,
+    }
+    if any(kind == "stdin" for _, kind in kinds):
+        return run_ray(iter_documents(inputs, opts, stdin), spec, output, **common)  # type: ignore[arg-type]
+    started = time.monotonic()
+    with unwritable(str(output)):
+        sink = ShardedJsonlSink(output, resume=resume, retry_errors=retry_errors)
+    with sink:
+        run = _Run(sink, progress_bar, report, report_every, started)
+        with ray_session(address, num_cpus=_local_cpus(address, workers)) as ray:
+            size = _pool_size(ray, workers)
+            pieces = _plan(ray, kinds, run)
+            _configure(ray, block_bytes(pieces, size))
+            done_ref = ray.put(DoneSet.of(run.ledger.done).digests) if run.ledger.done else None
+            source = make_source(pieces, opts, done_ref, docs_per_step)
+            dataset = ray.data.read_datasource(
+                source,
+                num_cpus=0,  # reading is light; the actors hold the CPUs
+                concurrency=READ_TASKS,
+                override_num_blocks=max(1, min(len(pieces), MAX_BLOCKS)),
+            )
+            run.collect(_translated(ray, dataset, spec, size, docs_per_step, actor), admitted=False)
+        return run.finish()
+
+
+def _plan(ray: Any, kinds: Sequence[tuple[str, str]], run: _Run) -> list[Piece]:
+    """The read plan: folders listed here, JSONL files indexed on workers (one pass each).
+
+    The index splits each JSONL file into parts read by read tasks of their own (a single
+    task streaming a whole archive makes Ray keep every block it made until it ends) and
+    gives the progress bar its total.
+    """
+    rows = [path for path, kind in kinds if kind == "jsonl"]
+    indexer = ray.remote(num_cpus=0)(line_index)
+    found = ray.get([indexer.remote(_absolute(path)) for path in rows])
+    pieces = plan(kinds, {path: marks for path, (marks, _) in zip(rows, found, strict=True)})
+    if not any(kind == "csv" for _, kind in kinds):
+        files = sum(len(p.files) if p.kind == "dir" else 1 for p in pieces if p.kind != "jsonl")
+        lines = sum(count for _, count in found)
+        run.progress.set_total(max(files + lines - len(run.ledger.done), 0))
+    return pieces
+
+
+def _absolute(location: str) -> str:
+    return location if "://" in location else os.path.abspath(location)

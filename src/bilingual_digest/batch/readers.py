@@ -1,23 +1,26 @@
 """Turn the batch script's inputs into documents: files, folders, JSONL, CSV and stdin.
 
-Every input becomes a stream of :class:`Document`; a document that can't be read (binary,
-undecodable, empty, over the size limit, a malformed JSONL line or CSV row) is still a
-document, with :attr:`Document.error` set, so that it gets an error record and the run goes on.
+Every input becomes a *stream* of :class:`Document`, read lazily: nothing holds the archive
+(a folder is walked one directory at a time, rows are read line by line). A document that
+can't be read (binary, undecodable, empty, over the size limit, a malformed JSONL line or CSV
+row, an unreadable file or folder, a file name that is not UTF-8, a crash in a reader) is still
+a document, with :attr:`Document.error` set, so that it gets an error record and the run goes
+on. Ids may repeat across inputs; the engines' :class:`~.ledger.Ledger` turns a repeat into
+an error record of its own.
 """
 
 from __future__ import annotations
 
-import csv
-import json
 import logging
 import os
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
 from ..errors import InputError
-from ..sanitize import decode_bytes, too_long_message
+from ..sanitize import decode_bytes
+from .documents import STDIN_FORMATS, Document, ReadOptions
+from .rows import DoneCheck, printable, read_csv, read_jsonl
 
 logger = logging.getLogger("bilingual_digest")
 
@@ -25,57 +28,36 @@ TEXT_SUFFIXES = (".txt", ".md")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 CSV_SUFFIXES = (".csv",)
 STDIN = "-"
-STDIN_FORMATS = ("text", "jsonl", "csv")
+
+__all__ = [
+    "STDIN_FORMATS",
+    "Document",
+    "ReadOptions",
+    "check_inputs",
+    "decode",
+    "input_kind",
+    "iter_documents",
+    "read_csv",
+    "read_jsonl",
+    "read_text_file",
+    "walk_folder",
+]
 
 
-@dataclass(frozen=True)
-class Document:
-    """One unit of work: a text to translate, or the reason it can't be read.
-
-    Attributes:
-        id: Stable identifier: the path relative to the input root (``"a/b.txt"``), the
-            JSONL/CSV id field, or ``"<file name>:<line>"``; ``"-"`` for standard input.
-        source: Where it came from: the path as given, or ``"<path>:<line>"``.
-        text: The decoded text; ``None`` when :attr:`error` is set.
-        error: Plain-language reason the document can't be processed, else ``None``.
-        warnings: Notes on how it was read (e.g. decoded as Windows-1252).
-        relpath: Where ``--format txt`` writes its translation, relative to the output folder.
-    """
-
-    id: str
-    source: str
-    text: str | None = None
-    error: str | None = None
-    warnings: tuple[str, ...] = field(default=())
-    relpath: str | None = None
+def is_uri(path: str) -> bool:
+    """Whether an input names object storage (``s3://…``, ``gs://…``, ``file://…``)."""
+    scheme, sep, _ = path.partition("://")
+    return bool(sep) and scheme.replace("+", "").isalnum()
 
 
-@dataclass(frozen=True)
-class ReadOptions:
-    """How inputs are read.
-
-    Attributes:
-        max_chars: Largest accepted document, in characters.
-        text_field: JSONL field holding the text.
-        id_field: JSONL field (or CSV column) holding the id; ``None`` uses ``file:line``.
-        text_column: CSV column holding the text.
-        stdin_format: How standard input is read: one ``text``, or ``jsonl`` / ``csv`` rows.
-    """
-
-    max_chars: int = 100_000
-    text_field: str = "text"
-    id_field: str | None = None
-    text_column: str = "text"
-    stdin_format: str = "text"
-
-    def __post_init__(self) -> None:
-        if isinstance(self.max_chars, bool) or not isinstance(self.max_chars, int):
-            raise TypeError(f"max_chars must be an int, got {type(self.max_chars).__name__}.")
-        if self.max_chars < 1:
-            raise ValueError(f"max_chars must be a positive integer, got {self.max_chars}.")
-        if self.stdin_format not in STDIN_FORMATS:
-            accepted = ", ".join(STDIN_FORMATS)
-            raise ValueError(f"Unknown stdin format {self.stdin_format!r}: accepted: {accepted}.")
+def kind_of_file(name: str) -> str:
+    """``"jsonl"``, ``"csv"`` or ``"text"`` from a file name's suffix."""
+    suffix = os.path.splitext(name)[1].lower()
+    if suffix in JSONL_SUFFIXES:
+        return "jsonl"
+    if suffix in CSV_SUFFIXES:
+        return "csv"
+    return "text"
 
 
 def input_kind(path: str) -> str:
@@ -96,32 +78,48 @@ def input_kind(path: str) -> str:
     if p.is_dir():
         return "dir"
     if not p.exists():
-        raise ValueError(f"Input not found: {path!r} (give files, folders, or - for stdin).")
-    suffix = p.suffix.lower()
-    if suffix in JSONL_SUFFIXES:
-        return "jsonl"
-    if suffix in CSV_SUFFIXES:
-        return "csv"
-    return "text"
+        hint = " (object storage is read by --engine ray)" if is_uri(path) else ""
+        raise ValueError(f"Input not found: {path!r} (give files, folders, or - for stdin){hint}.")
+    return kind_of_file(p.name)
 
 
-def check_inputs(inputs: Iterable[str]) -> list[tuple[str, str]]:
-    """Check every input exists before any work starts.
+def check_inputs(
+    inputs: Iterable[str],
+    options: ReadOptions | None = None,
+    kind: Callable[[str], str] = input_kind,
+) -> list[tuple[str, str]]:
+    """Check the inputs before any work starts.
 
     Args:
         inputs: Paths as given on the command line.
+        options: How they will be read (ids of rows come from file names without an id field).
+        kind: Classifies one input (see :func:`input_kind`).
 
     Returns:
-        ``(path, kind)`` pairs, in order (see :func:`input_kind`).
+        ``(path, kind)`` pairs, in order.
 
     Raises:
-        ValueError: If there are no inputs, an input does not exist, or stdin is given twice.
+        ValueError: If there are no inputs, an input does not exist, stdin is given twice, or
+            two files whose ids come from their names have the same name (their ids would
+            clash: ``a/x.txt b/x.txt`` are both ``x.txt``).
     """
-    kinds = [(path, input_kind(path)) for path in inputs]
+    opts = options if options is not None else ReadOptions()
+    kinds = [(path, kind(path)) for path in inputs]
     if not kinds:
         raise ValueError("No input given: name files, folders, or - for standard input.")
-    if sum(kind == "stdin" for _, kind in kinds) > 1:
+    if sum(k == "stdin" for _, k in kinds) > 1:
         raise ValueError("Standard input (-) can be given only once.")
+    named: dict[str, str] = {}
+    for path, k in kinds:
+        if k == "text" or (k in ("jsonl", "csv") and opts.id_field is None):
+            name = path.rstrip("/").rsplit("/", 1)[-1]
+            if name in named:
+                raise ValueError(
+                    f"Two inputs are named {name!r} ({named[name]!r} and {path!r}): their "
+                    "documents would get the same ids (file name, or name:line). Rename one, "
+                    "give their common folder instead, or use --id-field."
+                )
+            named[name] = path
     return kinds
 
 
@@ -144,57 +142,73 @@ def decode(data: bytes, *, what: str, max_chars: int) -> tuple[str | None, str |
 
 
 def iter_documents(
-    inputs: Iterable[str], options: ReadOptions | None = None, stdin: BinaryIO | None = None
+    inputs: Iterable[str],
+    options: ReadOptions | None = None,
+    stdin: BinaryIO | None = None,
+    *,
+    done: DoneCheck | None = None,
+    placeholders: bool = True,
 ) -> Iterator[Document]:
-    """Yield the documents of every input, in order; unreadable ones carry an error.
+    """Yield the documents of every input, in order, lazily; unreadable ones carry an error.
 
     Args:
         inputs: Files (``.txt``/``.md`` or any text file, ``.jsonl``, ``.csv``), folders
-            (searched recursively for ``.txt`` and ``.md``), or ``"-"`` for standard input.
+            (searched recursively for ``.txt`` and ``.md``; hidden names skipped), or ``"-"``
+            for standard input.
         options: How to read them; defaults for omitted.
         stdin: Binary stream read for ``"-"``; ``sys.stdin.buffer`` when ``None``.
+        done: Says whether an id already has a record (a resumed run): a document whose id
+            is known before its content (a file, a row without ``id_field``) and is done is
+            not read: it is yielded as a placeholder with ``done=True``.
+        placeholders: ``False``: yield nothing for such documents (``done`` then does the
+            bookkeeping, as :meth:`~.ledger.Ledger.claim` does).
 
     Yields:
-        One :class:`Document` per file, JSONL line or CSV row. An id seen before becomes
-        an error document (ids must be unique for resuming to work).
+        One :class:`Document` per file, JSONL line or CSV row. Ids are not de-duplicated
+        here (see :class:`~.ledger.Ledger`).
 
     Raises:
-        ValueError: If there are no inputs, an input does not exist (checked before anything
-            is yielded) or stdin is given twice.
+        ValueError: For the usage errors of :func:`check_inputs`, before anything is yielded.
     """
     opts = options if options is not None else ReadOptions()
-    kinds = check_inputs(inputs)
-    seen: dict[str, str] = {}
-    for path, kind in kinds:
-        for doc in _read_input(path, kind, opts, stdin):
-            if doc.id in seen:
-                doc = Document(
-                    doc.id,
-                    doc.source,
-                    error=f"Duplicate id {doc.id!r}: {seen[doc.id]} already has it; "
-                    "ids must be unique (rename the file or fix the id field).",
-                )
-            else:
-                seen[doc.id] = doc.source
-            yield doc
+    for path, kind in check_inputs(inputs, opts):
+        yield from guarded(read_input(path, kind, opts, stdin, done, placeholders), path)
 
 
-def _read_input(
-    path: str, kind: str, opts: ReadOptions, stdin: BinaryIO | None
-) -> Iterator[Document]:
-    if kind == "dir":
-        root = Path(path)
-        files = sorted(
-            p
-            for p in root.rglob("*")
-            if p.suffix.lower() in TEXT_SUFFIXES and p.is_file() and not _hidden(p, root)
+def guarded(documents: Iterator[Document], path: str) -> Iterator[Document]:
+    """The documents of one input; a reader that crashes ends the input with an error document.
+
+    The error document's id is the input's name with ``:unread`` (stable, so a resumed run
+    skips it rather than stopping at the same place again).
+    """
+    try:
+        yield from documents
+    except Exception as exc:
+        logger.debug("Reading %s failed", path, exc_info=True)
+        name = printable(Path(path).name or path)
+        yield Document(
+            f"{name}:unread",
+            printable(path),
+            error=f"Reading {printable(path)} failed ({type(exc).__name__}: {exc}); the rest of "
+            "it was not read.",
         )
-        for p in files:
-            yield read_text_file(p, p.relative_to(root).as_posix(), opts)
-        if not files:
-            logger.warning("No .txt or .md files under %s", path)
+
+
+def read_input(
+    path: str,
+    kind: str,
+    opts: ReadOptions,
+    stdin: BinaryIO | None,
+    done: DoneCheck | None,
+    placeholders: bool = True,
+) -> Iterator[Document]:
+    """The documents of one input of a known kind (see :func:`iter_documents`)."""
+    if kind == "dir":
+        yield from read_folder(path, opts, done, placeholders)
     elif kind == "text":
-        yield read_text_file(Path(path), Path(path).name, opts)
+        doc = read_text_file(Path(path), Path(path).name, opts, done=done)
+        if placeholders or not doc.done:
+            yield doc
     elif kind == "stdin":
         stream = stdin if stdin is not None else _stdin_buffer()
         if opts.stdin_format == "text":
@@ -203,15 +217,17 @@ def _read_input(
             yield Document(STDIN, "<stdin>", text, error, tuple(warnings), relpath="stdin.txt")
         else:
             reader = read_jsonl if opts.stdin_format == "jsonl" else read_csv
-            yield from reader(stream, "<stdin>", "stdin", opts)
+            yield from reader(stream, "<stdin>", "stdin", opts, done, placeholders)
     else:
         reader = read_jsonl if kind == "jsonl" else read_csv
-        with open(path, "rb") as stream:
-            yield from reader(stream, path, Path(path).name, opts)
-
-
-def _hidden(path: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(root).parts)
+        source, name = printable(path), printable(Path(path).name)
+        try:
+            stream = open(path, "rb")  # noqa: SIM115 (closed below, also on a crash)
+        except OSError as exc:
+            yield Document(name, source, error=f"{source} can't be read: {exc.strerror or exc}.")
+            return
+        with stream:
+            yield from reader(stream, source, name, opts, done, placeholders)
 
 
 def _stdin_buffer() -> BinaryIO:
@@ -220,212 +236,109 @@ def _stdin_buffer() -> BinaryIO:
     return sys.stdin.buffer
 
 
-def read_text_file(path: Path, doc_id: str, options: ReadOptions) -> Document:
+def walk_folder(root: str) -> Iterator[tuple[str, OSError | None]]:
+    """The ``.txt``/``.md`` files under a folder, as paths relative to it, in sorted order.
+
+    Depth first, each directory's entries sorted by name (the order of ``sorted(rglob())``);
+    names starting with ``.`` are skipped, symlinked folders are not followed. Only one
+    directory's names are held at a time. Names are kept exactly as the OS gives them
+    (undecodable bytes as surrogates, so the file can still be opened).
+
+    Yields:
+        ``(relative_path, None)`` per file; ``(relative_path, error)`` for an entry or a
+        folder that can't be listed (the walk goes on).
+    """
+
+    def walk(folder: str, prefix: str) -> Iterator[tuple[str, OSError | None]]:
+        try:
+            with os.scandir(folder) as entries:
+                files, dirs = [], set()
+                for entry in entries:
+                    if entry.name.startswith("."):
+                        continue
+                    if entry.is_dir(follow_symlinks=False):
+                        dirs.add(entry.name)
+                    elif entry.name.lower().endswith(TEXT_SUFFIXES) and entry.is_file():
+                        files.append(entry.name)
+        except OSError as exc:
+            yield prefix.rstrip("/") or ".", exc
+            return
+        for name in sorted([*files, *dirs]):
+            if name in dirs:
+                yield from walk(os.path.join(folder, name), f"{prefix}{name}/")
+            else:
+                yield prefix + name, None
+
+    yield from walk(root, "")
+
+
+def read_folder(
+    root: str, opts: ReadOptions, done: DoneCheck | None = None, placeholders: bool = True
+) -> Iterator[Document]:
+    """The documents of a folder's ``.txt`` and ``.md`` files (see :func:`walk_folder`)."""
+    found = False
+    for rel, error in walk_folder(root):
+        found = True
+        if error is not None:
+            yield unlisted_document(root, rel, str(error.strerror or error))
+            continue
+        doc = read_text_file(Path(root) / rel, rel, opts, done=done)
+        if placeholders or not doc.done:
+            yield doc
+    if not found:
+        logger.warning("No .txt or .md files under %s", printable(root))
+
+
+def unlisted_document(root: str, rel: str, reason: str) -> Document:
+    """The error document of a folder entry that could not be listed (or a folder)."""
+    joined = f"{root.rstrip('/')}/{rel}" if is_uri(root) else os.fspath(Path(root) / rel)
+    source = printable(joined)
+    return Document(printable(rel), source, error=f"{source} can't be read: {reason}.")
+
+
+def read_text_file(
+    path: Path,
+    doc_id: str,
+    options: ReadOptions,
+    *,
+    done: DoneCheck | None = None,
+    source: str | None = None,
+) -> Document:
     """Read one text file as one document.
 
     Args:
         path: The file.
-        doc_id: Its id (its path relative to the input root).
+        doc_id: Its id (its path relative to the input root), as the OS spells it.
         options: Reading options (the size limit).
+        done: Says whether the id already has a record: then the file is not read.
+        source: How to name it (default: ``path``), e.g. the path as the user gave it when
+            ``path`` was made absolute for another process.
 
     Returns:
-        The document, with ``error`` set if the file can't be read as text.
+        The document, with ``error`` set if the file can't be read as text. A name that is
+        not valid UTF-8 keeps its bytes in ``relpath`` and shows them as ``\\xNN`` in the id
+        and source, with a warning.
     """
-    source = os.fspath(path)
+    source, safe_id = printable(source or os.fspath(path)), printable(doc_id)
+    if done is not None and done(safe_id):
+        return Document(safe_id, source, relpath=doc_id, done=True)
     try:
         with open(path, "rb") as f:
             data = f.read(4 * options.max_chars + 1)
     except OSError as exc:
-        return Document(doc_id, source, error=f"{source} can't be read: {exc.strerror or exc}.")
-    text, error, warnings = decode(data, what=source, max_chars=options.max_chars)
-    return Document(doc_id, source, text, error, tuple(warnings), relpath=doc_id)
+        return Document(safe_id, source, error=f"{source} can't be read: {exc.strerror or exc}.")
+    return text_document(data, safe_id, source, doc_id, options)
 
 
-def _decoded_lines(stream: BinaryIO, source: str, notes: dict[int, str]) -> Iterator[str]:
-    """Decode a byte stream line by line, UTF-8 first; fallbacks are noted by line number."""
-    for number, raw in enumerate(stream, start=1):
-        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-            raw = raw[3:]
-        try:
-            yield raw.decode("utf-8")
-        except UnicodeDecodeError:
-            notes[number] = (
-                f"Line {number} of {source} is not valid UTF-8; it was decoded as "
-                "Windows-1252/Latin-1: check accented letters."
-            )
-            yield raw.decode("cp1252", errors="replace")
-
-
-def _row_document(
-    doc_id: str, where: str, text: object, label: str, warnings: tuple[str, ...], opts: ReadOptions
+def text_document(
+    data: bytes, doc_id: str, source: str, relpath: str, options: ReadOptions
 ) -> Document:
-    if not isinstance(text, str):
-        return Document(doc_id, where, error=f"{label} must be a string, got {_json_type(text)}.")
-    if not text.strip():
-        return Document(doc_id, where, error=f"{label} is empty: there is no text to translate.")
-    if len(text) > opts.max_chars:
-        return Document(
-            doc_id,
-            where,
-            error=too_long_message(label, f"{len(text):,} characters", opts.max_chars),
+    """One text file's document from its bytes (every engine reads files through this)."""
+    text, error, warnings = decode(data, what=source, max_chars=options.max_chars)
+    if doc_id != relpath:
+        warnings.insert(
+            0,
+            f"The file name {source} is not valid UTF-8; its id shows the undecodable bytes "
+            "as \\xNN.",
         )
-    return Document(doc_id, where, text, None, warnings)
-
-
-def _json_type(value: object) -> str:
-    names = {dict: "an object", list: "an array", bool: "a boolean", type(None): "null"}
-    return names.get(type(value), "a number")
-
-
-def _row_id(value: object) -> str | None:
-    if isinstance(value, bool) or not isinstance(value, (str, int)):
-        return None
-    return str(value).strip() or None
-
-
-def read_jsonl(
-    stream: BinaryIO, source: str, name: str, options: ReadOptions
-) -> Iterator[Document]:
-    """Read a JSONL stream: one JSON object per line, the text in ``options.text_field``.
-
-    Args:
-        stream: Binary stream of the JSONL data.
-        source: The path as given (for ``source`` and messages).
-        name: The file name, for ``<name>:<line>`` ids.
-        options: Field names and the size limit.
-
-    Yields:
-        One document per non-blank line; malformed lines carry an error naming the line.
-    """
-    notes: dict[int, str] = {}
-    for number, line in enumerate(_decoded_lines(stream, source, notes), start=1):
-        if not line.strip():
-            continue
-        where, fallback_id = f"{source}:{number}", f"{name}:{number}"
-        label = f"Line {number} of {source}"
-        warnings = (notes[number],) if number in notes else ()
-        try:
-            obj = json.loads(line.strip())
-        except json.JSONDecodeError as exc:
-            yield Document(
-                fallback_id,
-                where,
-                error=f"{label} is not valid JSON: {exc.msg} (column {exc.colno}).",
-            )
-            continue
-        if not isinstance(obj, dict):
-            yield Document(
-                fallback_id, where, error=f"{label} must be a JSON object, got {_json_type(obj)}."
-            )
-            continue
-        doc_id = fallback_id
-        if options.id_field is not None:
-            row_id = _row_id(obj.get(options.id_field))
-            if row_id is None:
-                yield Document(
-                    fallback_id,
-                    where,
-                    error=f"{label} has no usable {options.id_field!r} id field (a non-empty "
-                    "string or integer is needed).",
-                )
-                continue
-            doc_id = row_id
-        if options.text_field not in obj:
-            fields = ", ".join(map(repr, obj)) or "none"
-            yield Document(
-                doc_id,
-                where,
-                error=f"{label} has no {options.text_field!r} field (fields: {fields}); "
-                "choose the field with --text-field.",
-            )
-            continue
-        yield _row_document(
-            doc_id,
-            where,
-            obj[options.text_field],
-            f"The {options.text_field!r} field on line {number} of {source}",
-            warnings,
-            options,
-        )
-
-
-def read_csv(stream: BinaryIO, source: str, name: str, options: ReadOptions) -> Iterator[Document]:
-    """Read a CSV stream with a header row; the text in ``options.text_column``.
-
-    Args:
-        stream: Binary stream of the CSV data.
-        source: The path as given (for ``source`` and messages).
-        name: The file name, for ``<name>:<line>`` ids.
-        options: Column names and the size limit.
-
-    Yields:
-        One document per row; a row with the wrong number of fields, or that the csv module
-        can't parse, carries an error naming its line. A header without the text column
-        gives one error document for the whole file.
-    """
-    notes: dict[int, str] = {}
-    reader = csv.reader(_decoded_lines(stream, source, notes), strict=True)
-    try:
-        header = next(reader, None)
-    except csv.Error as exc:
-        yield Document(name, source, error=f"{source} is not valid CSV (line 1): {exc}.")
-        return
-    if header is None:
-        yield Document(name, source, error=f"{source} is empty: a header row is needed.")
-        return
-    missing = [
-        c for c in (options.text_column, options.id_field) if c is not None and c not in header
-    ]
-    if missing:
-        columns = ", ".join(map(repr, header))
-        yield Document(
-            name,
-            source,
-            error=f"{source} has no {missing[0]!r} column (columns: {columns}); choose it with "
-            "--text-column / --id-field.",
-        )
-        return
-    text_at = header.index(options.text_column)
-    id_at = header.index(options.id_field) if options.id_field is not None else None
-    while True:
-        start = reader.line_num + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            yield Document(
-                f"{name}:{start}",
-                f"{source}:{start}",
-                error=(f"Line {start} of {source} is not valid CSV: {exc}."),
-            )
-            return  # the parser can't resynchronise after this
-        if not row:
-            continue
-        where, fallback_id = f"{source}:{start}", f"{name}:{start}"
-        label = f"Line {start} of {source}"
-        if len(row) != len(header):
-            yield Document(
-                fallback_id,
-                where,
-                error=f"{label} has {len(row)} fields, the header has {len(header)}; "
-                "quote fields that contain commas or line breaks.",
-            )
-            continue
-        doc_id = fallback_id
-        if id_at is not None:
-            doc_id = row[id_at].strip()
-            if not doc_id:
-                yield Document(
-                    fallback_id, where, error=f"{label} has an empty {options.id_field!r}."
-                )
-                continue
-        warnings = tuple(notes[n] for n in range(start, reader.line_num + 1) if n in notes)
-        yield _row_document(
-            doc_id,
-            where,
-            row[text_at],
-            f"The {options.text_column!r} column on line {start} of {source}",
-            warnings,
-            options,
-        )
+    return Document(doc_id, source, text, error, tuple(warnings), relpath=relpath)

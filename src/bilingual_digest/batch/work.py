@@ -9,15 +9,18 @@ is given together.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ..errors import BilingualDigestError
+from ..glossary import Glossary, as_glossary, default_glossary
 from ..languages import (
     find_pair,
     get_pair,
+    pairs,
     parse_direction,
     register_all,
     registered_at_run_time,
@@ -26,7 +29,8 @@ from ..languages import (
 from ..options import TranslationOptions, validate_backend, validate_device
 from ..results import plain_data
 from ..sanitize import clean_text
-from .readers import Document
+from .documents import Document
+from .guard import RunStopped
 
 logger = logging.getLogger("bilingual_digest")
 
@@ -52,6 +56,10 @@ class WorkSpec:
         summary_options: Summariser decoding options (a
             :class:`~bilingual_digest.summarization.SummaryOptions`); ``None`` for its defaults.
         cache: SQLite sentence-cache file, or ``None`` for no cache.
+        glossary: The glossary (a :class:`~bilingual_digest.glossary.Glossary`, a ``dict`` or
+            a file's path; ``None``: the file named by ``BILINGUAL_DIGEST_GLOSSARY``, if any).
+            It is read here, in the planning process, and shipped to the workers as data;
+            entries without a pair follow each document's direction.
         registry: Languages and pairs registered at run time in the planning process (filled
             in automatically), replayed by each worker so that every process knows them.
     """
@@ -69,6 +77,7 @@ class WorkSpec:
     cache: str | None = None
     models: Mapping[str, str] = field(default_factory=dict)
     registry: Mapping[str, Any] = field(default_factory=registered_at_run_time)
+    glossary: Any = None
 
     def __post_init__(self) -> None:
         parse_direction(self.direction)
@@ -86,6 +95,8 @@ class WorkSpec:
             validate_backend(self.backend)
         if self.device is not None:
             validate_device(self.device)
+        terms = default_glossary() if self.glossary is None else as_glossary(self.glossary)
+        object.__setattr__(self, "glossary", terms if terms is not None else Glossary())
 
     def model_for(self, source: str, target: str) -> str | None:
         """The model override for a pair, or ``None`` for its configured default."""
@@ -110,9 +121,17 @@ def error_record(doc: Document, error: str, warnings: Sequence[str] = ()) -> Rec
         warnings: Notes gathered before it failed.
 
     Returns:
-        ``{"id", "source", "error", "warnings"}``.
+        ``{"id", "source", "error", "warnings"}``, and ``duplicate_of`` for a repeated id.
     """
-    return {"id": doc.id, "source": doc.source, "error": error, "warnings": list(warnings)}
+    record: Record = {
+        "id": doc.id,
+        "source": doc.source,
+        "error": error,
+        "warnings": list(warnings),
+    }
+    if doc.duplicate_of is not None:
+        record["duplicate_of"] = doc.duplicate_of
+    return record
 
 
 @dataclass
@@ -162,6 +181,7 @@ class Worker:
                 device=self.spec.device,
                 backend=self.spec.backend,
                 options=self.spec.options,
+                glossary=Glossary(),  # the spec's is passed at each call, bound to a direction
             )
             if self.spec.cache is not None:
                 from .sentence_cache import SentenceCache
@@ -187,8 +207,26 @@ class Worker:
                 summarizer=summarizer,
                 max_chars=sys.maxsize,  # documents were size-checked when read (--max-chars)
                 load_translator=self.translator,
+                glossary=self.spec.glossary,
             )
         return self._digester
+
+    def prepare(self) -> None:
+        """Load every model the run may need now, so that one that can't be loaded stops the
+        run before it starts: the direction's translator (with ``direction="auto"``, every
+        registered pair's), and with summaries the summariser and the way back.
+
+        Raises:
+            ModelUnavailableError: If a model can't be loaded.
+            DeviceUnavailableError: If the device isn't available.
+        """
+        fixed = self.spec.pair()
+        wanted = {(p.source, p.target) for p in pairs()} if fixed is None else {fixed}
+        if self.spec.summarize:
+            self.digester()
+            wanted |= {(t, s) for s, t in wanted if find_pair(t, s) is not None}
+        for source, target in sorted(wanted):
+            self.translator(source, target)
 
     def process(self, docs: Sequence[Document]) -> list[Record]:
         """Translate (and summarise) documents, batching their sentences together.
@@ -205,6 +243,8 @@ class Worker:
         Raises:
             ModelUnavailableError: If a model can't be loaded.
             DeviceUnavailableError: If the device isn't available.
+            RunStopped: If the machinery fails (the sentence cache, the disk): that is no
+                document's fault, so no error record is made for it.
         """
         records: list[Record | None] = [None] * len(docs)
         groups: dict[tuple[str, str], list[_Job]] = {}
@@ -233,6 +273,8 @@ class Worker:
         try:
             return self._records(engine, pair, jobs)
         except Exception as exc:
+            if isinstance(exc, (OSError, sqlite3.Error, MemoryError)):
+                raise self._stopped(exc) from exc
             if len(jobs) == 1:
                 logger.debug("Document %s failed", jobs[0].doc.id, exc_info=True)
                 return [error_record(jobs[0].doc, _failure(exc), jobs[0].warnings)]
@@ -242,9 +284,10 @@ class Worker:
     def _records(self, engine: Any, pair: tuple[str, str], jobs: list[_Job]) -> list[Record]:
         texts = [job.text for job in jobs]
         if not self.spec.summarize:
+            terms = self.spec.glossary.bound(*pair)
             return [
                 _record(job, t, t.warnings)
-                for job, t in zip(jobs, engine.translate_many(texts), strict=True)
+                for job, t in zip(jobs, engine.translate_many(texts, glossary=terms), strict=True)
             ]
         digests = engine.digest_many(texts, source=pair[0], length=self.spec.length, target=pair[1])
         records = []
@@ -254,6 +297,16 @@ class Worker:
             records.append(record)
         return records
 
+    def _stopped(self, exc: BaseException) -> BaseException:
+        if isinstance(exc, BilingualDigestError):
+            return exc
+        if isinstance(exc, sqlite3.Error):
+            return RunStopped(
+                f"The sentence cache {self.spec.cache!r} failed during the run ({exc}): make it "
+                "writable again (or give another --cache) and run the same command again."
+            )
+        return RunStopped(f"The run had to stop ({type(exc).__name__}: {exc}).")
+
     def close(self) -> None:
         """Close the sentence caches this worker opened."""
         for cache in self._caches:
@@ -262,7 +315,7 @@ class Worker:
 
 
 def _record(job: _Job, translation: Any, warnings: Sequence[str]) -> Record:
-    return {
+    record = {
         "id": job.doc.id,
         "source": job.doc.source,
         "source_lang": translation.source_lang,
@@ -271,6 +324,9 @@ def _record(job: _Job, translation: Any, warnings: Sequence[str]) -> Record:
         "segments": [plain_data(asdict(s)) for s in translation.segments],
         "warnings": list(dict.fromkeys([*job.warnings, *warnings])),
     }
+    if job.text != job.doc.text:  # cleaned (HTML, NUL, CRLF): the text the offsets index
+        record["text"] = job.text
+    return record
 
 
 def _failure(exc: BaseException) -> str:

@@ -1,10 +1,13 @@
 """The web page (Gradio): original, translation and summaries side by side.
 
-The only module that imports gradio. :func:`build_demo` makes the page over a
-:class:`~bilingual_digest.service.DigestService` (no model is loaded while building it);
-:func:`launch` serves it and starts loading the models in a background thread so the first
-click doesn't pay for it. The page polls the loading status. What the page shows is rendered
-by :mod:`.render`; its CSS and JavaScript are the files in ``static/``.
+With :mod:`.components`, the only modules that import gradio. :func:`build_demo` makes the
+page over a :class:`~bilingual_digest.service.DigestService` (no model is loaded while
+building it);
+:func:`mount_page` mounts it into the server's app (:mod:`bilingual_digest.api`), which the
+server (:mod:`bilingual_digest.server`) serves while the models load in a background thread.
+The page polls the loading status. Its work runs in the service's queue, shared with the
+JSON API; a cancelled event stops its work before the next model batch. What the page shows
+is rendered by :mod:`.render`; its CSS and JavaScript are the files in ``static/``.
 
 Privacy: gradio's analytics and the Hugging Face hub's telemetry are switched off here,
 before gradio is imported (set ``GRADIO_ANALYTICS_ENABLED=True`` in the environment to opt
@@ -17,7 +20,7 @@ import functools
 import inspect
 import logging
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -26,17 +29,18 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 import gradio as gr  # only after the privacy settings above
 
 from ..errors import BilingualDigestError
-from ..languages import AUTO, directions, language_name, parse_direction
+from ..languages import AUTO, language_name, parse_direction
+from ..messages import door_message
 from ..options import DEFAULT_LENGTH, DEFAULT_SPEED, SPEEDS, SUMMARY_LENGTHS, speed_label
 from ..report import summary_heading
 from ..service import (
     DEFAULT_CONCURRENCY,
     DEFAULT_QUEUE_SIZE,
     DigestService,
-    resolve_address,
-    summary_record,
-    translation_record,
 )
+from ..work_queue import stream_cancellable
+from .components import file_opener, glossary_panel
+from .endpoints import DefaultArguments, api_defaults, api_functions
 from .render import (
     describe_direction,
     direction_choices,
@@ -49,9 +53,12 @@ from .render import (
     source_names,
     static_text,
     summary_languages,
+    table_rows,
 )
 
 if TYPE_CHECKING:
+    from fastapi import FastAPI
+
     from ..digest import Digest, Digester, DigestProgress
 
 logger = logging.getLogger("bilingual_digest")
@@ -68,7 +75,8 @@ STATUS_WAIT_S = 0.9
 def _as_gr_error(exc: BaseException) -> gr.Error:
     if isinstance(exc, (BilingualDigestError, ValueError, TypeError)):
         title = "Model unavailable" if isinstance(exc, OSError) else "Cannot digest this text"
-        return gr.Error(str(exc), title=title, duration=None, print_exception=False)
+        message = door_message(exc, "web")
+        return gr.Error(message, title=title, duration=None, print_exception=False)
     logger.exception("Unexpected error in the web app")
     return gr.Error(
         f"Something went wrong ({type(exc).__name__}: {exc}). Details are in the server log.",
@@ -81,20 +89,35 @@ def _as_gr_error(exc: BaseException) -> gr.Error:
 def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Turn our errors into gr.Error messages (shown on the page, no traceback).
 
-    A generator (a handler that streams its outputs) stays a generator, guarded as it runs.
+    A coroutine function stays one (Gradio cancels it as a task: see
+    :func:`.endpoints.in_queue`); an async generator (a handler that streams its outputs)
+    stays one, guarded as it runs.
     """
-    if inspect.isgeneratorfunction(fn):
+    if inspect.isasyncgenfunction(fn):
 
         @functools.wraps(fn)
-        def streaming(*args: Any, **kwargs: Any) -> Iterator[Any]:
+        async def streaming(*args: Any, **kwargs: Any) -> AsyncIterator[Any]:
             try:
-                yield from fn(*args, **kwargs)
+                async for item in fn(*args, **kwargs):
+                    yield item
             except gr.Error:
                 raise
             except Exception as exc:
                 raise _as_gr_error(exc) from None
 
         return streaming
+    if inspect.iscoroutinefunction(fn):
+
+        @functools.wraps(fn)
+        async def waiting(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return await fn(*args, **kwargs)
+            except gr.Error:
+                raise
+            except Exception as exc:
+                raise _as_gr_error(exc) from None
+
+        return waiting
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -116,7 +139,7 @@ def detection_note(service: DigestService, text: str, direction: str) -> str:
         source, target = service.detect(text, direction)
         detected = parse_direction(direction) is None
     except BilingualDigestError as exc:
-        return f"Language: {exc}"
+        return f"Language: {door_message(exc, 'web')}"
     return describe_direction(source, target, detected)
 
 
@@ -171,63 +194,19 @@ def partial_outputs(step: DigestProgress, detected: bool, languages: Sequence[st
     ]
 
 
-def _quoted(values: Sequence[str]) -> str:
-    quoted = [f'"{value}"' for value in values]
-    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
-
-
-def _api_doc(summary: str, *params: str) -> str:
-    """An endpoint's docstring (gradio shows it on the API page), its choices from their homes."""
-    helps = {
-        "text": f"The article, in {source_names()}.",
-        "direction": f"{_quoted(directions())}: detect the language, or a translation pair.",
-        "length": f"Summary length: {_quoted(list(SUMMARY_LENGTHS))}.",
-        "speed": f"Decoding speed: {_quoted(list(SPEEDS))} "
-        f"({', '.join(speed_label(name) for name in SPEEDS)}).",
-    }
-    return "\n".join([summary, "", "Args:", *(f"    {name}: {helps[name]}" for name in params)])
-
-
-def _api_functions(service: DigestService) -> list[Callable[..., dict[str, Any]]]:
-    def digest(
-        text: str, direction: str = AUTO, length: str = DEFAULT_LENGTH, speed: str = DEFAULT_SPEED
-    ) -> dict[str, Any]:
-        return service.digest(text, direction, length, speed=speed).to_dict()
-
-    def translate(text: str, direction: str = AUTO, speed: str = DEFAULT_SPEED) -> dict[str, Any]:
-        return translation_record(service.translate(text, direction, speed))
-
-    def summarize(
-        text: str, length: str = DEFAULT_LENGTH, direction: str = AUTO, speed: str = DEFAULT_SPEED
-    ) -> dict[str, Any]:
-        return summary_record(service.summarize(text, direction, length, speed=speed))
-
-    digest.__doc__ = _api_doc(
-        "Translate and summarise an article; returns the whole digest as a dict.",
-        "text", "direction", "length", "speed",
-    )  # fmt: skip
-    translate.__doc__ = _api_doc(
-        "Translate an article sentence by sentence.", "text", "direction", "speed"
-    )
-    summarize.__doc__ = _api_doc(
-        "Summarise an article in both languages of its pair, translating only what that needs.",
-        "text", "length", "direction", "speed",
-    )  # fmt: skip
-    return [digest, translate, summarize]
-
-
 # --------------------------------------------------------------------------- the page
 
 
 def build_demo(
     digester: Digester | None = None,
     *,
+    service: DigestService | None = None,
     max_chars: int | None = None,
     examples_dir: str | os.PathLike[str] | None = None,
     concurrency_limit: int = DEFAULT_CONCURRENCY,
     output_dir: str | os.PathLike[str] | None = None,
     queue_size: int = DEFAULT_QUEUE_SIZE,
-    service: DigestService | None = None,
+    api_endpoints: bool = True,
 ) -> gr.Blocks:
     """Build the web app (nothing is loaded or started here).
 
@@ -237,6 +216,9 @@ def build_demo(
     Args:
         digester: The engine; ``None`` builds the default :class:`Digester` (models load in
             the background once the app is launched or first opened).
+        service: The service to show (the server shares it with the JSON API); when given,
+            ``digester``, ``max_chars``, ``output_dir``, ``concurrency_limit`` and
+            ``queue_size`` are its own.
         max_chars: Largest accepted article; ``None`` reads ``BILINGUAL_DIGEST_MAX_CHARS``
             (default 100,000).
         examples_dir: Folder of sample articles (``.txt``/``.md``) offered as examples;
@@ -246,9 +228,9 @@ def build_demo(
         output_dir: Where download files are written; ``None`` for a temporary folder.
         queue_size: Requests waiting at most; beyond it a request is answered at once that
             the server is busy.
-        service: A ready :class:`DigestService` to serve (its models may already be
-            loading: ``python app.py`` starts them before gradio is imported), instead of
-            one built from ``digester``, ``max_chars`` and ``output_dir``.
+        api_endpoints: Offer the named endpoints ``/digest``, ``/translate`` and
+            ``/summarize`` to ``gradio_client`` (the server leaves them out when API keys are
+            required and the page is open: they can't carry a key).
 
     Returns:
         The ``gr.Blocks`` app; ``demo.service`` is its :class:`DigestService`.
@@ -258,13 +240,18 @@ def build_demo(
             positive integer, or ``service`` is given with ``digester``, ``max_chars`` or
             ``output_dir``.
     """
-    for name, value in (("concurrency_limit", concurrency_limit), ("queue_size", queue_size)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be a positive int, got {value!r}.")
     if service is None:
-        service = DigestService(digester, max_chars=max_chars, output_dir=output_dir)
-    elif (digester, max_chars, output_dir) != (None, None, None):
-        raise ValueError("Give a service, or a digester with its settings, not both.")
+        for name, value in (("concurrency_limit", concurrency_limit), ("queue_size", queue_size)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be a positive int, got {value!r}.")
+        service = DigestService(
+            digester,
+            max_chars=max_chars,
+            output_dir=output_dir,
+            concurrency=concurrency_limit,
+            queue_size=queue_size,
+        )
+    concurrency_limit, queue_size = service.queue.concurrency, service.queue.queue_size
     examples = seed_examples(examples_dir)
     languages = summary_languages()
     work = {"concurrency_limit": concurrency_limit, "concurrency_id": "models"}
@@ -298,12 +285,7 @@ def build_demo(
                         label="Sample articles",
                     )
             with gr.Column(scale=1, min_width=260):
-                gr.HTML(
-                    render_opener(service.max_chars),
-                    css_template=static_text("opener.css"),
-                    js_on_load=static_text("opener.js"),
-                    elem_id="bd-upload",
-                )
+                file_opener(render_opener(service.max_chars), "bd-upload")
                 direction = gr.Radio(
                     direction_choices(), value=AUTO, label="Direction", elem_id="bd-direction"
                 )
@@ -323,6 +305,7 @@ def build_demo(
                 detected = gr.Markdown("", elem_id="bd-detected")
                 button = gr.Button("Digest", variant="primary", elem_id="bd-digest")
                 gr.Markdown(f"Up to {service.max_chars:,} characters.", elem_id="bd-limit")
+        table = glossary_panel(demo, service, light)
         notice = gr.Markdown("", elem_id="bd-notice")
         with gr.Row(equal_height=False, elem_id="bd-columns"):
             with gr.Column(min_width=280):
@@ -365,14 +348,20 @@ def build_demo(
             return [render_status(service.status if done else None), gr.Timer(active=not done)]
 
         @guarded
-        def on_digest(
-            text: str, direction: str, length: str, speed: str = DEFAULT_SPEED
-        ) -> Iterator[list[Any]]:
+        async def on_digest(
+            text: str, direction: str, length: str, rows: Any, speed: str = DEFAULT_SPEED
+        ) -> AsyncIterator[list[Any]]:
+            glossary = table_rows(rows)
             auto = parse_direction(direction) is None
             if not service.ready:  # the notice box, nothing else changes
                 waiting = "*Waiting for the models to finish loading…*"
                 yield [*[gr.update()] * (4 + len(languages)), waiting, *[gr.update()] * 3]
-            for step in service.digest_stream(text, direction, length, speed):
+            steps = stream_cancellable(
+                lambda c: service.digest_stream(
+                    text, direction, length, speed, cancel=c, glossary=glossary
+                )
+            )
+            async for step in steps:
                 if step.digest is not None:
                     yield page_outputs(service, step.digest, detected=auto, languages=languages)
                 else:
@@ -390,13 +379,13 @@ def build_demo(
             )  # fmt: skip
         button.click(
             on_digest,
-            inputs=[text, direction, length, speed],
+            inputs=[text, direction, length, table, speed],
             outputs=[detected, original, translation, *summaries, aligned, notice, *downloads],
             api_visibility="private",
             show_progress="minimal",
             **work,
         )
-        for fn in _api_functions(service):
+        for fn in api_functions(service) if api_endpoints else []:
             gr.api(guarded(fn), api_name=fn.__name__, **work)
 
     demo.queue(max_size=queue_size, default_concurrency_limit=concurrency_limit)
@@ -404,44 +393,42 @@ def build_demo(
     return demo
 
 
-def launch(
+def mount_page(
+    app: FastAPI,
     demo: gr.Blocks,
-    host: str | None = None,
-    port: int | str | None = None,
     *,
-    block: bool = True,
-    quiet: bool = False,
-) -> tuple[str, int]:
-    """Start loading the models in the background, then serve the app.
+    auth: Callable[[str, str], bool] | None = None,
+    path: str = "/",
+    host: str = "127.0.0.1",
+    port: int = 7860,
+) -> None:
+    """Mount the page into the server's app (after the app's own routes).
 
     Args:
-        demo: The app from :func:`build_demo`.
-        host: Address to bind; default ``BILINGUAL_DIGEST_HOST``, else ``GRADIO_SERVER_NAME``,
-            else ``127.0.0.1`` (loopback only). ``0.0.0.0`` exposes the app to the network.
-        port: TCP port; default ``BILINGUAL_DIGEST_PORT``, else ``GRADIO_SERVER_PORT``, else
-            7860.
-        block: Serve until interrupted; False returns once the server is up (tests).
-        quiet: Don't print gradio's start-up banner.
-
-    Returns:
-        The ``(host, port)`` served (when ``block`` is False, or after the server stops).
-
-    Raises:
-        ValueError: If the host or port is invalid.
-        OSError: If the port is taken.
+        app: The FastAPI app (:func:`bilingual_digest.api.create_app`).
+        demo: The page from :func:`build_demo`.
+        auth: ``auth(user, password)`` for a login form (the server passes the API-key check:
+            any user name, a key as the password); ``None`` for an open page.
+        path: Where to mount it.
+        host: The address the server binds (Gradio records it).
+        port: The server's port (Gradio records it).
     """
-    host, port = resolve_address(host, port)
     service: DigestService | None = getattr(demo, "service", None)
     if service is not None:
-        service.start_warm_up()
-    demo.launch(
+        app.add_middleware(DefaultArguments, defaults=api_defaults(service))
+    gr.mount_gradio_app(
+        app,
+        demo,
+        path=path,
         server_name=host,
         server_port=port,
-        share=False,
-        prevent_thread_lock=not block,
-        quiet=quiet,
+        auth=auth,
+        auth_message="Enter any user name, and an API key of this server as the password."
+        if auth
+        else None,
+        footer_links=["api"],
+        run_history=False,  # nothing recorded, no bucket to connect
         max_file_size=1,  # the page uploads no files (they are read in the browser)
         css=static_text("page.css"),
-        footer_links=["api"],
+        ssr_mode=False,
     )
-    return host, port

@@ -11,19 +11,24 @@ beside this module (``static/``), read with :func:`static_text`.
 from __future__ import annotations
 
 import html
+import json
 import os
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from ..errors import BilingualDigestError
 from ..languages import AUTO, SUMMARY_LANGUAGE, language_name, pairs
 
 if TYPE_CHECKING:
     from ..digest import Digest
+    from ..service import DigestService
     from ..translation import Segment
 
 UPLOAD_SUFFIXES = (".txt", ".md")
+GLOSSARY_SUFFIXES = (".tsv", ".csv", ".tbx", ".txt")
+"""The glossary files the page opens (:mod:`bilingual_digest.glossary_files`)."""
 SUMMARY_ROLE = "Summariser"
 """The summariser's name in the status line (the translators' come from their pairs)."""
 _REPO_SEEDS = Path(__file__).resolve().parents[3] / "seeds"
@@ -198,11 +203,46 @@ def render_opener(max_chars: int) -> str:
     ``static/opener.js``.
     """
     accept = ",".join((*UPLOAD_SUFFIXES, "text/plain", "text/markdown"))
+    return _opener(
+        max_chars,
+        accept,
+        f"…or open a file ({', '.join(UPLOAD_SUFFIXES)})",
+        "Drop it here or click to choose. It is read in your browser; only its text is sent.",
+    )
+
+
+def render_glossary_opener(max_chars: int) -> str:
+    """The glossary file opener: read (strictly as UTF-8 or UTF-16) in the browser, and its
+    name and text handed to the page's hidden ``#bd-glossary-file`` box as JSON."""
+    return _opener(
+        max_chars,
+        ",".join((*GLOSSARY_SUFFIXES, "text/tab-separated-values", "text/csv")),
+        f"Open a glossary file ({', '.join(GLOSSARY_SUFFIXES[:3])})",
+        "A header row names the columns source and target (note and pair optional); TBX "
+        "works too. It is read in your browser; its entries fill the table.",
+        kinds="glossary files",
+        target="#bd-glossary-file textarea",
+        extra=" data-named data-strict",
+    )
+
+
+def _opener(
+    max_chars: int,
+    accept: str,
+    title: str,
+    hint: str,
+    *,
+    kinds: str = "plain-text files",
+    target: str = "#bd-input textarea",
+    extra: str = "",
+) -> str:
+    suffixes = [s for s in accept.split(",") if s.startswith(".")]
     return (
-        f'<label class="bd-upload" data-max-chars="{max_chars}">'
-        f'<span class="bd-upload-title">…or open a file ({", ".join(UPLOAD_SUFFIXES)})</span>'
-        '<span class="bd-upload-hint">Drop it here or click to choose. It is read in your '
-        "browser; only its text is sent.</span>"
+        f'<label class="bd-upload" data-max-chars="{max_chars}" data-target="{target}" '
+        f'data-suffixes="{",".join(suffixes)}" data-kinds="{kinds} ({", ".join(suffixes)})"'
+        f"{extra}>"
+        f'<span class="bd-upload-title">{escape(title)}</span>'
+        f'<span class="bd-upload-hint">{escape(hint)}</span>'
         f'<input type="file" accept="{accept}"></label>'
         '<p class="bd-upload-msg" role="status" aria-live="polite"></p>'
     )
@@ -211,6 +251,65 @@ def render_opener(max_chars: int) -> str:
 def static_text(name: str) -> str:
     """A static file of the page (``static/<name>``: CSS or JavaScript), as text."""
     return resources.files(__package__).joinpath("static", name).read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- the glossary table
+
+GLOSSARY_KEY = "bilingual-digest-glossary"
+"""Where the browser keeps the page's glossary table (its local storage)."""
+
+GLOSSARY_HELP = (
+    "Terms translated as you say, in the translation and in the summaries: a **source** term "
+    "→ its **target** (the same term as target keeps it as written, e.g. CNSP → CNSP); "
+    "**pair** `fr-en` or `en-fr` limits an entry to one direction (an `fr-en` entry also "
+    "serves `en-fr` reversed), empty for the article's direction. Found case-insensitively, "
+    "whole words, after l', d', qu'… The table is kept in this browser only. URLs, e-mail "
+    "addresses, @handles, #hashtags and `code` are always kept as they are."
+)
+
+
+def glossary_note(service: DigestService, rows: Any) -> str:
+    """The line under the glossary table: how many entries it holds, or what is wrong."""
+    try:
+        glossary = service.glossary(table_rows(rows))
+    except BilingualDigestError as exc:
+        return f"**The glossary can't be used:** {exc}"
+    count = len(glossary) if glossary is not None else 0
+    if not count:
+        return "No glossary: terms are translated by the model alone."
+    return f"{count} entr{'y' if count == 1 else 'ies'}: used for every digest on this page."
+
+
+def table_rows(rows: Any) -> list[list[str]]:
+    """The table's value as rows of text (gradio may give ``None`` or numbers for cells)."""
+    if rows is None:
+        return []
+    if hasattr(rows, "values") and hasattr(rows, "columns"):  # a DataFrame
+        rows = rows.values.tolist()
+    return [["" if cell is None else str(cell) for cell in row] for row in rows]
+
+
+def opened_glossary(service: DigestService, payload: str) -> tuple[list[list[str]] | None, str]:
+    """The table rows of a glossary file the page's opener read, and the note to show.
+
+    Args:
+        service: The service (it parses the file's text).
+        payload: ``{"name", "text"}`` as JSON, from the opener's hidden box.
+
+    Returns:
+        ``(rows, note)``; ``rows`` is ``None`` when the file can't be used (the table stays).
+    """
+    try:
+        data = json.loads(payload)
+        name, text = str(data["name"]), data["text"]
+    except (ValueError, KeyError, TypeError):
+        return None, "**The glossary file can't be read.**"
+    try:
+        rows = service.read_glossary(text, name)
+    except BilingualDigestError as exc:
+        return None, f"**{name} can't be used:** {exc}"
+    count = len(rows)
+    return rows, f"Opened {name}: {count} entr{'y' if count == 1 else 'ies'}."
 
 
 # --------------------------------------------------------------------------- sample articles

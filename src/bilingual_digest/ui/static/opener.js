@@ -1,10 +1,15 @@
-// The file opener: a .txt/.md file is read and decoded here, in the browser, and only its
-// text goes into the article box (the server accepts no uploads). Run by gr.HTML's
-// js_on_load: `element` is the component's root.
+// A file opener: a file is read and decoded here, in the browser, and only its text goes
+// into a text box of the page (the server accepts no uploads): the article box, or with
+// data-named the hidden glossary box, as JSON {name, text}. Run by gr.HTML's js_on_load:
+// `element` is the component's root. data-strict refuses what isn't UTF-8/16/32 (glossaries:
+// a guessed encoding would silently miss accented terms), as the server's reader does.
 const zone = element.querySelector('.bd-upload');
 const input = element.querySelector('input[type=file]');
 const msg = element.querySelector('.bd-upload-msg');
 const limit = Number(zone.dataset.maxChars);
+const suffixes = zone.dataset.suffixes.split(',');
+const named = 'named' in zone.dataset;
+const strict = 'strict' in zone.dataset;
 const n = (x) => x.toLocaleString('en');
 const say = (text, bad) => { msg.textContent = text; msg.classList.toggle('bd-bad', bad); };
 // The rules of sanitize.decode_bytes (the batch script's and the command line's), so a file
@@ -43,6 +48,10 @@ const decode = (bytes, name) => {  // [text, note]; throws the message for a fil
   try {
     return [new TextDecoder('utf-8', {fatal: true}).decode(bytes), ''];
   } catch (e) {
+    if (strict) {
+      throw `"${name}" is not UTF-8 text: save it as UTF-8 (spreadsheets: "CSV UTF-8" or ` +
+        '"Unicode text").';
+    }
     return [new TextDecoder('windows-1252').decode(bytes),
       ' It is not valid UTF-8, so it was read as Windows-1252/Latin-1: check accents.'];
   }
@@ -55,9 +64,9 @@ const binary = (text) => {  // NUL, or more than 1% control characters, as on th
 const open = async (file) => {
   if (!file) return;
   const name = file.name;
-  if (!/[.](txt|md)$/i.test(name)) {
-    return say(`Cannot open "${name}": only plain-text files (.txt, .md) are accepted. ` +
-      'Open other documents, copy the text and paste it.', true);
+  if (!suffixes.some((suffix) => name.toLowerCase().endsWith(suffix))) {
+    return say(`Cannot open "${name}": only ${zone.dataset.kinds} are accepted.` +
+      (named ? '' : ' Open other documents, copy the text and paste it.'), true);
   }
   if (file.size > 4 * limit + 4) {  // 4 bytes a character at most, and a byte-order mark
     return say(`"${name}" is ${n(file.size)} bytes, over the limit of ${n(limit)} characters.`,
@@ -76,8 +85,8 @@ const open = async (file) => {
   if (length > limit) {
     return say(`"${name}" has ${n(length)} characters, over the limit of ${n(limit)}.`, true);
   }
-  const area = document.querySelector('#bd-input textarea');
-  area.value = text;
+  const area = document.querySelector(zone.dataset.target);
+  area.value = named ? JSON.stringify({name, text}) : text;
   area.dispatchEvent(new Event('input', {bubbles: true}));
   say(`Opened "${name}" (${n(length)} characters).${note}`, note !== '');
 };
