@@ -162,7 +162,7 @@ def backend(model: Path, role: str, cached: bool = True) -> Any:
     from bilingual_digest.backends import load_backend
     from bilingual_digest.backends.cache import CachedBackend
     from bilingual_digest.backends.ct2_backend import CTranslate2Backend
-    from bilingual_digest.options import thread_layout
+    from bilingual_digest.cores import thread_layout
 
     inner = load_backend("ctranslate2", str(model), "cpu", thread_layout(role))
     assert isinstance(inner, CTranslate2Backend), inner

@@ -20,6 +20,7 @@ from . import prompts
 from .backends import Backend, Generated, generate_batched, load_backend
 from .backends.cache import CachedBackend
 from .cancel import CancelFlag
+from .cores import thread_layout
 from .languages import SUMMARY_LANGUAGE
 from .options import (
     SPEEDS,
@@ -31,7 +32,6 @@ from .options import (
     resolve_backend,
     resolve_device,
     summary_model,
-    thread_layout,
     validate_length,
     validate_speed,
 )

@@ -20,6 +20,7 @@ from .backends.cache import CachedBackend
 from .batching import stream_plan, throughput_plan
 from .cancel import CancelFlag, check_cancelled
 from .checks import skipped_checks_note
+from .cores import thread_layout
 from .documents import Article, TextOrArticle
 from .glossary import Glossary, GlossaryLike, as_glossary, combine, default_glossary
 from .languages import resolve_pair, validate_language
@@ -27,7 +28,6 @@ from .options import (
     TranslationOptions,
     resolve_backend,
     resolve_device,
-    thread_layout,
     translation_model,
 )
 from .parallel import ordered_map

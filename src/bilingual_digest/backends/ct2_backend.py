@@ -25,8 +25,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ..cores import ThreadLayout, thread_layout
 from ..errors import BilingualDigestError, DeviceUnavailableError, InputError, ModelUnavailableError
-from ..options import GenerationOptions, ThreadLayout, thread_layout
+from ..options import GenerationOptions
 from .base import Generated
 from .light_tokenizers import Tokenizer, TransformersTokenizer, load_tokenizer
 from .memory import generating, limit_malloc_arenas
@@ -48,7 +49,7 @@ class CTranslate2Backend:
         quantization: Weight type of the conversion; ``int8`` (default) is the fast one.
         layout: Batches generated at once and threads per batch on CPU (CTranslate2's
             ``inter_threads`` and ``intra_threads``); default: a translator's
-            (:func:`~bilingual_digest.options.thread_layout`). On CPU the workers share one
+            (:func:`~bilingual_digest.cores.thread_layout`). On CPU the workers share one
             copy of the weights.
 
     Attributes:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import logging
 
+from ..cores import ThreadLayout
 from ..models import check_available
-from ..options import ThreadLayout, validate_backend
+from ..options import validate_backend
 from .base import Backend
 from .ct2_backend import CTranslate2Backend, CTranslate2Unavailable
 from .torch_backend import TorchBackend
@@ -31,7 +32,7 @@ def load_backend(
         model: Hub id or local directory.
         device: ``"cpu"`` or a CUDA device.
         layout: How the model spreads over the CPU cores (CTranslate2; see
-            :func:`~bilingual_digest.options.thread_layout`); default a translator's.
+            :func:`~bilingual_digest.cores.thread_layout`); default a translator's.
 
     Returns:
         A loaded backend.
