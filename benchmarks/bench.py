@@ -59,6 +59,7 @@ TRANSLATE_ENGINES = (
     "translate-raw",
 )
 DIGEST_ENGINES = ("digest-naive", "digest-default")
+PARTS = ("engines", "page", "cold")
 MAX_SPREAD = 0.10
 PROTOCOL = "@@ "  # the lines of the worker protocol on stdout (libraries may print too)
 LOAD_BEFORE = os.getloadavg()
@@ -231,6 +232,13 @@ def main(argv: list[str] | None = None) -> int:
         "start (figures noisier; the results say so)",
     )
     parser.add_argument("--only", nargs="*", help="run only these engines (no results written)")
+    parser.add_argument(
+        "--parts",
+        nargs="+",
+        choices=PARTS,
+        default=list(PARTS),
+        help="what to measure (default all; results are written only when all ran)",
+    )
     parser.add_argument("--report", action="store_true", help="rewrite the reports from results")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--serve-page", type=int, help=argparse.SUPPRESS)
@@ -259,21 +267,28 @@ def main(argv: list[str] | None = None) -> int:
         _write(summarise(results["engines"], results, args))
         return 0
     subprocess.run([sys.executable, __file__, "--worker", "prepare"], env=env, check=True)
-    names = args.only or [*TRANSLATE_ENGINES, *DIGEST_ENGINES]
-    measured = run_engines(names, args.runs, args.reruns, env)
-    loads = measured.pop("_loads")
-    for result in measured.values():
-        print(json.dumps(result), file=sys.stderr, flush=True)
-    if args.only:
-        return 0
+    measured: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    if "engines" in args.parts:
+        names = args.only or [*TRANSLATE_ENGINES, *DIGEST_ENGINES]
+        measured = run_engines(names, args.runs, args.reruns, env)
+        extra["round_loads"] = measured.pop("_loads")
+        for result in measured.values():
+            print(json.dumps(result), file=sys.stderr, flush=True)
     import page
 
-    print("the page, in a browser …", file=sys.stderr, flush=True)
-    extra = {"page": page.measure_page(engines.inputs(), args.page_runs, env)}
-    print("cold starts of python app.py …", file=sys.stderr, flush=True)
-    models = {"fr-en": engines.FR_EN, "en-fr": engines.EN_FR, "summary": engines.SUMMARY}
-    extra["cold_start"] = page.measure_cold_start(page.app_env(env, models, cache), args.cold_runs)
-    extra["round_loads"] = loads
+    if "page" in args.parts:
+        print("the page, in a browser …", file=sys.stderr, flush=True)
+        extra["page"] = page.measure_page(engines.inputs(), args.page_runs, env)
+        print(json.dumps(extra["page"]), file=sys.stderr, flush=True)
+    if "cold" in args.parts:
+        print("cold starts of python app.py …", file=sys.stderr, flush=True)
+        models = {"fr-en": engines.FR_EN, "en-fr": engines.EN_FR, "summary": engines.SUMMARY}
+        app_env = page.app_env(env, models, cache)
+        extra["cold_start"] = page.measure_cold_start(app_env, args.cold_runs)
+        print(json.dumps(extra["cold_start"]), file=sys.stderr, flush=True)
+    if args.only or set(args.parts) != set(PARTS):
+        return 0  # a part of the benchmark: its figures printed above, no results written
     extra["machine"] = _machine()
     results = summarise(measured, extra, args)
     _write(results)

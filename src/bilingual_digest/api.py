@@ -298,7 +298,8 @@ def _routes(app: FastAPI, service: DigestService, access: Access) -> None:
         body = validated(V1TranslateRequest, await admitted(request))
         check_size([body.text], service.max_chars)
         done = await run(
-            request, lambda c: service.translate(body.text, body.direction, c, body.glossary)
+            request,
+            lambda c: service.translate(body.text, body.direction, c, body.glossary, body.speed),
         )
         return translation_record(done)
 
@@ -311,7 +312,7 @@ def _routes(app: FastAPI, service: DigestService, access: Access) -> None:
         done = await article(
             request,
             lambda b, c: service.digest(
-                b.text, b.direction, b.length, cancel=c, glossary=b.glossary
+                b.text, b.direction, b.length, cancel=c, glossary=b.glossary, speed=b.speed
             ),
         )
         return done.to_dict()
@@ -325,7 +326,7 @@ def _routes(app: FastAPI, service: DigestService, access: Access) -> None:
         done = await article(
             request,
             lambda b, c: service.summarize(
-                b.text, b.direction, b.length, cancel=c, glossary=b.glossary
+                b.text, b.direction, b.length, cancel=c, glossary=b.glossary, speed=b.speed
             ),
         )
         return summary_record(done)
