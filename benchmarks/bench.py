@@ -1,6 +1,6 @@
 """Speed and memory of bilingual-digest against plain transformers and raw CTranslate2.
 
-One command (about 10 minutes on 2 quiet cores; builds the models once into
+One command (about 15 minutes on 2 quiet cores; builds the models once into
 benchmarks/.models/) prints every target of the project as met or not met::
 
     .venv/bin/python benchmarks/bench.py
