@@ -263,7 +263,10 @@ def test_v1_digest_with_only_the_text_uses_the_documented_defaults(url: str) -> 
 
 def test_v1_translate_and_summarize(url: str) -> None:
     translated = httpx.post(url + "api/v1/translate", json={"text": FR_ARTICLE}).json()
-    assert set(translated) == {"source_lang", "target_lang", "translation", "segments", "warnings"}
+    assert set(translated) == {
+        "source_lang", "target_lang", "translation", "segments", "warnings", "article",
+    }  # fmt: skip
+    assert translated["article"] is None  # a text (tests/test_api_articles.py: links, pages)
     assert [s["index"] for s in translated["segments"]] == [0, 1, 2]
     summary = httpx.post(url + "api/v1/summarize", data={"text": EN, "direction": "en-fr"})
     assert summary.status_code == 200

@@ -466,3 +466,36 @@ def test_relative_inputs_name_the_same_sources_as_locally(
     run_ray_batch(["articles"], str(shards), spec=SPEC, workers=2, docs_per_step=4)
     assert _shards(shards) == local.read_bytes()
     assert json.loads(local.read_bytes().splitlines()[0])["source"] == "articles/en/00.md"
+
+
+@ray_mark
+def test_saved_pages_and_lists_of_links_are_read_by_the_workers(
+    ray_instance: Any, tiny_env: dict[str, str], tmp_path: Path
+) -> None:
+    """Read tasks extract the pages and fetch the links themselves: the local engine's bytes."""
+    import shutil
+
+    from bilingual_digest.options import FetchOptions
+
+    from page_server import PAGES, serve
+
+    pages = tmp_path / "saved"
+    pages.mkdir()
+    shutil.copy(PAGES / "wikimediafoundation.org.turkey.html", pages / "turkey.html")
+    links = tmp_path / "links.urls"
+    opts = ReadOptions(fetch=FetchOptions(allow_private=True, timeout=5))
+    with serve() as base:
+        links.write_text(f"{base}/news\n{base}/status/404\n{base}/news\n", encoding="utf-8")
+        inputs = [str(pages), str(links)]
+        local = tmp_path / "local.jsonl"
+        run_batch(inputs, str(local), spec=SPEC, read_options=opts, docs_per_step=4)
+        out = tmp_path / "shards"
+        stats = run_ray_batch(
+            inputs, str(out), spec=SPEC, read_options=opts, workers=2, docs_per_step=4
+        )
+    assert (stats.done, stats.failed) == (2, 2)  # a 404, a repeated link
+    assert _shards(out) == local.read_bytes()
+    records = [json.loads(line) for line in local.read_bytes().splitlines()]
+    assert [r.get("article", {}).get("site") for r in records] == [
+        "Wikimedia Foundation", "La Gazette", None, None,
+    ]  # fmt: skip

@@ -52,9 +52,10 @@ def test_a_bad_glossary_is_one_clear_line(
     article.write_text(FR, encoding="utf-8")
     bad = tmp_path / "bad.csv"
     bad.write_bytes("source,target\nÉtat,State\nétat,Nation\n".encode())
-    batch = ["batch", str(article), "-o", str(tmp_path / "o")]
-    for command in (["translate", str(article)], batch):
-        assert main([*command, "--glossary", str(bad), *FAST]) == 1
+    batch = ["batch", str(article), "-o", str(tmp_path / "o"), *FAST]
+    digest = ["digest", str(article), str(article)]  # one line, not one per input
+    for command in (["translate", str(article), *FAST], batch, digest):
+        assert main([*command, "--glossary", str(bad)]) == 1
         err = capsys.readouterr().err
         assert err == (
             "bilingual-digest: error: bad.csv, line 3: 'état' → 'Nation' conflicts with bad.csv, "
@@ -77,6 +78,20 @@ def test_the_environment_variable_is_the_default(
     assert "State Department" in capsys.readouterr().out
     assert main(["translate", "--help"]) == 0
     assert "BILINGUAL_DIGEST_GLOSSARY" in " ".join(capsys.readouterr().out.split())
+
+
+def test_digest_command_takes_a_glossary(
+    tiny_env: dict[str, str],
+    tmp_path: Path,
+    glossary_file: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text(FR, encoding="utf-8")
+    argv = ["digest", str(article), "--direction", "fr-en", "--format", "json"]
+    assert main([*argv, "--glossary", str(glossary_file)]) == 0
+    text = json.loads(capsys.readouterr().out)["translation"]["text"]
+    assert text.index("State Department") < text.index("CNSP") < text.index("contact@cnsp.ne")
 
 
 def test_batch_command_takes_a_glossary(

@@ -89,10 +89,10 @@ def test_service_refuses_unknown_choices_with_the_accepted_values(
 
 
 def test_file_opener_reads_in_the_browser_with_the_limit() -> None:
-    html = render.render_opener(12_345)
+    html = render.render_opener(12_345, 10_000)
     assert 'data-max-chars="12345"' in html
-    assert 'accept=".txt,.md,text/plain,text/markdown"' in html
-    assert "only its text is sent" in html
+    assert 'accept=".txt,.md,text/plain,text/markdown,' in html  # and saved pages:
+    assert "only its text is sent" in html  # tests/test_ui_articles.py
 
 
 def test_seed_examples(tmp_path: Path) -> None:
@@ -373,6 +373,7 @@ def test_service_summarize_asks_the_engine_for_summaries_only(
             "fr": "A DELEGATION WILL ARRIVE. THE COUNCIL MET TODAY.",
         },
         "warnings": [],
+        "article": None,
     }
     service.summarize(FR, "fr-en")
     assert fake.summarize_calls[-1] == (FR, "fr", "en", "medium")  # type: ignore[attr-defined]
@@ -412,7 +413,7 @@ def test_the_digest_button_streams_the_translation_then_the_summaries(
     demo.service.wait_ready(10)
 
     async def read() -> list[list]:  # the handler streams (an async generator)
-        return [update async for update in handler(FR, "auto", "short", None, "default")]
+        return [update async for update in handler(FR, "", "", "auto", "short", None, "default")]
 
     updates = asyncio.run(read())
     translations = [update[2]["value"] for update in updates]
@@ -426,7 +427,7 @@ def test_the_digest_button_streams_the_translation_then_the_summaries(
     assert [update[3]["value"] for update in updates[:4]] == [""] * 4  # no summary yet
     assert [update[6] for update in updates[:2]] == ["*Translating…*"] * 2
     for update in updates[:-1]:  # no download before the digest is done
-        assert all(button["visible"] is False for button in update[-3:])
+        assert all(button["visible"] is False for button in update[-4:-1])
     assert (
         updates[-1]
         == page.page_outputs(demo.service, fake.digest(FR), detected=True, languages=["en", "fr"])[
@@ -434,13 +435,14 @@ def test_the_digest_button_streams_the_translation_then_the_summaries(
         ]
         + updates[-1][7:]
     )
-    assert all(button["visible"] for button in updates[-1][-3:])
+    assert all(button["visible"] for button in updates[-1][-4:-1])
 
 
 def test_page_outputs_fill_every_output(service: svc.DigestService) -> None:
     digest = service.digest(FR, "auto", "short")
     out = page.page_outputs(service, digest, detected=True, languages=["en", "fr", "de"])
-    assert len(out) == 11
+    assert len(out) == 12
+    assert out.pop() == ""  # the article's heading: none for a text
     assert out[0] == "Detected language: **French** → translation into English."
     assert out[1]["value"] == FR and out[1]["label"] == "Original (French)"
     assert out[2]["value"] == FR.upper() and out[2]["label"] == "Translation (English)"

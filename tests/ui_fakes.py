@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable, Iterator
 
 from bilingual_digest.digest import BilingualSummary, Digest, DigestProgress
+from bilingual_digest.documents import Article, TextOrArticle
 from bilingual_digest.languages import resolve_pair
 from bilingual_digest.options import DEFAULT_SPEED, TranslationOptions, validate_speed
 from bilingual_digest.translation import Segment, Translation
@@ -41,7 +42,7 @@ class _FakeTranslator:
 
     def translate(
         self,
-        text: str,
+        text: TextOrArticle,
         *,
         options: TranslationOptions | None = None,
         glossary: object = None,
@@ -51,13 +52,14 @@ class _FakeTranslator:
 
     def translate_many(
         self,
-        texts: list[str],
+        texts: list[TextOrArticle],
         *,
         options: TranslationOptions | None = None,
         glossary: object = None,
         cancel: object = None,
     ) -> list[Translation]:
         self.beams.append((options or self.options).num_beams)
+        texts = [text.full_text if isinstance(text, Article) else text for text in texts]
         self.calls.append(list(texts))
         return [fake_translation(text, self.source, self.target) for text in texts]
 
@@ -66,7 +68,8 @@ class FakeDigester:
     """Digester contract: ``warm_up()``, ``translator(source, target)``,
     ``glossary_with(glossary)``,
     ``digest`` / ``summarize(text, source, length, progress, *, target, speed, cancel, glossary)``
-    and ``digest_stream(text, source, length, *, target, speed, cancel, glossary)``.
+    and ``digest_stream(text, source, length, *, target, speed, cancel, glossary)``; the text
+    may be an :class:`Article` (its title and text are worked on; it is kept as the result's).
 
     Args:
         status: What ``warm_up()`` reports.
@@ -87,8 +90,8 @@ class FakeDigester:
         self.error = error
         self.gate = gate
         self.warm_ups = 0
-        self.calls: list[tuple[str, str | None, str]] = []
-        """``(text, source, length)`` of each digest."""
+        self.calls: list[tuple[TextOrArticle, str | None, str]] = []
+        """``(text, source, length)`` of each digest (the text or Article as given)."""
         self.speeds: list[str] = []
         """The speed of each digest, summary or stream."""
         self.summarize_calls: list[tuple[str, str | None, str | None, str]] = []
@@ -96,7 +99,6 @@ class FakeDigester:
         self.stages: list[tuple[float, str]] = []
         self.glossaries: list[object] = []
         """The ``glossary`` of each digest and summarize."""
-
         self.translators: dict[tuple[str, str], _FakeTranslator] = {}
         """The translators handed out, by pair (their ``calls`` count the model batches)."""
 
@@ -117,7 +119,7 @@ class FakeDigester:
 
     def digest(
         self,
-        text: str,
+        text: TextOrArticle,
         source: str | None = None,
         length: str = "medium",
         progress: Callable[[float, str], object] | None = None,
@@ -132,6 +134,8 @@ class FakeDigester:
         self.glossaries.append(glossary)
         if self.error is not None:
             raise self.error
+        article = text if isinstance(text, Article) else None
+        text = article.full_text if article is not None else text
         src, tgt = resolve_pair(source, target, text)
         translation = fake_translation(text, src, tgt)
         if progress is not None:
@@ -152,11 +156,12 @@ class FakeDigester:
             warnings=self.warnings,
             timings={},
             models={"fr-en": "fake/upper", "summary": "fake/pick"},
+            article=article,
         )
 
     def summarize(
         self,
-        text: str,
+        text: TextOrArticle,
         source: str | None = None,
         length: str = "medium",
         progress: Callable[[float, str], object] | None = None,
@@ -173,8 +178,9 @@ class FakeDigester:
         )
         del self.calls[calls:]  # a summary is not a digest
         return BilingualSummary(
-            whole.original, whole.source_lang, whole.target_lang, whole.summaries, whole.warnings
-        )
+            whole.original, whole.source_lang, whole.target_lang, whole.summaries, whole.warnings,
+            article=whole.article,
+        )  # fmt: skip
 
     def digest_stream(
         self,

@@ -160,7 +160,10 @@ def pair_models(args: argparse.Namespace) -> dict[str, str]:
 
 _BATCH_EXAMPLES = """\
 examples:
-  bilingual-digest batch articles/ -o corpus.jsonl            # folders: .txt and .md, recursive
+  bilingual-digest batch articles/ -o corpus.jsonl            # folders: .txt .md .html, recursive
+  bilingual-digest batch links.urls -o corpus.jsonl           # one link a line, each fetched
+  bilingual-digest batch feed.jsonl -o corpus.jsonl           # rows with "url" and no "text"
+  bilingual-digest batch saved-pages/ -o corpus.jsonl         # each page's article, not menus
   bilingual-digest batch a.txt b.md news.jsonl -o out.jsonl --direction fr-en --summarize
   bilingual-digest batch feed.jsonl --text-field body --id-field url -o out.jsonl
   bilingual-digest batch table.csv --text-column article -o out.jsonl --cache sentences.db
@@ -189,7 +192,9 @@ def _add_batch_parser(sub: argparse._SubParsersAction) -> None:
         "inputs",
         nargs="+",
         metavar="INPUT",
-        help="file, folder, or - for stdin (--engine ray: also s3://, gs://... URIs)",
+        help="file (text, .html page, .jsonl, .csv, or a list of links: .urls, or a text "
+        "file whose lines are all links), folder, or - for stdin (--engine ray: also "
+        "s3://, gs://... URIs)",
     )
     p.add_argument(
         "-o", "--output", required=True, help="JSONL file (folder for txt and --engine ray)"
@@ -211,6 +216,12 @@ def _add_batch_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--summarize", action="store_true", help="add English and French summaries")
     p.add_argument("--length", choices=list(SUMMARY_LENGTHS), default=DEFAULT_LENGTH)
     p.add_argument("--text-field", default="text", help="JSONL field with the text")
+    p.add_argument(
+        "--url-field",
+        default="url",
+        help="JSONL field with a link to fetch, read when the text field is absent "
+        "(default: %(default)s)",
+    )
     p.add_argument("--id-field", default=None, help="JSONL field / CSV column with the id")
     p.add_argument("--text-column", default="text", help="CSV column with the text")
     p.add_argument("--stdin-format", choices=["text", "jsonl", "csv"], default="text")
@@ -238,6 +249,7 @@ def _add_batch_parser(sub: argparse._SubParsersAction) -> None:
     )
     add_model_arguments(p)
     add_glossary_argument(p)
+    _add_source_arguments(p)
     p.set_defaults(run=_cmd_batch)
 
 
@@ -260,7 +272,7 @@ def _batch_engine(args: argparse.Namespace) -> Callable[..., Any]:
 def _cmd_batch(args: argparse.Namespace) -> int:
     from .batch.readers import ReadOptions
     from .batch.work import WorkSpec
-    from .options import max_chars
+    from .options import FetchOptions, max_chars
     from .summarization import SummaryOptions
 
     run_batch = _batch_engine(args)
@@ -270,6 +282,8 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         id_field=args.id_field,
         text_column=args.text_column,
         stdin_format=args.stdin_format,
+        url_field=args.url_field,
+        fetch=FetchOptions.from_env(allow_private=args.allow_private_urls or None),
     )
     spec = WorkSpec(
         direction=args.direction,
@@ -487,15 +501,18 @@ def _add_digest_parser(sub: argparse._SubParsersAction) -> None:
         "line; markdown: the full report",
     )
     _add_source_arguments(p)
+    add_glossary_argument(p)
     p.set_defaults(run=_cmd_digest)
 
 
 def _cmd_digest(args: argparse.Namespace) -> int:
     from .digest import default_digester
+    from .glossary import as_glossary
     from .languages import parse_direction
     from .report import print_digest
 
     source, target = parse_direction(args.direction) or (None, None)
+    glossary = as_glossary(args.glossary)  # read once: a bad file fails before any input
     digester = default_digester()
     failed = 0
     for number, name in enumerate(args.inputs):
@@ -505,6 +522,7 @@ def _cmd_digest(args: argparse.Namespace) -> int:
                 source=source,
                 length=args.length,
                 target=target,
+                glossary=glossary,
             )
         except ModelUnavailableError:
             raise  # not this input's fault: the others would fail the same way

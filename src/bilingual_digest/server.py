@@ -235,6 +235,7 @@ def serve(settings: ServerSettings) -> int:
         max_chars=settings.max_chars,
         concurrency=settings.concurrency,
         queue_size=settings.queue_size,
+        allow_private=settings.allow_private_urls,
     )
     service.start_warm_up()  # the models load while the web framework is imported
     try:

@@ -73,6 +73,27 @@ class WorkQueue:
         """Whether a new job would have to wait."""
         return self._running >= self.concurrency or bool(self._waiting)
 
+    @property
+    def full(self) -> bool:
+        """Whether a new job would be refused at once (the line is full)."""
+        return self.busy and len(self._waiting) >= self.queue_size
+
+    def refuse_if_full(self) -> None:
+        """Refuse a job now, before any work for it (a fetch), if it would be refused anyway.
+
+        Raises:
+            ServerBusyError: If the line is full.
+        """
+        with self._cond:
+            if self.full:
+                raise self._busy_error()
+
+    def _busy_error(self) -> ServerBusyError:
+        return ServerBusyError(
+            f"The server is busy: {self._running} request(s) running and "
+            f"{len(self._waiting)} waiting, the most it queues. Try again shortly."
+        )
+
     @contextlib.contextmanager
     def slot(self, cancel: CancelFlag | None = None) -> Iterator[None]:
         """Hold a slot for the duration of the ``with`` block, waiting in line for it.
@@ -86,11 +107,8 @@ class WorkQueue:
         """
         with self._cond:
             if self.busy:
-                if len(self._waiting) >= self.queue_size:
-                    raise ServerBusyError(
-                        f"The server is busy: {self._running} request(s) running and "
-                        f"{len(self._waiting)} waiting, the most it queues. Try again shortly."
-                    )
+                if self.full:
+                    raise self._busy_error()
                 ticket = object()
                 self._waiting.append(ticket)
                 try:

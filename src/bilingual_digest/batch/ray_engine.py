@@ -417,7 +417,7 @@ def _plan(ray: Any, kinds: Sequence[tuple[str, str]], run: _Run) -> list[Piece]:
     indexer = ray.remote(num_cpus=0)(line_index)
     found = ray.get([indexer.remote(_absolute(path)) for path in rows])
     pieces = plan(kinds, {path: marks for path, (marks, _) in zip(rows, found, strict=True)})
-    if not any(kind == "csv" for _, kind in kinds):
+    if not any(kind in ("csv", "urls") for _, kind in kinds):
         files = sum(len(p.files) if p.kind == "dir" else 1 for p in pieces if p.kind != "jsonl")
         lines = sum(count for _, count in found)
         run.progress.set_total(max(files + lines - len(run.ledger.done), 0))

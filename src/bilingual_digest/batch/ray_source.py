@@ -26,14 +26,17 @@ from typing import Any
 
 from ..errors import BilingualDigestError
 from .documents import Document, ReadOptions
+from .links import read_url_list
+from .pages import output_relpath
 from .readers import (
-    TEXT_SUFFIXES,
+    file_document,
+    file_limit,
     guarded,
     input_kind,
+    is_document_name,
     is_uri,
     kind_of_file,
     read_text_file,
-    text_document,
     unlisted_document,
     walk_folder,
 )
@@ -46,7 +49,8 @@ SPAN_BYTES = 4 << 20  # a JSONL file is read in parts of about this size, each i
 
 
 def uri_kind(uri: str) -> str:
-    """Classify an input for the Ray engine: local paths as locally, URIs through pyarrow.
+    """Classify an input for the Ray engine: local paths as locally, URIs through pyarrow
+    (by their suffix: a list of links in object storage must be named ``.urls``).
 
     Raises:
         ValueError: If the input does not exist (or the URI's file system can't be used).
@@ -214,7 +218,7 @@ def _listing(location: str) -> Iterator[tuple[str, OSError | None]]:
         rel = info.path[len(root) :].lstrip("/")
         parts = rel.split("/")
         hidden = any(part.startswith(".") for part in parts)
-        if info.is_file and rel.lower().endswith(TEXT_SUFFIXES) and not hidden:
+        if info.is_file and is_document_name(rel) and not hidden:
             rels.append(parts)
     for parts in sorted(rels):  # the local walk's order: by path parts
         yield "/".join(parts), None
@@ -224,7 +228,7 @@ def read_piece(piece: Piece, opts: ReadOptions, done: Any) -> Iterator[Document]
     """The documents of one piece, read where this runs (a Ray worker), as locally."""
     if piece.kind == "unlisted":
         yield unlisted_document(piece.location, piece.files[0], piece.error)
-    elif piece.kind in ("jsonl", "csv"):
+    elif piece.kind in ("jsonl", "csv", "urls"):
         yield from guarded(_read_rows(piece, opts, done), piece.location)
     elif is_uri(piece.location):
         yield from guarded(_read_uri(piece, opts, done), piece.location)
@@ -238,7 +242,8 @@ def read_piece(piece: Piece, opts: ReadOptions, done: Any) -> Iterator[Document]
 
 
 def _read_rows(piece: Piece, opts: ReadOptions, done: Any) -> Iterator[Document]:
-    """A CSV file, or one part of a JSONL file (lines numbered as in the whole file)."""
+    """A CSV file, a list of links, or one part of a JSONL file (lines numbered as in the
+    whole file)."""
     name = printable(piece.location.rstrip("/").rsplit("/", 1)[-1])
     source = printable(piece.location)
     try:
@@ -247,8 +252,9 @@ def _read_rows(piece: Piece, opts: ReadOptions, done: Any) -> Iterator[Document]
         yield Document(name, source, error=f"{source} can't be read: {exc.strerror or exc}.")
         return
     with f:
-        if piece.kind == "csv":
-            yield from read_csv(f, source, name, opts, done)
+        if piece.kind in ("csv", "urls"):
+            reader = read_csv if piece.kind == "csv" else read_url_list
+            yield from reader(f, source, name, opts, done)
             return
         part = _Part(f, piece.end - piece.start if piece.end >= 0 else -1)
         yield from read_jsonl(part, source, name, opts, done, True, piece.first_line)  # type: ignore[arg-type]
@@ -266,23 +272,31 @@ def _read_uri(piece: Piece, opts: ReadOptions, done: Any) -> Iterator[Document]:
         for rel in piece.files:
             source = _join(piece.location, rel)
             if done is not None and done(rel):
-                yield Document(rel, source, relpath=rel, done=True)
+                yield Document(rel, source, relpath=output_relpath(rel), done=True)
                 continue
             try:
-                with filesystem.open_input_stream(f"{root.rstrip('/')}/{rel}") as f:
-                    data = f.read(4 * opts.max_chars + 1)
+                yield _stored_document(filesystem, f"{root.rstrip('/')}/{rel}", rel, source, opts)
             except OSError as exc:
                 yield Document(rel, source, error=f"{source} can't be read: {exc}.")
-                continue
-            yield text_document(data, rel, source, rel, opts)
         return
-    name = root.rstrip("/").rsplit("/", 1)[-1]  # a single text file
+    name = root.rstrip("/").rsplit("/", 1)[-1]  # a single text file or page
     if done is not None and done(name):
-        yield Document(name, piece.location, relpath=name, done=True)
+        yield Document(name, piece.location, relpath=output_relpath(name), done=True)
         return
-    with filesystem.open_input_stream(root) as f:
-        data = f.read(4 * opts.max_chars + 1)
-    yield text_document(data, name, piece.location, name, opts)
+    yield _stored_document(filesystem, root, name, piece.location, opts)
+
+
+def _stored_document(
+    filesystem: Any, path: str, rel: str, source: str, opts: ReadOptions
+) -> Document:
+    """A stored file's document, read as a local one (see
+    :func:`~.readers.read_text_file`): no further than its limit, an over-limit error giving
+    its real size."""
+    limit = file_limit(rel, opts)
+    with filesystem.open_input_stream(path) as f:
+        data = f.read(limit + 1)
+    size = filesystem.get_file_info(path).size if len(data) > limit else None
+    return file_document(data, rel, source, rel, opts, size=size)
 
 
 class DoneSet:

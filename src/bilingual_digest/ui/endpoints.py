@@ -1,7 +1,7 @@
-"""The page's named endpoints (``/digest``, ``/translate``, ``/summarize``) for
-``gradio_client`` and plain HTTP: their functions and documentation, generated from the
-choices' homes, and the middleware that fills in their defaults. No gradio import here: the
-page (:mod:`.page`) registers them.
+"""The page's named endpoints for ``gradio_client`` (``/digest``, ``/translate``,
+``/summarize``): their functions over the service, their documented defaults, and the
+middleware that fills those defaults in for a plain HTTP call. No gradio here (the page,
+:mod:`.page`, registers them).
 """
 
 from __future__ import annotations
@@ -10,17 +10,15 @@ import inspect
 import json
 import re
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from ..documents import Article
 from ..glossary_files import COLUMNS as GLOSSARY_COLUMNS
 from ..languages import AUTO, directions
 from ..options import DEFAULT_LENGTH, DEFAULT_SPEED, SPEEDS, SUMMARY_LENGTHS, speed_label
-from ..service import summary_record, translation_record
+from ..service import DigestService, summary_record, translation_record
 from ..work_queue import run_cancellable
 from .render import source_names
-
-if TYPE_CHECKING:
-    from ..service import DigestService
 
 
 async def in_queue(work: Callable[[Any], Any]) -> Any:
@@ -42,6 +40,10 @@ def _api_doc(summary: str, *params: str) -> str:
         "length": f"Summary length: {_quoted(list(SUMMARY_LENGTHS))}.",
         "glossary": "Optional terms to translate as you say: {source term: target term} "
         f"(a target equal to its source keeps the term), or rows [{', '.join(GLOSSARY_COLUMNS)}].",
+        "url": "Instead of text, a link to a news article: the server fetches the page and "
+        "works on its article (title and main text; its metadata in the answer's article). "
+        "With html: where that page came from (not fetched).",
+        "html": "Instead of text, a saved web page's HTML: its article is extracted.",
         "speed": f"Decoding speed: {_quoted(list(SPEEDS))} "
         f"({', '.join(speed_label(name) for name in SPEEDS)}).",
     }
@@ -49,50 +51,74 @@ def _api_doc(summary: str, *params: str) -> str:
 
 
 def api_functions(service: DigestService) -> list[Callable[..., Any]]:
+    """The page's named endpoints over ``service``: ``digest``, ``translate``, ``summarize``;
+    each works on ``text``, or the article at ``url``, or the article of a saved page's
+    ``html`` (fetched or extracted in the work's thread, before its turn in the queue)."""
+
     async def digest(
-        text: str,
+        text: str = "",
         direction: str = AUTO,
         length: str = DEFAULT_LENGTH,
         glossary: Any = None,
+        url: str | None = None,
+        html: str | None = None,
         speed: str = DEFAULT_SPEED,
     ) -> dict[str, Any]:
-        done = await in_queue(
-            lambda c: service.digest(
-                text, direction, length, cancel=c, glossary=glossary, speed=speed
+        def work(cancel: Any) -> Any:
+            document = service.document(text, url=url, html=html)
+            return service.digest(
+                document, direction, length, cancel=cancel, glossary=glossary, speed=speed
             )
-        )
-        return done.to_dict()
+
+        return (await in_queue(work)).to_dict()
 
     async def translate(
-        text: str, direction: str = AUTO, glossary: Any = None, speed: str = DEFAULT_SPEED
+        text: str = "",
+        direction: str = AUTO,
+        glossary: Any = None,
+        url: str | None = None,
+        html: str | None = None,
+        speed: str = DEFAULT_SPEED,
     ) -> dict[str, Any]:
-        done = await in_queue(lambda c: service.translate(text, direction, c, glossary, speed))
-        return translation_record(done)
+        def work(cancel: Any) -> Any:
+            document = service.document(text, url=url, html=html)
+            article = document if isinstance(document, Article) else None
+            return translation_record(
+                service.translate(document, direction, cancel, glossary, speed), article
+            )
+
+        return await in_queue(work)  # type: ignore[no-any-return]
 
     async def summarize(
-        text: str,
+        text: str = "",
         length: str = DEFAULT_LENGTH,
         direction: str = AUTO,
         glossary: Any = None,
+        url: str | None = None,
+        html: str | None = None,
         speed: str = DEFAULT_SPEED,
     ) -> dict[str, Any]:
-        done = await in_queue(
-            lambda c: service.summarize(
-                text, direction, length, cancel=c, glossary=glossary, speed=speed
+        def work(cancel: Any) -> Any:
+            document = service.document(text, url=url, html=html)
+            return summary_record(
+                service.summarize(
+                    document, direction, length, cancel=cancel, glossary=glossary, speed=speed
+                )
             )
-        )
-        return summary_record(done)
+
+        return await in_queue(work)  # type: ignore[no-any-return]
 
     digest.__doc__ = _api_doc(
         "Translate and summarise an article; returns the whole digest as a dict.",
-        "text", "direction", "length", "glossary", "speed",
+        "text", "direction", "length", "glossary", "url", "html", "speed",
     )  # fmt: skip
     translate.__doc__ = _api_doc(
-        "Translate an article sentence by sentence.", "text", "direction", "glossary", "speed"
-    )
+        "Translate an article sentence by sentence.",
+        "text", "direction", "glossary", "url", "html", "speed",
+    )  # fmt: skip
     summarize.__doc__ = _api_doc(
         "Summarise an article in both languages of its pair, translating only what that needs.",
-        "text", "length", "direction", "glossary", "speed",
+        "text", "length", "direction", "glossary", "url", "html", "speed",
     )  # fmt: skip
     return [digest, translate, summarize]
 

@@ -20,7 +20,7 @@ import functools
 import inspect
 import logging
 import os
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -28,7 +28,8 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
 import gradio as gr  # only after the privacy settings above
 
-from ..errors import BilingualDigestError
+from ..documents import TextOrArticle, is_url
+from ..errors import ArticleError, BilingualDigestError
 from ..languages import AUTO, language_name, parse_direction
 from ..messages import door_message
 from ..options import DEFAULT_LENGTH, DEFAULT_SPEED, SPEEDS, SUMMARY_LENGTHS, speed_label
@@ -46,6 +47,8 @@ from .render import (
     direction_choices,
     render_aligned,
     render_alignment,
+    render_article,
+    render_limits,
     render_notices,
     render_opener,
     render_status,
@@ -75,6 +78,7 @@ STATUS_WAIT_S = 0.9
 def _as_gr_error(exc: BaseException) -> gr.Error:
     if isinstance(exc, (BilingualDigestError, ValueError, TypeError)):
         title = "Model unavailable" if isinstance(exc, OSError) else "Cannot digest this text"
+        title = "No article from this page" if isinstance(exc, ArticleError) else title
         message = door_message(exc, "web")
         return gr.Error(message, title=title, duration=None, print_exception=False)
     logger.exception("Unexpected error in the web app")
@@ -135,12 +139,51 @@ def detection_note(service: DigestService, text: str, direction: str) -> str:
     """The detected-language line under the controls (never raises; ``""`` for no text)."""
     if not isinstance(text, str) or not text.strip():
         return ""
+    if is_url(text):
+        return "A link: its article is fetched when you press Digest."
     try:
         source, target = service.detect(text, direction)
         detected = parse_direction(direction) is None
     except BilingualDigestError as exc:
         return f"Language: {door_message(exc, 'web')}"
     return describe_direction(source, target, detected)
+
+
+def page_document(
+    service: DigestService,
+    text: str,
+    link: str,
+    page: str,
+    progress: Callable[[float, str], object] | None = None,
+) -> TextOrArticle:
+    """What the Digest button works on: the article at the link, if one is given (a text box
+    holding only a link counts as one); else the pasted text; else the article of the saved
+    page opened (its HTML, read by the browser). Opening a page empties the text box, so
+    text beside a page was typed after it.
+
+    Args:
+        service: Fetches the link, or extracts the page.
+        text: The text box.
+        link: The link field.
+        page: The HTML of the saved page opened, or ``""``.
+        progress: Told when a page is fetched or read.
+
+    Raises:
+        The errors of :meth:`~bilingual_digest.service.DigestService.load_article` and
+        :meth:`~bilingual_digest.service.DigestService.read_page`.
+    """
+    text, link, page = text or "", (link or "").strip(), page or ""
+    if not link and is_url(text):
+        link = text.strip()
+    if link:
+        if progress is not None:
+            progress(0.0, "Fetching the page")
+        return service.load_article(link)
+    if text.strip() or not page.strip():
+        return text  # an empty text box is refused by the digest, saying so
+    if progress is not None:
+        progress(0.0, "Reading the saved page")
+    return service.read_page(page)
 
 
 def page_outputs(
@@ -168,6 +211,7 @@ def page_outputs(
         render_aligned(digest),
         render_notices(digest),
         *(gr.update(value=str(files[kind]), visible=True) for kind in ("json", "markdown", "tsv")),
+        render_article(digest.article),
     ]
 
 
@@ -191,6 +235,7 @@ def partial_outputs(step: DigestProgress, detected: bool, languages: Sequence[st
         render_alignment(src, tgt, step.segments),
         f"*{step.stage}…*" if step.stage else "",
         *(gr.update(visible=False) for _ in range(3)),
+        gr.update(),  # the article's heading comes with the digest
     ]
 
 
@@ -262,9 +307,10 @@ def build_demo(
         title="Bilingual digest", analytics_enabled=False, delete_cache=(3600, 3600)
     ) as demo:
         gr.Markdown(
-            f"# Bilingual digest\nPaste or open an article in {source_names()}: read the "
-            "original, its translation and a summary in both languages side by side. "
-            "Everything runs on this machine; nothing is sent elsewhere.",
+            f"# Bilingual digest\nPaste an article in {source_names()}, give a link to one, "
+            "or open a saved page or a text file: read the original, its translation and a "
+            "summary in both languages side by side. Everything runs on this machine; only "
+            "a link you give is fetched.",
             elem_id="bd-header",
         )
         status = gr.Markdown(render_status(None), elem_id="bd-status")
@@ -277,15 +323,27 @@ def build_demo(
                     placeholder=f"Paste an article in {source_names()}…",
                     elem_id="bd-input",
                 )
+                link = gr.Textbox(
+                    label="…or a link to a news article",
+                    placeholder="https://…",
+                    info="The server fetches the page and keeps its article (title, date, "
+                    "text). When a link is given, it is digested instead of the text.",
+                    lines=1,
+                    max_lines=1,
+                    elem_id="bd-url",
+                )
+                page = gr.Textbox(visible="hidden", elem_id="bd-page")  # an opened page's HTML
                 if examples:
                     gr.Examples(
-                        examples=[[body] for _, body in examples],
-                        inputs=[text],
+                        examples=[[body, ""] for _, body in examples],  # a sample, not the link
+                        inputs=[text, link],
                         example_labels=[label for label, _ in examples],
                         label="Sample articles",
                     )
             with gr.Column(scale=1, min_width=260):
-                file_opener(render_opener(service.max_chars), "bd-upload")
+                file_opener(
+                    render_opener(service.max_chars, service.fetch_options.max_bytes), "bd-upload"
+                )
                 direction = gr.Radio(
                     direction_choices(), value=AUTO, label="Direction", elem_id="bd-direction"
                 )
@@ -304,9 +362,13 @@ def build_demo(
                 )
                 detected = gr.Markdown("", elem_id="bd-detected")
                 button = gr.Button("Digest", variant="primary", elem_id="bd-digest")
-                gr.Markdown(f"Up to {service.max_chars:,} characters.", elem_id="bd-limit")
+                gr.Markdown(
+                    render_limits(service.max_chars, service.fetch_options.max_bytes),
+                    elem_id="bd-limit",
+                )
         table = glossary_panel(demo, service, light)
         notice = gr.Markdown("", elem_id="bd-notice")
+        heading = gr.Markdown("", elem_id="bd-article")
         with gr.Row(equal_height=False, elem_id="bd-columns"):
             with gr.Column(min_width=280):
                 original = gr.Textbox(
@@ -349,19 +411,27 @@ def build_demo(
 
         @guarded
         async def on_digest(
-            text: str, direction: str, length: str, rows: Any, speed: str = DEFAULT_SPEED
+            text: str,
+            link: str,
+            page: str,
+            direction: str,
+            length: str,
+            rows: Any,
+            speed: str = DEFAULT_SPEED,
         ) -> AsyncIterator[list[Any]]:
             glossary = table_rows(rows)
             auto = parse_direction(direction) is None
             if not service.ready:  # the notice box, nothing else changes
                 waiting = "*Waiting for the models to finish loading…*"
-                yield [*[gr.update()] * (4 + len(languages)), waiting, *[gr.update()] * 3]
-            steps = stream_cancellable(
-                lambda c: service.digest_stream(
-                    text, direction, length, speed, cancel=c, glossary=glossary
+                yield [*[gr.update()] * (4 + len(languages)), waiting, *[gr.update()] * 4]
+
+            def steps(cancel: Any) -> Iterator[DigestProgress]:
+                document = page_document(service, text, link, page)  # in the work's thread
+                yield from service.digest_stream(
+                    document, direction, length, speed, cancel=cancel, glossary=glossary
                 )
-            )
-            async for step in steps:
+
+            async for step in stream_cancellable(steps):
                 if step.digest is not None:
                     yield page_outputs(service, step.digest, detected=auto, languages=languages)
                 else:
@@ -377,10 +447,11 @@ def build_demo(
                 on_detect, inputs=[text, direction], outputs=detected,
                 trigger_mode="always_last", **light,
             )  # fmt: skip
+        outputs = [detected, original, translation, *summaries, aligned, notice, *downloads]
         button.click(
             on_digest,
-            inputs=[text, direction, length, table, speed],
-            outputs=[detected, original, translation, *summaries, aligned, notice, *downloads],
+            inputs=[text, link, page, direction, length, table, speed],
+            outputs=[*outputs, heading],
             api_visibility="private",
             show_progress="minimal",
             **work,

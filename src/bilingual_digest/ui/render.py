@@ -13,16 +13,22 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..articles import HTML_SUFFIXES
+from ..documents import is_url
 from ..errors import BilingualDigestError
+from ..fetching import HTML_TYPES, size_text
 from ..languages import AUTO, SUMMARY_LANGUAGE, language_name, pairs
+from ..report import article_byline
 
 if TYPE_CHECKING:
     from ..digest import Digest
+    from ..documents import Article
     from ..service import DigestService
     from ..translation import Segment
 
@@ -161,6 +167,38 @@ def _flags(seg: Segment) -> list[str]:
     ]
 
 
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>&])")
+
+
+def markdown_text(text: str) -> str:
+    """Text shown as itself in Markdown: every character Markdown or HTML would read escaped,
+    on one line."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def render_article(article: Article | None) -> str:
+    """The article's heading above the digest, as Markdown: its title (else its address)
+    linked to its address, then site, author and date (``""`` for a plain text).
+
+    A page's own text is escaped, and only an ``http``/``https`` address is made a link (a
+    saved page may name any "canonical" address).
+    """
+    if article is None:
+        return ""
+    url = article.url if article.url and is_url(article.url) else None
+    title = markdown_text(article.title or url or "Untitled article")
+    if url is not None:
+        target = url.strip()
+        for char, code in (("(", "%28"), (")", "%29"), ("<", "%3C"), (">", "%3E")):
+            target = target.replace(char, code)
+        title = f"[{title}]({target})"
+    byline = article_byline(article)
+    lines = [f"### {title}"]
+    if byline:
+        lines.append(markdown_text(byline))
+    return "\n\n".join(lines)
+
+
 def render_notices(digest: Digest) -> str:
     """The digest's warnings as a Markdown list (``""`` when there are none)."""
     if not digest.warnings:
@@ -195,19 +233,30 @@ def render_status(status: dict[str, str] | None) -> str:
     return "\n".join(lines)
 
 
-def render_opener(max_chars: int) -> str:
-    """The file opener: a ``.txt``/``.md`` file is read by the browser into the text box.
+def render_opener(max_chars: int, max_page_bytes: int) -> str:
+    """The file opener: a ``.txt``/``.md`` file is read by the browser into the text box; a
+    saved web page (``.html`` …) is read by the browser and its HTML sent as text, for the
+    server to extract its article (:meth:`~bilingual_digest.service.DigestService.read_page`).
 
     The file never travels to the server as a file (so it is never written to disk under
-    its name); only its text does, through the same checks as pasted text. Its script is
-    ``static/opener.js``.
+    its name); only its text does, through the same checks as pasted text (a page: as a
+    fetched page's). Its script is ``static/opener.js``.
+
+    Args:
+        max_chars: The article's character limit.
+        max_page_bytes: The page size limit, in bytes.
     """
-    accept = ",".join((*UPLOAD_SUFFIXES, "text/plain", "text/markdown"))
+    accept = ",".join(
+        (*UPLOAD_SUFFIXES, "text/plain", "text/markdown", *HTML_SUFFIXES, *HTML_TYPES)
+    )
     return _opener(
         max_chars,
         accept,
-        f"…or open a file ({', '.join(UPLOAD_SUFFIXES)})",
-        "Drop it here or click to choose. It is read in your browser; only its text is sent.",
+        f"…or open a file: text ({', '.join(UPLOAD_SUFFIXES)}) or a saved web page "
+        f"({', '.join(HTML_SUFFIXES)})",
+        "Drop it here or click to choose. It is read in your browser; only its text is sent "
+        "(a page's HTML: the server keeps its article).",
+        pages=(HTML_SUFFIXES, max_page_bytes),
     )
 
 
@@ -235,17 +284,32 @@ def _opener(
     kinds: str = "plain-text files",
     target: str = "#bd-input textarea",
     extra: str = "",
+    pages: tuple[tuple[str, ...], int] | None = None,
 ) -> str:
-    suffixes = [s for s in accept.split(",") if s.startswith(".")]
+    """An opener's HTML for ``static/opener.js``. ``pages``: the saved web pages it also
+    opens (their suffixes, and the size limit in bytes), for the page's hidden page field."""
+    page_suffixes, max_page_bytes = pages if pages is not None else ((), 0)
+    suffixes = [s for s in accept.split(",") if s.startswith(".") and s not in page_suffixes]
+    kinds = f"{kinds} ({', '.join(suffixes)})"
+    if page_suffixes:
+        kinds += f" and saved web pages ({', '.join(page_suffixes)})"
+        extra += (
+            f' data-page-suffixes="{",".join(page_suffixes)}" '
+            f'data-max-page-bytes="{max_page_bytes}"'
+        )
     return (
         f'<label class="bd-upload" data-max-chars="{max_chars}" data-target="{target}" '
-        f'data-suffixes="{",".join(suffixes)}" data-kinds="{kinds} ({", ".join(suffixes)})"'
-        f"{extra}>"
+        f'data-suffixes="{",".join(suffixes)}" data-kinds="{kinds}"{extra}>'
         f'<span class="bd-upload-title">{escape(title)}</span>'
         f'<span class="bd-upload-hint">{escape(hint)}</span>'
         f'<input type="file" accept="{accept}"></label>'
         '<p class="bd-upload-msg" role="status" aria-live="polite"></p>'
     )
+
+
+def render_limits(max_chars: int, max_page_bytes: int) -> str:
+    """The limits line under the Digest button."""
+    return f"Up to {max_chars:,} characters; web pages up to {size_text(max_page_bytes)}."
 
 
 def static_text(name: str) -> str:
