@@ -20,8 +20,8 @@ batch script's own overhead. Every measurement runs in its own process:
 - ``archive``: the same engines, in-process, over the *whole* archive with a worker that does
   no translation (each record holds the document's text: reading, the ledger, records and
   writing all run, and for Ray the datasource, the actor pool and the driver's collecting):
-  peak RSS at the end, after every id has been met. This is the figure for "peak RSS at N
-  documents".
+  peak RSS at the end, after every id has been met, and how RSS grew per record from a
+  quarter of the archive to its end. This is the figure for "peak RSS at N documents".
 - ``resume``: the ``archive`` output cut to its first 98.3 % of records (196,601 of 200,000,
   as in issue 14) plus a torn half line, then the tiny-model command on it: time from the
   start to the first *new* record.
@@ -30,7 +30,8 @@ batch script's own overhead. Every measurement runs in its own process:
   second (wall) and CPU seconds per document (all the processes of the run).
 
 The machine's load average is printed with every figure: on a shared machine take them as
-±30 %. Writes benchmarks/batch_scale.json and prints a Markdown table.
+±30 %. Results merge into benchmarks/batch_scale.json (by scenario, size and engine: parts
+can be run alone with ``--skip``/``--engines``/``--sizes``); a Markdown table is printed.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -158,14 +160,35 @@ def status_kb(pid: int, field: str) -> int:
     return 0
 
 
-def lines_in(output: Path) -> int:
-    files = sorted(output.glob("part-*.jsonl")) if output.is_dir() else [output]
-    total = 0
-    for path in files:
-        if path.exists():
-            with open(path, "rb") as f:
-                total += sum(chunk.count(b"\n") for chunk in iter(lambda f=f: f.read(1 << 20), b""))
-    return total
+class Lines:
+    """Records in an output (a JSONL file or a folder of shards), counted as they are added.
+
+    Only the bytes added since the last count are read: counting a resumed run's 600 MB
+    output again every 50 ms would take a core from the run being measured. A file that
+    shrinks (a torn last line cut off) is followed from its new end.
+    """
+
+    def __init__(self, output: Path) -> None:
+        self.output = output
+        self.seen: dict[Path, tuple[int, int]] = {}  # file: (bytes read, newlines in them)
+
+    def __call__(self) -> int:
+        files = sorted(self.output.glob("part-*.jsonl")) if self.output.is_dir() else [self.output]
+        for path in files:
+            at, count = self.seen.get(path, (0, 0))
+            try:
+                size = path.stat().st_size
+                if size < at:
+                    at = size
+                with open(path, "rb") as f:
+                    f.seek(at)
+                    for chunk in iter(lambda f=f: f.read(1 << 20), b""):
+                        count += chunk.count(b"\n")
+                        at += len(chunk)
+            except FileNotFoundError:
+                continue
+            self.seen[path] = (at, count)
+        return sum(count for _, count in self.seen.values())
 
 
 def load() -> str:
@@ -181,7 +204,8 @@ def run_command(
     """The real command: first (new) record, then ``stretch`` seconds; peak RSS and CPU."""
     if fresh:
         _remove(output)
-    before = lines_in(output)
+    lines_in = Lines(output)
+    before = lines_in()
     argv = [
         sys.executable,
         "-m",
@@ -210,7 +234,7 @@ def run_command(
     end_lines, end_cpu, ended = before, 0.0, started
     while proc.poll() is None:
         now = time.monotonic()
-        lines = lines_in(output)
+        lines = lines_in()
         if first is None and lines > before:
             first, first_cpu, first_lines = now - started, cpu_seconds(proc.pid), lines
         pids = tree(proc.pid)  # sampled while it runs: it may finish inside the stretch
@@ -229,6 +253,7 @@ def run_command(
     done = end_lines - first_lines  # type: ignore[operator]
     result.update(
         first_record_s=round(first, 2),
+        first_record_cpu_s=round(first_cpu, 2),  # type: ignore[arg-type]
         peak_rss_mb=round(peak / 1024),
         all_processes_rss_mb=round(everything / 1024),
         processes=processes,
@@ -265,9 +290,9 @@ def run_archive(size: int, engine: str, output: Path, workers: int) -> dict[str,
         proc = subprocess.Popen(
             argv, env=env(1), stdout=err, stderr=subprocess.STDOUT, start_new_session=True
         )
-        first = None
+        first, lines_in = None, Lines(output)
         while proc.poll() is None:
-            if first is None and lines_in(output) > 0:
+            if first is None and lines_in() > 0:
                 first = time.monotonic() - started
             time.sleep(0.2)
         err.seek(0)
@@ -333,8 +358,23 @@ def _record(doc_id: str, source: str, text: str, warnings: list[str]) -> dict[st
 
 
 def child(engine: str, size: int, output: str, workers: int) -> None:
-    """``--child``: one engine over the whole archive with the null model; prints a JSON line."""
+    """``--child``: one engine over the whole archive with the null model; prints a JSON line.
+
+    The process's RSS is sampled every few seconds against the records written, so the line
+    also says how the memory grew with the documents met (``growth_bytes_per_doc``: from a
+    quarter of the archive to its end, after the start-up's own growth).
+    """
     started = time.monotonic()
+    samples: list[tuple[int, int]] = []  # (records written, RSS in KiB)
+    stop = threading.Event()
+
+    def watch() -> None:
+        lines_in = Lines(Path(output))
+        while not stop.wait(5.0):
+            samples.append((lines_in(), status_kb(os.getpid(), "VmRSS")))
+            print("sample", *samples[-1], file=sys.stderr, flush=True)  # in the log as it runs
+
+    threading.Thread(target=watch, daemon=True).start()
     if engine == "local":
         from bilingual_digest.batch.run import run_batch
 
@@ -350,17 +390,25 @@ def child(engine: str, size: int, output: str, workers: int) -> None:
         stats = run_ray_batch(
             [str(archive(size))], output, workers=workers, docs_per_step=1024, actor=NullRayWorker
         )
+    stop.set()
     peak = status_kb(os.getpid(), "VmHWM") / 1024  # ru_maxrss counts the parent's at fork
-    print(
-        json.dumps(
-            {
-                "peak_rss_mb": round(peak),
-                "done": stats.done,
-                "elapsed_s": round(time.monotonic() - started, 1),
-                "cpu_s": round(time.process_time(), 1),
-            }
-        )
-    )
+    print(json.dumps({"peak_rss_mb": round(peak), **_growth(samples), "done": stats.done,
+                      "elapsed_s": round(time.monotonic() - started, 1),
+                      "cpu_s": round(time.process_time(), 1)}))  # fmt: skip
+
+
+def _growth(samples: list[tuple[int, int]]) -> dict[str, Any]:
+    """RSS growth per record from a quarter of the archive to the end, and a few samples."""
+    written = samples[-1][0] if samples else 0
+    after = [s for s in samples if s[0] >= written / 4]
+    if len(after) < 2 or after[-1][0] == after[0][0]:
+        return {}
+    slope = (after[-1][1] - after[0][1]) * 1024 / (after[-1][0] - after[0][0])
+    step = max(1, len(samples) // 10)
+    shown = [[docs, round(kb / 1024)] for docs, kb in samples[::step]]
+    if shown[-1][0] != samples[-1][0]:
+        shown.append([samples[-1][0], round(samples[-1][1] / 1024)])
+    return {"growth_bytes_per_doc": round(slope), "rss_mb_at_docs": shown}
 
 
 def run_resume(size: int, engine: str, stretch: float, workers: int) -> dict[str, Any]:
@@ -422,24 +470,40 @@ def main(argv: list[str] | None = None) -> int:
             out = WORK / f"throughput-{engine}{suffix}"
             result = run_command(size, engine, out, args.throughput_stretch, args.workers)
             record("throughput", result)
+    results = merged(results)
     (HERE / "batch_scale.json").write_text(json.dumps(results, indent=1) + "\n")
     print(markdown(results))
     return 0
 
 
+def merged(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """This run's results over the earlier ones in batch_scale.json (same scenario, size and
+    engine replaced), so scenarios can be run one at a time."""
+    path = HERE / "batch_scale.json"
+    earlier = json.loads(path.read_text()) if path.exists() else []
+    key = lambda r: (r["scenario"], r["size"], r["engine"])  # noqa: E731
+    new = {key(r) for r in results}
+    return [r for r in earlier if key(r) not in new] + results
+
+
 def markdown(results: list[dict[str, Any]]) -> str:
     rows = [
-        "| scenario | documents | engine | peak RSS (driver) | all processes | first record | "
-        "docs/s | CPU s/doc | load avg (1/5/15 min) |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| scenario | documents | engine | peak RSS (driver) | all processes | first record "
+        "(CPU s) | docs/s | CPU s/doc | RSS growth | load avg (1/5/15 min) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
-        first = r.get("first_record_s")
+        first, cpu = r.get("first_record_s"), r.get("first_record_cpu_s")
+        first_text = (
+            "" if first is None else f"{first:.1f} s" + ("" if cpu is None else f" ({cpu})")
+        )
         extra = f" ({r['done_before']:,} done)" if "done_before" in r else ""
+        growth = r.get("growth_bytes_per_doc")
         rows.append(
             f"| {r['scenario']}{extra} | {r['size']:,} | {r['engine']} | {r.get('peak_rss_mb')} MB "
-            f"| {r.get('all_processes_rss_mb', '')} | {'' if first is None else f'{first:.1f} s'} "
-            f"| {r.get('docs_per_s', '')} | {r.get('cpu_s_per_doc', '')} | {r.get('load_end')} |"
+            f"| {r.get('all_processes_rss_mb', '')} | {first_text} | {r.get('docs_per_s', '')} "
+            f"| {r.get('cpu_s_per_doc', '')} | {'' if growth is None else f'{growth} B/doc'} "
+            f"| {r.get('load_end')} |"
         )
     return "\n".join(rows)
 

@@ -25,7 +25,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench import ARTICLE, FR_EN, _translator  # noqa: E402
+from engines import ARTICLE, FR_EN, fixed_length_options  # noqa: E402
 from models import build_opus_mt  # noqa: E402
 
 
@@ -40,7 +40,14 @@ def measure(backend: str, runs: int) -> dict[str, float]:
     """Median wall and CPU time without and with confidence, and the ratios (with / without)."""
     article = ARTICLE.read_text(encoding="utf-8")
     engine = None if backend == "ctranslate2" else backend
-    plain, scored = (_translator("fr", FR_EN, engine, confidence=c) for c in (False, True))
+    from bilingual_digest import Translator
+
+    plain, scored = (
+        Translator(
+            "fr", model=str(FR_EN), backend=engine, options=fixed_length_options(confidence=c)
+        )
+        for c in (False, True)
+    )
 
     def run(translator: object, confidence: bool) -> None:
         translator.backend.clear()  # type: ignore[attr-defined]

@@ -60,6 +60,7 @@ def serving(
         max_chars=resolved.max_chars,
         concurrency=resolved.concurrency,
         queue_size=resolved.queue_size,
+        allow_private=resolved.allow_private_urls,
     )
     app = create_app(service, resolved, page=page)
     server = start(app, "127.0.0.1", 0)

@@ -12,6 +12,7 @@ import pytest
 from bilingual_digest.normalization import normalize_punctuation
 
 from api_helpers import EN, FR, FR_ARTICLE, READ_FR, Engine, serving
+from fakes import TagBackend
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +32,7 @@ def url(engine: Engine):
 
 
 def test_api_translate(url: str) -> None:
-    assert READ_FR == normalize_punctuation(FR, "fr")  # what the tagging fake echoes
+    assert normalize_punctuation(FR, "fr") == READ_FR  # what the tagging fake echoes
     response = httpx.post(
         url + "translate", data={"q": FR, "source": "fr", "target": "en", "format": "text"}
     )
@@ -266,11 +267,30 @@ def test_v1_digest_with_only_the_text_uses_the_documented_defaults(url: str) -> 
 
 def test_v1_translate_and_summarize(url: str) -> None:
     translated = httpx.post(url + "api/v1/translate", json={"text": FR_ARTICLE}).json()
-    assert set(translated) == {"source_lang", "target_lang", "translation", "segments", "warnings"}
+    assert set(translated) == {
+        "source_lang", "target_lang", "translation", "segments", "warnings", "article",
+    }  # fmt: skip
+    assert translated["article"] is None  # a text (tests/test_api_articles.py: links, pages)
     assert [s["index"] for s in translated["segments"]] == [0, 1, 2]
     summary = httpx.post(url + "api/v1/summarize", data={"text": EN, "direction": "en-fr"})
     assert summary.status_code == 200
     assert summary.json()["summaries"]["fr"].startswith("[fr] ")
+
+
+def test_v1_speed_fast_decodes_greedily() -> None:
+    class Beams(TagBackend):
+        def generate(self, texts, options):  # type: ignore[no-untyped-def]
+            self.beams.append(options.num_beams)
+            return super().generate(texts, options)
+
+    engine = Engine(fr_en=Beams("en"))
+    engine.fr_en.beams = []  # type: ignore[attr-defined]
+    with serving(engine, rate_limit="none") as server:
+        for speed in ("fast", "default"):
+            body = {"text": FR_ARTICLE, "direction": "fr-en", "speed": speed}
+            assert httpx.post(server.url + "api/v1/translate", json=body).status_code == 200
+    assert sorted(set(engine.fr_en.beams)) == [1, 4]  # type: ignore[attr-defined]
+    assert engine.fr_en.beams[0] == 1  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(
@@ -280,6 +300,7 @@ def test_v1_translate_and_summarize(url: str) -> None:
         ({"text": 5}, "Invalid request: text: Input should be a valid string"),
         ({"text": FR, "direction": "fr-de"}, "Unknown direction 'fr-de'"),
         ({"text": FR, "length": "huge"}, "Unknown summary length 'huge'"),
+        ({"text": FR, "speed": "turbo"}, "Unknown speed 'turbo': accepted values are"),
         ({"text": "x"}, 'Give the language explicitly in "direction" ("fr-en" or "en-fr")'),
     ],
 )

@@ -121,10 +121,18 @@ def test_guessing_keys_is_rate_limited_too() -> None:
 
 
 def test_a_body_over_the_limit_is_refused_before_it_is_read() -> None:
+    # LibreTranslate's routes take no page: the page size limit (10 MB) gives them no room.
     with serving(max_chars=100, rate_limit="none") as server:
         limit = 12 * 100 + 64 * 1024
         big = httpx.post(server.url + "translate", content=b"x" * (limit + 1))
-        assert big.status_code == 413 and "Request body too large" in big.json()["error"]
+        assert big.status_code == 413 and big.json()["error"] == (
+            f"Request body too large: the most this server reads is {limit:,} bytes."
+        )
+        assert httpx.post(server.url + "detect", content=b"x" * (limit + 1)).status_code == 413
+        page = httpx.post(server.url + "api/v1/digest", content=b"x" * (limit + 1))
+        assert page.status_code == 400  # read (a page may be that large), then found bad
+        opened = httpx.post(server.url + "gradio_api/queue/join", content=b"x" * (limit + 1))
+        assert opened.status_code != 413  # the page's file opener sends a saved page there
 
         def chunks():  # no Content-Length: counted as it arrives
             for _ in range(limit // 4096 + 2):

@@ -105,10 +105,32 @@ def test_api_lists_the_three_named_endpoints(served) -> None:
         for name, endpoint in info["named_endpoints"].items()
     }
     assert params == {
-        "/digest": ["text", "direction", "length", "glossary"],
-        "/translate": ["text", "direction", "glossary"],
-        "/summarize": ["text", "length", "direction", "glossary"],
+        "/digest": ["text", "direction", "length", "glossary", "url", "html", "speed"],
+        "/translate": ["text", "direction", "glossary", "url", "html", "speed"],
+        "/summarize": ["text", "length", "direction", "glossary", "url", "html", "speed"],
     }
+
+
+def test_endpoints_take_a_saved_page_and_refuse_a_link_to_this_machine(served) -> None:
+    from page_server import NEWS_PAGE
+
+    _, client, _ = served
+    link = "https://example.fr/budget"
+    summary = client.predict(html=NEWS_PAGE, url=link, length="short", api_name="/summarize")
+    assert summary["article"] == {
+        "url": link,
+        "title": "Le conseil municipal vote le budget",
+        "author": "Marie Dupont",
+        "date": "2024-03-05",
+        "site": "La Gazette",
+    }
+    translated = client.predict(html=NEWS_PAGE, api_name="/translate")
+    assert translated["segments"][0]["source"] == "Le conseil municipal vote le budget"
+    assert "cookies" not in translated["translation"]
+    with pytest.raises(AppError, match=r"Refused to fetch http://127\.0\.0\.1:9/: 127\.0\.0\.1 is"):
+        client.predict(url="http://127.0.0.1:9/", api_name="/digest")
+    with pytest.raises(AppError, match=r"Give one of text, url or html, not text and url\."):
+        client.predict(FR, url=link, api_name="/digest")
 
 
 def test_endpoints_take_a_glossary(served) -> None:
@@ -161,7 +183,9 @@ def test_summarize_endpoint(served) -> None:
     result = client.predict(FR, "medium", api_name="/summarize")
     assert set(result) == {
         "source_lang", "summary_en", "summary_fr", "warnings", "target_lang", "summaries",
+        "article",
     }  # fmt: skip
+    assert result["article"] is None  # a text, not a page
     assert result["source_lang"] == "fr" and result["summary_en"].strip()
     assert result["summaries"] == {"en": result["summary_en"], "fr": result["summary_fr"]}
     english = client.predict(ENGLISH, "short", "en-fr", api_name="/summarize")
@@ -309,7 +333,7 @@ def test_python_app_py_takes_the_options_of_serve(tiny_env: dict[str, str]) -> N
             except httpx.TransportError:
                 assert time.monotonic() < deadline, "the app never answered on --port"
                 time.sleep(0.5)
-        assert "Up to 1,234 characters." in config
+        assert "Up to 1,234 characters;" in config  # the page's limits line
     finally:
         server.terminate()
         server.wait(30)

@@ -32,7 +32,15 @@ from bilingual_digest.batch.ray_engine import (
     run_ray,
     run_ray_batch,
 )
-from bilingual_digest.batch.ray_source import doc_to_json, line_index, plan, read_piece
+from bilingual_digest.batch.ray_source import (
+    doc_from_json,
+    doc_to_json,
+    line_index,
+    plan,
+    read_piece,
+    row_blocks,
+    skips_of,
+)
 from bilingual_digest.batch.readers import Document, ReadOptions, iter_documents
 from bilingual_digest.batch.run import run_batch
 from bilingual_digest.batch.work import WorkSpec
@@ -452,6 +460,48 @@ def test_jsonl_parts_read_the_same_documents_as_the_whole_file(tmp_path: Path) -
         assert got == list(iter_documents([str(path)])), trial
 
 
+def test_the_plan_runs_in_windows_of_bounded_input_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each window is one Ray Data execution (whose per-block statistics the driver keeps
+    until it ends): consecutive pieces, about WINDOW_BYTES of input per 8 workers each."""
+    feed = tmp_path / "feed.jsonl"
+    feed.write_bytes(b"".join(json.dumps({"text": "x" * 90}).encode() + b"\n" for _ in range(300)))
+    marks, _ = line_index(str(feed), span=1000)  # 30 parts of about 1 KB
+    listing = [(f"{i:03d}.txt", None) for i in range(2500)]  # 3 pieces, 2 KiB a file
+    monkeypatch.setattr("bilingual_digest.batch.ray_source._listing", lambda _: iter(listing))
+    pieces = plan([(str(feed), "jsonl"), (str(tmp_path), "dir")], {str(feed): marks})
+    monkeypatch.setattr(ray_engine, "WINDOW_BYTES", 5000)
+    groups = ray_engine.windows(pieces, 2)
+    assert [p for group in groups for p in group] == pieces
+    parts = [sum(p.end - p.start if p.end >= 0 else 1000 for p in g) for g in groups[:-3]]
+    assert all(4000 < size <= 5000 for size in parts[:-1])  # the last JSONL window is a rest
+    assert [len(g[0].files) for g in groups[-3:]] == [1000, 1000, 500]  # each too big alone
+    assert len(ray_engine.windows(pieces, 16)) < len(groups)  # more workers, bigger windows
+    monkeypatch.setattr(ray_engine, "WINDOW_BYTES", 64 << 20)
+    assert ray_engine.windows(pieces, 2) == [pieces]
+
+
+def test_done_documents_ride_along_in_the_next_rows_skipped_list() -> None:
+    """A resumed run's read task: a row per document to do; the done ones, in order, in
+    ``skipped`` (a run of them longer than ``skip_run``, or at the end, ends in a row)."""
+    rng = random.Random(3)
+    for trial in range(200):
+        docs = [
+            Document(f"f:{i}", f"src/f:{i}", None if done else "x", done=done)
+            for i, done in enumerate(rng.random() < 0.8 for _ in range(rng.randint(0, 60)))
+        ]
+        block_docs, skip_run = rng.randint(1, 5), rng.randint(1, 7)
+        blocks = list(row_blocks(7, iter(docs), block_docs, skip_run))
+        rows = [row for block in blocks for row in block]
+        assert all(0 < len(block) <= block_docs for block in blocks)
+        assert [(row["task"], row["seq"]) for row in rows] == [(7, n) for n in range(len(rows))]
+        again = [d for row in rows for d in [*skips_of(row["skipped"]), doc_from_json(row["doc"])]]
+        assert [(d.id, d.source, d.done) for d in again] == [(d.id, d.source, d.done) for d in docs]
+        assert len(rows) <= sum(not d.done for d in docs) + len(docs) // skip_run + 1, trial
+        assert all(len(skips_of(row["skipped"])) < skip_run for row in rows)
+
+
 @ray_mark
 def test_relative_inputs_name_the_same_sources_as_locally(
     ray_instance: Any,
@@ -466,3 +516,36 @@ def test_relative_inputs_name_the_same_sources_as_locally(
     run_ray_batch(["articles"], str(shards), spec=SPEC, workers=2, docs_per_step=4)
     assert _shards(shards) == local.read_bytes()
     assert json.loads(local.read_bytes().splitlines()[0])["source"] == "articles/en/00.md"
+
+
+@ray_mark
+def test_saved_pages_and_lists_of_links_are_read_by_the_workers(
+    ray_instance: Any, tiny_env: dict[str, str], tmp_path: Path
+) -> None:
+    """Read tasks extract the pages and fetch the links themselves: the local engine's bytes."""
+    import shutil
+
+    from bilingual_digest.options import FetchOptions
+
+    from page_server import PAGES, serve
+
+    pages = tmp_path / "saved"
+    pages.mkdir()
+    shutil.copy(PAGES / "wikimediafoundation.org.turkey.html", pages / "turkey.html")
+    links = tmp_path / "links.urls"
+    opts = ReadOptions(fetch=FetchOptions(allow_private=True, timeout=5))
+    with serve() as base:
+        links.write_text(f"{base}/news\n{base}/status/404\n{base}/news\n", encoding="utf-8")
+        inputs = [str(pages), str(links)]
+        local = tmp_path / "local.jsonl"
+        run_batch(inputs, str(local), spec=SPEC, read_options=opts, docs_per_step=4)
+        out = tmp_path / "shards"
+        stats = run_ray_batch(
+            inputs, str(out), spec=SPEC, read_options=opts, workers=2, docs_per_step=4
+        )
+    assert (stats.done, stats.failed) == (2, 2)  # a 404, a repeated link
+    assert _shards(out) == local.read_bytes()
+    records = [json.loads(line) for line in local.read_bytes().splitlines()]
+    assert [r.get("article", {}).get("site") for r in records] == [
+        "Wikimedia Foundation", "La Gazette", None, None,
+    ]  # fmt: skip

@@ -145,8 +145,8 @@ def test_jsonl_lines_become_documents_and_bad_lines_name_their_line(tmp_path: Pa
             "u5",
             f"{p}:5",
             None,
-            f"Line 5 of {p} has no 'body' field (fields: 'title', 'url'); choose the field "
-            "with --text-field.",
+            f"Line 5 of {p} has no 'body' field nor an http(s) link in 'url' (fields: "
+            "'title', 'url'); choose the fields with --text-field and --url-field.",
         ),
         (
             "u6",
@@ -403,3 +403,52 @@ def test_documents_that_have_a_record_are_not_read(tmp_path: Path) -> None:
         ("feed.jsonl:1", False, "Un.", None),
         ("feed.jsonl:2", True, None, None),  # not parsed
     ]
+
+
+# --- a file over the limit is said to have its real size (issue 13) ----------------------------
+
+
+def _sparse(path: Path, size: int) -> Path:
+    with path.open("wb") as f:
+        f.truncate(size)  # a sparse file: 50 MB said, nothing written
+    return path
+
+
+def test_a_file_over_the_limit_is_said_to_have_its_real_size_by_every_reader(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Readers stop reading at 4 bytes a character, but the message gives the file's size."""
+    from bilingual_digest.batch.ray_source import Piece, read_piece
+    from bilingual_digest.errors import InputError
+    from bilingual_digest.sources import read_text_file
+
+    folder = tmp_path / "arts"
+    folder.mkdir()
+    big = _sparse(folder / "big.txt", 50_000_000)
+    said = "has 50,000,000 bytes, over the limit of 100,000 characters"
+    for doc in (
+        *docs(big, max_chars=100_000),  # a file
+        *docs(folder, max_chars=100_000),  # a folder's file
+        *read_piece(Piece("text", big.as_uri()), ReadOptions(max_chars=100_000), None),  # Ray
+        *read_piece(
+            Piece("dir", folder.as_uri(), ("big.txt",)), ReadOptions(max_chars=100_000), None
+        ),
+    ):
+        assert doc.error is not None and said in doc.error, doc.error
+    monkeypatch.setenv("BILINGUAL_DIGEST_MAX_CHARS", "100000")
+    with pytest.raises(InputError, match=said):  # translate FILE, digest FILE
+        read_text_file(str(big))
+
+
+def test_a_file_just_at_the_limit_is_read_whole(tmp_path: Path) -> None:
+    """4 bytes a character plus a byte-order mark still fits: nothing is cut off."""
+    path = tmp_path / "a.txt"
+    path.write_bytes(b"\xef\xbb\xbf" + "😀".encode() * 10)  # 10 characters of 4 bytes, a BOM
+    (doc,) = docs(path, max_chars=10)
+    assert doc.error is None and doc.text == "😀" * 10
+    path.write_bytes(b"\xef\xbb\xbf" + "😀".encode() * 10 + b"!!")
+    (doc,) = docs(path, max_chars=10)
+    assert doc.error == (
+        f"{path} has 45 bytes, over the limit of 10 characters; split it or raise the "
+        "limit (BILINGUAL_DIGEST_MAX_CHARS, or --max-chars for the batch script)."
+    )

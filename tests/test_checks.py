@@ -337,6 +337,11 @@ DIFFERENT_NUMBERS = [
      [("number_missing", "16 mars"), ("number_added", "March 16, 2024")]),
     ("The meeting is at 9:15 a.m.", "La réunion est à 21h15.", "en", "fr",
      [("number_missing", "9:15 a.m."), ("number_added", "21h15")]),
+    # "150-million-crown" is 150 million: 150 alone is another number.
+    ("The 150-million-crown campaign starts.", "La campagne de 150 couronnes commence.",
+     "en", "fr", [("number_missing", "150-million"), ("number_added", "150 couronnes")]),
+    # A Roman numeral after a capitalised word states an ordinal; the pronoun "I" does not.
+    ("Il est arrivé 1er.", "Then I left.", "fr", "en", [("number_missing", "1er")]),
 ]  # fmt: skip
 
 
@@ -496,6 +501,24 @@ NAME_CASES = [
         "en",
         [("name_missing", "OTAN")],
         id="otan-dropped",
+    ),
+    # A month's abbreviation is not a name ("Sept. 11").
+    pytest.param(
+        "Depuis le 11 Sept., la ville a changé.",
+        "Since 11 September, the city has changed.",
+        "fr",
+        "en",
+        [],
+        id="sept-abbreviation",
+    ),
+    # A parenthesis that is no gloss (no article first) leaves the name before it required.
+    pytest.param(
+        "Le président, Barack Obama (élu en 2008), a parlé.",
+        "The president, Barack (elected in 2008), spoke.",
+        "fr",
+        "en",
+        [("name_missing", "Obama")],
+        id="parenthesis-not-a-gloss",
     ),
 ]
 

@@ -115,6 +115,26 @@ NUMBERS_ALIKE = [
         "million workers.",
         id="newstest2009 20,000 GBP",
     ),
+    # An amount written as an English adjective: "150-million-crown".
+    pytest.param(
+        "Cette campagne coûtant 150 millions apparaîtra à la télévision, à la radio, au "
+        "cinéma, sur internet, mais aussi sur des tracts.",
+        "The 150-million-crown campaign will appear on television, on the radio, in cinemas, "
+        "on the Internet, but also on flyers.",
+        id="newstest2009:345 150-million-crown",
+    ),
+    # A French ordinal in "-ième" (a common spelling), and a Roman numeral after a word.
+    pytest.param(
+        "Plus de trois cents éditeurs italiens présents à la 60ième édition de la Buchmesse.",
+        "More than three hundred Italian editors present at the 60th edition of Buchmesse.",
+        id="newssyscomb2009:442 60ième (shortened)",
+    ),
+    pytest.param(
+        "Mais les ambitions impérialistes allemandes se sont effondrées durant la 1ère Guerre "
+        "Mondiale.",
+        "But Germany's imperial ambitions foundered during the World War I.",
+        id="newssyscomb2009:169 World War I",
+    ),
 ]
 
 
@@ -238,6 +258,27 @@ NAMES_ALIKE = [
         "en",
         id="newstest2010 sentence-initial adverb (punctuation mended)",
     ),
+    # A foreign name glossed in parentheses: the translation may give the gloss alone.
+    pytest.param(
+        "Comme il avait déjà confié auparavant au Český rozhlas (la radio publique tchèque), "
+        "il a choisi pour l'interprétation des versions solo des chanteurs avec des voix "
+        "jeunes et représentatives, qui sont marquées et appréciées.",
+        "He told Czech Radio earlier that he had intentionally selected singers with young, "
+        "representative voices that were striking and popular for the solo variants.",
+        "fr",
+        "en",
+        id="newstest2009:286 gloss",
+    ),
+    # An acronym in parentheses after what it stands for may be left out.
+    pytest.param(
+        "Specialists of the Federal Armed Forces (Bundeswehr) and members of the German "
+        "Federal Police (Bpol) were present at the rescue.",
+        "Des spécialistes de l'armée fédérale et des fonctionnaires de la police fédérale se "
+        "trouvaient sur le lieu de la libération.",
+        "en",
+        "fr",
+        id="newssyscomb2009 (Bpol) (shortened)",
+    ),
 ]
 
 
@@ -287,6 +328,47 @@ NAMES_DROPPED = [
         "en",
         [("name_missing", "Favre")],
         id="newssyscomb2009 sentence-initial name (shortened)",
+    ),
+    # First names that begin like a place or a table's given name are names of their own
+    # ("Antonio" is no "Anthony", "Christopher" no "Christmas", "Brunetta" no "Brunei").
+    pytest.param(
+        "In contrast to this, Antonio Damasio supposes, for instance, that feelings result "
+        "from more primitive activities.",
+        "À l'opposé, Damasio par exemple pense que les sensations proviennent d'activités "
+        "primitives.",
+        "en",
+        "fr",
+        [("name_missing", "Antonio")],
+        id="newstest2009:623 first name (shortened)",
+    ),
+    pytest.param(
+        "The chairman of the Senate Banking Committee, Christopher Dodd, the chief negotiator, "
+        "said that the legislators had agreed.",
+        "Le président du comité bancaire du Sénat Dodd, négociateur en chef, dit que les "
+        "législateurs se sont mis d'accord.",
+        "en",
+        "fr",
+        [("name_missing", "Christopher")],
+        id="newstest2009:62 first name (shortened)",
+    ),
+    pytest.param(
+        "The novel anti-slackers measure has been presented today by the Public "
+        "Administration Minister, Renato Brunetta, and by the Secretary General.",
+        "La nouveauté anti fainéants a été présentée aujourd'hui par le ministre de "
+        "l'Administration Publique, Renato, et par le secrétaire général.",
+        "en",
+        "fr",
+        [("name_missing", "Brunetta")],
+        id="newstest2009:2230 surname (shortened)",
+    ),
+    # A sentence full of names is no headline: its names are checked.
+    pytest.param(
+        "Lives remembered: Vernon Handley and William Woodruff",
+        "Mémoires de Vernon Handley, et William.",
+        "en",
+        "fr",
+        [("name_missing", "Woodruff")],
+        id="newssyscomb2009:203 names, not a headline",
     ),
 ]
 

@@ -45,10 +45,14 @@ def test_model_output_and_injected_numbers(bench) -> None:  # type: ignore[no-un
     for human in (human_fr_en, human_en_fr):
         assert human.changed.tried >= 25 and human.changed.pct >= 97.0
         assert human.dropped.tried >= 20 and human.dropped.pct >= 95.0
-        # Names: below the issue's 90 % (see the README's trust section), well above the
-        # first round's 42-45 %.
-        assert human.name_dropped.tried >= 60 and human.name_dropped.pct >= 75.0
-        assert human.flagged_pct <= 11.0
+        assert human.name_dropped.tried >= 60
+    # Names: below the issue's 90 % (see the README's trust section), well above the first
+    # round's 42-45 % (measured here: 88.7 % and 81.1 %; 87.3 % and 75.7 % before the
+    # checks knew given names from countries' beginnings and names from headlines).
+    assert human_fr_en.name_dropped.pct >= 88.0 and human_en_fr.name_dropped.pct >= 81.0
+    # Human translations flagged: 6.4 % and 9.2 % here (6.8 % and 10.0 % before), far from
+    # the issue's 2 %: most are real differences (see benchmarks/faithfulness.md).
+    assert human_fr_en.flagged_pct <= 6.4 and human_en_fr.flagged_pct <= 9.2
     assert human_fr_en.kinds.keys() <= {
         "name_missing",
         "number_missing",

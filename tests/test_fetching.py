@@ -156,7 +156,7 @@ def test_a_50_mb_page_is_refused_from_its_declared_size(server: str) -> None:
         fetch_article(f"{server}/big", allow_private=True)
     assert str(caught.value) == (
         f"The page {server}/big is 50 MB, over the limit of 10 MB "
-        "(raise it with BILINGUAL_DIGEST_FETCH_MAX_BYTES)."
+        "(raise the limit with BILINGUAL_DIGEST_FETCH_MAX_BYTES)."
     )
 
 
@@ -274,5 +274,6 @@ def test_the_refusal_says_how_to_allow_it_in_each_doors_terms() -> None:
     assert door_message(refused, "python") == str(refused)
     assert door_message(refused, "cli").endswith("(use --allow-private-urls to allow them).")
     assert door_message(refused, "web").endswith(
-        "(the server's operator can allow them with BILINGUAL_DIGEST_ALLOW_PRIVATE_URLS=1)."
+        "(the server's operator can allow them with serve --allow-private-urls or "
+        "BILINGUAL_DIGEST_ALLOW_PRIVATE_URLS=1)."
     )

@@ -7,7 +7,10 @@
   ``GET /health``, ``GET /frontend/settings``, and ``GET /spec`` (this app's OpenAPI
   document);
 - ours: ``POST /api/v1/translate`` (the sentence alignment and warnings), ``/api/v1/digest``
-  (``Digest.to_dict()``) and ``/api/v1/summarize``;
+  (``Digest.to_dict()``) and ``/api/v1/summarize``, each of a ``text``, a ``url`` (the
+  article fetched by the service, :meth:`~bilingual_digest.service.DigestService.load_article`)
+  or a saved page's ``html`` (its article extracted,
+  :meth:`~bilingual_digest.service.DigestService.read_page`);
 - the Gradio page, mounted at ``/`` (:func:`bilingual_digest.ui.page.mount_page`).
 
 Keys and the rate limit (:mod:`~bilingual_digest.access`) apply to the calls that do work;
@@ -57,8 +60,11 @@ from .api_requests import (
     texts_param,
     validated,
 )
+from .documents import Article, TextOrArticle
+from .errors import PageTooLargeError
 from .http_guards import add_guards, refuse_uploads
 from .languages import AUTO, find_language, languages, pairs
+from .messages import door_message
 from .service import DigestService, TextTranslation, summary_record, translation_record
 from .settings import ServerSettings
 from .work_queue import run_cancellable
@@ -97,6 +103,7 @@ def create_app(
             max_chars=settings.max_chars,
             concurrency=settings.concurrency,
             queue_size=settings.queue_size,
+            allow_private=settings.allow_private_urls,
         )
     access = Access.from_settings(settings)
     if settings.page_requires_key and not access.keys_required:
@@ -132,15 +139,23 @@ def create_app(
             host=settings.host,
             port=settings.port,
         )
-    add_guards(app, settings, limit=body_limit(service.max_chars))
+    add_guards(
+        app,
+        settings,
+        limit=body_limit(service.max_chars),
+        page_limit=body_limit(service.max_chars, service.fetch_options.max_bytes),
+    )
     return app
 
 
-def body_limit(max_chars: int) -> int:
-    """Largest request body, in bytes: the character limit at its widest encoding (a
-    character sent as ``\\ud83d\\ude00`` in JSON or ``%F0%9F%98%80`` in a form takes 12
-    bytes), plus room for the rest of the request."""
-    return 12 * max_chars + 64 * 1024
+def body_limit(max_chars: int, page_bytes: int = 0) -> int:
+    """Largest request body, in bytes: the larger of the character limit at its widest
+    encoding (a character sent as ``\\ud83d\\ude00`` in JSON or ``%F0%9F%98%80`` in a form
+    takes 12 bytes) and the page size limit (of a saved page's ``html``, counted in UTF-8)
+    as JSON sends it (at most 3 bytes a byte: ``é`` as ``\\u00e9``), plus room for the rest
+    of the request. Only the routes that take a page get the page's room
+    (:data:`~bilingual_digest.http_guards.PAGE_ROUTES`): LibreTranslate's keep the text's."""
+    return max(12 * max_chars, 3 * page_bytes) + 64 * 1024
 
 
 def _routes(app: FastAPI, service: DigestService, access: Access) -> None:
@@ -160,11 +175,23 @@ def _routes(app: FastAPI, service: DigestService, access: Access) -> None:
     async def run(request: Request, work: Callable[[Any], Any]) -> Any:
         return await run_cancellable(work, gone=request.is_disconnected)
 
-    async def article(request: Request, work: Callable[[Any, Any], Any]) -> Any:
-        """Run ``work(body, cancel)`` for an /api/v1 article request, once it is checked."""
-        body = validated(V1DigestRequest, await admitted(request))
-        check_size([body.text], service.max_chars)
-        return await run(request, lambda cancel: work(body, cancel))
+    async def article(
+        request: Request, model: type[BaseModel], work: Callable[[Any, Any, Any], Any]
+    ) -> Any:
+        """Run ``work(body, document, cancel)`` for an /api/v1 request once it is checked; the
+        document is its text, or the article of its ``url`` or ``html`` (fetched or
+        extracted in the work's thread, before the work takes its place in the queue)."""
+        body = validated(model, await admitted(request))
+        given = [name for name in ("text", "url", "html") if getattr(body, name) is not None]
+        if not given:
+            raise ApiError(400, "Invalid request: missing text parameter (or url, or html)")
+        if body.text is not None and len(given) > 1:
+            raise ApiError(
+                400, f"Invalid request: give one of text, url or html, not {' and '.join(given)}"
+            )
+        if body.text is not None:
+            check_size([body.text], service.max_chars)
+        return await run(request, lambda cancel: work(body, _document(service, body), cancel))
 
     @app.post(
         "/translate",
@@ -282,6 +309,7 @@ def _routes(app: FastAPI, service: DigestService, access: Access) -> None:
 
     def v1(path: str, model: type[BaseModel], examples: str, summary: str, answer: Any) -> Any:
         responses: dict[int | str, Any] = dict(errors)
+        responses.update({code: {"model": ErrorBody} for code in (422, 502, 504)})  # articles
         if answer is None:  # the digest: a documented example rather than a schema
             responses[200] = {"content": {"application/json": {"example": DIGEST_EXAMPLE}}}
         return app.post(
@@ -294,24 +322,30 @@ def _routes(app: FastAPI, service: DigestService, access: Access) -> None:
     @answers_v1
     async def v1_translate(request: Request) -> dict[str, Any]:
         """The translation with its sentence alignment (`segments`) and the faithfulness
-        `warnings`. Only `text` is required."""
-        body = validated(V1TranslateRequest, await admitted(request))
-        check_size([body.text], service.max_chars)
-        done = await run(
-            request, lambda c: service.translate(body.text, body.direction, c, body.glossary)
+        `warnings`, and the `article`'s metadata. Give one of `text`, `url` (the article is
+        fetched) or `html` (a saved page; `url` may say where it came from)."""
+        return await article(
+            request,
+            V1TranslateRequest,
+            lambda b, doc, c: translation_record(
+                service.translate(doc, b.direction, c, b.glossary, b.speed),
+                doc if isinstance(doc, Article) else None,
+            ),
         )
-        return translation_record(done)
 
     @v1("/api/v1/digest", V1DigestRequest, "v1_digest", "Digest an article", None)
     @answers_v1
     async def v1_digest(request: Request) -> dict[str, Any]:
         """The whole digest as the Python `Digest.to_dict()`: the translation with its
-        segments, the summary in both languages, the attribution, warnings, timings and
-        models. Only `text` is required."""
+        segments, the summary in both languages, the attribution, warnings, timings, models
+        and the `article`'s metadata (title, author, date, site, url; null for a text). Give
+        one of `text`, `url` (the article is fetched) or `html` (a saved page; `url` may say
+        where it came from)."""
         done = await article(
             request,
-            lambda b, c: service.digest(
-                b.text, b.direction, b.length, cancel=c, glossary=b.glossary
+            V1DigestRequest,
+            lambda b, doc, c: service.digest(
+                doc, b.direction, b.length, cancel=c, glossary=b.glossary, speed=b.speed
             ),
         )
         return done.to_dict()
@@ -320,17 +354,29 @@ def _routes(app: FastAPI, service: DigestService, access: Access) -> None:
         "languages", V1Summary)  # fmt: skip
     @answers_v1
     async def v1_summarize(request: Request) -> dict[str, Any]:
-        """The summary in both languages of the pair; only what the summaries need is
-        translated. Only `text` is required."""
+        """The summary in both languages of the pair, and the `article`'s metadata; only what
+        the summaries need is translated. Give one of `text`, `url` or `html`."""
         done = await article(
             request,
-            lambda b, c: service.summarize(
-                b.text, b.direction, b.length, cancel=c, glossary=b.glossary
+            V1DigestRequest,
+            lambda b, doc, c: service.summarize(
+                doc, b.direction, b.length, cancel=c, glossary=b.glossary, speed=b.speed
             ),
         )
         return summary_record(done)
 
     _methods_not_allowed(app)
+
+
+def _document(service: DigestService, body: Any) -> TextOrArticle:
+    """What an /api/v1 request is about: its text, the article of its saved page's ``html``
+    (``url`` saying where it came from), or the article fetched from its ``url``."""
+    try:
+        return service.document(body.text, url=body.url, html=body.html)
+    except PageTooLargeError as exc:
+        if body.html is None:
+            raise
+        raise ApiError(413, door_message(exc, "api")) from None  # what the client sent: 413
 
 
 def _detected(code: str, confidence: float) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from .languages import AUTO
-from .options import DEFAULT_LENGTH
+from .options import DEFAULT_LENGTH, DEFAULT_SPEED, SPEEDS, speed_label
 
 DESCRIPTION = """French↔English translation and bilingual summaries, on this machine.
 
@@ -19,12 +19,25 @@ string, and answer as LibreTranslate does; errors are `{"error": "..."}` with st
 413 (body too large), 429 (over the rate limit) or 503 (busy, or a model unavailable).
 
 **Ours** (`/api/v1/...`) give the sentence alignment, the faithfulness warnings and the
-digest. The API key goes in `api_key` or an `Authorization: Bearer` header.
+digest, of a `text`, of the article at a `url` (fetched by the server: http and https only,
+public addresses only unless the operator allows private ones, within a time and size
+limit), or of a saved page's `html` (its article extracted; `url` may say where it came
+from). Their errors are `{"error": "..."}` too: 400 (a bad request, a bad or refused link),
+422 (the page is not HTML, holds no article text, or is too large), 413 (the `html` sent is
+over the page size limit), 502 (the page could not be fetched), 504 (fetching it timed out),
+and 403, 429, 503 as above. The API key goes in `api_key` or an `Authorization: Bearer`
+header.
 """
 """The API's description at the head of its OpenAPI document."""
 
 _FR = "Les deux parties vont entamer des discussions sur un retrait ordonné des forces."
 _EN = "The two parties will begin discussions on an orderly withdrawal of the forces."
+_URL = "https://www.example.fr/politique/retrait.html"
+_HTML = (
+    '<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Retrait | Le Journal'
+    '</title></head><body><nav><a href="/">Accueil</a></nav><article><h1>Retrait</h1>'
+    f"<p>{_FR}</p></article><footer>© Le Journal</footer></body></html>"
+)
 
 
 class _Request(BaseModel):
@@ -87,14 +100,28 @@ class ErrorBody(BaseModel):
 
 
 class V1TranslateRequest(_Request):
-    """``POST /api/v1/translate``."""
+    """``POST /api/v1/translate``: one of ``text``, ``url`` or ``html``."""
 
-    text: str = Field(description="The article.")
+    text: str | None = Field(None, description="The article, as text.")
+    url: str | None = Field(
+        None,
+        description="A link to the article (http or https): the server fetches the page and "
+        "extracts its article (title, author, date, site, main text). With `html`: where "
+        "that page came from (not fetched).",
+    )
+    html: str | None = Field(
+        None, description="A saved web page's HTML: its article is extracted (no fetch)."
+    )
     direction: str = Field(AUTO, description='"auto" (detect), or a pair: "fr-en", "en-fr".')
     glossary: dict[str, str] | list[list[str]] | None = Field(
         None,
         description="Terms to translate as you say: {source term: target term} (a target equal "
         "to its source keeps the term), or rows [source, target, note, pair]. Never a file name.",
+    )
+    speed: str = Field(
+        DEFAULT_SPEED,
+        description=f"Decoding speed: {', '.join(map(repr, SPEEDS))} "
+        f"({', '.join(speed_label(name) for name in SPEEDS)}).",
     )
     api_key: str | None = Field(None, description="Your API key, when the server needs one.")
 
@@ -103,6 +130,14 @@ class V1DigestRequest(V1TranslateRequest):
     """``POST /api/v1/digest`` and ``/api/v1/summarize``."""
 
     length: str = Field(DEFAULT_LENGTH, description='Summary length: "short", "medium", "long".')
+
+
+class V1Article(BaseModel):
+    url: str | None = Field(description="Where the page came from (after redirects).")
+    title: str | None
+    author: str | None
+    date: str | None = Field(description="Publication date, YYYY-MM-DD.")
+    site: str | None
 
 
 class V1Segment(BaseModel):
@@ -117,6 +152,9 @@ class V1Translation(BaseModel):
     translation: str
     segments: list[V1Segment]
     warnings: list[str]
+    article: V1Article | None = Field(
+        description="The article's metadata (for a `url` or `html`); null for a `text`."
+    )
 
 
 class V1Summary(BaseModel):
@@ -126,6 +164,9 @@ class V1Summary(BaseModel):
     summary_fr: str
     summaries: dict[str, str]
     warnings: list[str]
+    article: V1Article | None = Field(
+        description="The article's metadata (for a `url` or `html`); null for a `text`."
+    )
 
 
 # --------------------------------------------------------------------------- examples
@@ -142,10 +183,16 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         },
     },
     "detect": {"a text": {"value": {"q": _FR}}},
-    "v1_translate": {"an article": {"value": {"text": _FR, "direction": "fr-en"}}},
+    "v1_translate": {
+        "an article": {"value": {"text": _FR, "direction": "fr-en"}},
+        "a link": {"value": {"url": _URL}},
+        "a saved page": {"value": {"html": _HTML, "url": _URL}},
+    },
     "v1_digest": {
         "an article, defaults": {"value": {"text": _FR}},
         "English, short": {"value": {"text": _EN, "direction": "en-fr", "length": "short"}},
+        "a link": {"value": {"url": _URL, "length": "short"}},
+        "a saved page": {"value": {"html": _HTML}},
     },
 }  # fmt: skip
 
@@ -175,7 +222,7 @@ DIGEST_EXAMPLE: dict[str, Any] = {
                  "text itself."],
     "timings": {"translate": 0.41, "summarize": 0.0, "total": 0.62},
     "models": {"fr-en": "Helsinki-NLP/opus-mt-fr-en", "en-fr": "Helsinki-NLP/opus-mt-en-fr"},
-    "article": {"url": "https://www.example.fr/politique/retrait.html", "title": "Retrait",
+    "article": {"url": _URL, "title": "Retrait",
                 "author": "Marie Dupont", "date": "2024-03-05", "site": "Le Journal"},
 }  # fmt: skip
 """An illustration of ``Digest.to_dict()`` for the API description (the real keys; ``article``

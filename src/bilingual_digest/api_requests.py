@@ -20,12 +20,35 @@ from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 
-from .errors import BilingualDigestError, Cancelled, ModelUnavailableError, ServerBusyError
+from .errors import (
+    BilingualDigestError,
+    Cancelled,
+    FetchError,
+    FetchTimeoutError,
+    ModelUnavailableError,
+    NoArticleTextError,
+    NotHTMLError,
+    PageTooLargeError,
+    ServerBusyError,
+)
 from .http_guards import BodyTooLarge
 from .languages import AUTO, directions
 from .messages import door_message
 
 logger = logging.getLogger("bilingual_digest")
+
+
+ARTICLE_STATUS: tuple[tuple[type[BaseException], int], ...] = (
+    (FetchTimeoutError, 504),
+    (FetchError, 502),
+    (NotHTMLError, 422),
+    (NoArticleTextError, 422),
+    (PageTooLargeError, 422),
+)
+"""The status of an article that can't be had, first match wins: the fetch timed out (504
+Gateway Timeout) or failed (502 Bad Gateway: unreachable, an HTTP error, redirects); the page
+is no article (422: not HTML, no article text, too large to take). A bad or refused link is
+a bad request (400), like every other error of ours."""
 
 
 class ApiError(Exception):
@@ -66,7 +89,9 @@ def error_response(exc: BaseException, *, v1: bool = False) -> Response:
         choices = " or ".join(f'"{d}"' for d in directions() if d != AUTO)
         reason = getattr(exc, "reason", str(exc))
         status, message = 400, f'{reason} Give the language explicitly in "direction" ({choices}).'
-
+    elif any(isinstance(exc, kind) for kind, _ in ARTICLE_STATUS):
+        status = next(code for kind, code in ARTICLE_STATUS if isinstance(exc, kind))
+        message = door_message(exc, "api")
     elif isinstance(exc, (BilingualDigestError, ValueError, TypeError)):
         status, message = 400, door_message(exc, "api")
     else:

@@ -25,7 +25,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .documents import Article, is_url
-from .errors import ArticleError
+from .errors import ArticleError, NoArticleTextError, PageTooLargeError
 from .fetching import fetch_page, size_text
 from .options import FetchOptions
 
@@ -34,6 +34,7 @@ logger = logging.getLogger("bilingual_digest")
 __all__ = [
     "Article",
     "extract_article",
+    "extract_page",
     "fetch_article",
     "is_url",
     "looks_like_html_file",
@@ -87,8 +88,10 @@ def fetch_article(
     Raises:
         PrivateAddressError: If the link, or a redirect, points at a non-public address and
             that is not allowed.
-        ArticleError: If the page can't be fetched (with the reason: timed out, too large,
-            not HTML, unreachable, an HTTP error …) or holds no article text.
+        ArticleError: If the page can't be fetched or holds no article, with the reason; its
+            subclass says which (see :mod:`bilingual_digest.errors`): ``FetchTimeoutError``,
+            ``FetchError`` (unreachable, an HTTP error, redirects …), ``PageTooLargeError``,
+            ``NotHTMLError``, ``NoArticleTextError``; a bad link is an ``ArticleError``.
         ValueError: If an option (or its environment variable) is unusable.
     """
     options = FetchOptions.from_env(
@@ -99,7 +102,9 @@ def fetch_article(
     return _extract(html, page.url, what=page.url, canonical=False)
 
 
-def extract_article(html: str | bytes, url: str | None = None) -> Article:
+def extract_article(
+    html: str | bytes, url: str | None = None, *, max_bytes: int | None = None
+) -> Article:
     """Extract the article from a page's HTML (a saved page, or one fetched elsewhere).
 
     Args:
@@ -107,17 +112,22 @@ def extract_article(html: str | bytes, url: str | None = None) -> Article:
             else the most likely encoding).
         url: Where it came from, if known (kept as :attr:`Article.url`, and used to read
             metadata); else the page's own canonical address, if it gives one.
+        max_bytes: Largest page, in bytes (UTF-8 for text); ``None`` reads
+            ``BILINGUAL_DIGEST_FETCH_MAX_BYTES`` (default 10 MB), the limit of fetched pages.
 
     Returns:
         The :class:`Article`.
 
     Raises:
         TypeError: If ``html`` is neither ``str`` nor ``bytes``.
-        ArticleError: If the page is empty, a link rather than HTML, over the size limit
-            (``BILINGUAL_DIGEST_FETCH_MAX_BYTES``), or holds no article text.
+        ArticleError: If the page is a link rather than HTML;
+            :class:`~bilingual_digest.errors.PageTooLargeError` over the size limit,
+            :class:`~bilingual_digest.errors.NoArticleTextError` if it is empty or holds no
+            article text.
+        ValueError: If ``max_bytes`` (or its environment variable) is unusable.
     """
     if isinstance(html, (bytes, bytearray)):
-        _check_size(len(html), url or "The page")
+        _check_size(len(html), url or "The page", max_bytes)
         html = _decode(bytes(html), None)
     elif isinstance(html, str):
         if is_url(html):
@@ -125,7 +135,7 @@ def extract_article(html: str | bytes, url: str | None = None) -> Article:
                 "extract_article() takes a page's HTML, not its address: to fetch a link, use "
                 "fetch_article(url)."
             )
-        _check_size(len(html.encode("utf-8", "surrogatepass")), url or "The page")
+        _check_size(len(html.encode("utf-8", "surrogatepass")), url or "The page", max_bytes)
     else:
         raise TypeError(
             f"extract_article() expects HTML as str or bytes, got {type(html).__name__}."
@@ -144,16 +154,33 @@ def read_page_file(path: str | Path) -> Article:
     path = Path(path)
     what = f"File {str(path)!r}"
     _check_size(path.stat().st_size, what)
-    html = _decode(path.read_bytes(), None)
-    return _extract(html, None, what=what, canonical=True)
+    return extract_page(path.read_bytes(), what)
 
 
-def _check_size(size: int, what: str) -> None:
-    limit = FetchOptions.from_env().max_bytes
+def extract_page(
+    data: bytes, what: str, *, size: int | None = None, max_bytes: int | None = None
+) -> Article:
+    """Extract the article from a saved page's bytes, naming the page as ``what`` in errors.
+
+    Args:
+        data: The page's bytes (decoded by its ``<meta charset>``, else guessed).
+        what: How messages name the page (e.g. its path).
+        size: The file's real size, when ``data`` is only its start.
+        max_bytes: Largest page, in bytes; ``None`` reads ``BILINGUAL_DIGEST_FETCH_MAX_BYTES``.
+
+    Raises:
+        ArticleError: If the page is over the size limit or holds no article text.
+    """
+    _check_size(size if size is not None else len(data), what, max_bytes)
+    return _extract(_decode(data, None), None, what=what, canonical=True)
+
+
+def _check_size(size: int, what: str, max_bytes: int | None = None) -> None:
+    limit = FetchOptions.from_env(max_bytes=max_bytes).max_bytes
     if size > limit:
-        raise ArticleError(
-            f"{what} is {size_text(size)}, over the limit of {size_text(limit)} for a page "
-            "(raise it with BILINGUAL_DIGEST_FETCH_MAX_BYTES)."
+        raise PageTooLargeError(
+            f"{what} is {size_text(size)}, over the limit of {size_text(limit)} for a page",
+            "BILINGUAL_DIGEST_FETCH_MAX_BYTES",
         )
 
 
@@ -179,23 +206,23 @@ def _extract(html: str | bytes, url: str | None, *, what: str, canonical: bool) 
 
     tree = load_html(html)
     if tree is None:
-        raise ArticleError(f"No article text found in {what}: it is empty or not HTML.")
+        raise NoArticleTextError(f"No article text found in {what}: it is empty or not HTML.")
     anchors = {_norm(a.text_content()) for a in tree.iter("a")} - {""}
     document = trafilatura.bare_extraction(
         tree, url=url, with_metadata=True, include_comments=False, include_tables=True
     )
     blocks = _blocks(document)
     if not blocks:
-        raise ArticleError(f"No article text found in {what}.")
+        raise NoArticleTextError(f"No article text found in {what}.")
     link_share = _link_share(blocks, anchors)
     if link_share > MAX_LINK_SHARE:
-        raise ArticleError(
+        raise NoArticleTextError(
             f"No article text found in {what}: {link_share:.0%} of its text is link titles "
             "(an index, a list of headlines or a menu, not an article)."
         )
     title, blocks = _title_and_body(_norm(document.title or ""), blocks, document.sitename)
     if not blocks:
-        raise ArticleError(f"No article text found in {what}: it holds only a title.")
+        raise NoArticleTextError(f"No article text found in {what}: it holds only a title.")
     page_url = url if url is not None or not canonical else document.url
     return Article(
         url=page_url,

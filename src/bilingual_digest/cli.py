@@ -16,10 +16,13 @@ from .messages import door_message
 from .options import (
     BACKENDS,
     DEFAULT_LENGTH,
+    DEFAULT_SPEED,
     OUTPUT_FORMATS,
+    SPEEDS,
     SUMMARY_LENGTHS,
     TranslationOptions,
     describe_default_backend,
+    speed_label,
 )
 
 if TYPE_CHECKING:
@@ -71,6 +74,7 @@ def _cmd_translate(args: argparse.Namespace) -> int:
     text = clean.text
     source, target = resolve_direction(args.direction, text)
     options = TranslationOptions(num_beams=args.beams, batch_size=args.batch_size)
+    options = options.at_speed(args.speed)
     translator = Translator(
         source,
         target,
@@ -120,6 +124,13 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
         "--beams", type=int, default=_DEFAULTS.num_beams, help="beam size (default: %(default)s)"
     )
     parser.add_argument(
+        "--speed",
+        choices=list(SPEEDS),
+        default=DEFAULT_SPEED,
+        help=f"decoding speed: {', '.join(f'{name} = {speed_label(name)}' for name in SPEEDS)}; "
+        "fast overrides --beams (default: %(default)s)",
+    )
+    parser.add_argument(
         "--batch-size",
         type=int,
         default=_DEFAULTS.batch_size,
@@ -152,7 +163,10 @@ def pair_models(args: argparse.Namespace) -> dict[str, str]:
 
 _BATCH_EXAMPLES = """\
 examples:
-  bilingual-digest batch articles/ -o corpus.jsonl            # folders: .txt and .md, recursive
+  bilingual-digest batch articles/ -o corpus.jsonl            # folders: .txt .md .html, recursive
+  bilingual-digest batch links.urls -o corpus.jsonl           # one link a line, each fetched
+  bilingual-digest batch feed.jsonl -o corpus.jsonl           # rows with "url" and no "text"
+  bilingual-digest batch saved-pages/ -o corpus.jsonl         # each page's article, not menus
   bilingual-digest batch a.txt b.md news.jsonl -o out.jsonl --direction fr-en --summarize
   bilingual-digest batch feed.jsonl --text-field body --id-field url -o out.jsonl
   bilingual-digest batch table.csv --text-column article -o out.jsonl --cache sentences.db
@@ -181,7 +195,9 @@ def _add_batch_parser(sub: argparse._SubParsersAction) -> None:
         "inputs",
         nargs="+",
         metavar="INPUT",
-        help="file, folder, or - for stdin (--engine ray: also s3://, gs://... URIs)",
+        help="file (text, .html page, .jsonl, .csv, or a list of links: .urls, or a text "
+        "file whose lines are all links), folder, or - for stdin (--engine ray: also "
+        "s3://, gs://... URIs)",
     )
     p.add_argument(
         "-o", "--output", required=True, help="JSONL file (folder for txt and --engine ray)"
@@ -203,6 +219,12 @@ def _add_batch_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--summarize", action="store_true", help="add English and French summaries")
     p.add_argument("--length", choices=list(SUMMARY_LENGTHS), default=DEFAULT_LENGTH)
     p.add_argument("--text-field", default="text", help="JSONL field with the text")
+    p.add_argument(
+        "--url-field",
+        default="url",
+        help="JSONL field with a link to fetch, read when the text field is absent "
+        "(default: %(default)s)",
+    )
     p.add_argument("--id-field", default=None, help="JSONL field / CSV column with the id")
     p.add_argument("--text-column", default="text", help="CSV column with the text")
     p.add_argument("--stdin-format", choices=["text", "jsonl", "csv"], default="text")
@@ -236,6 +258,7 @@ def _add_batch_parser(sub: argparse._SubParsersAction) -> None:
         "the model over each translation: about a quarter more CPU time)",
     )
     add_glossary_argument(p)
+    _add_source_arguments(p)
     p.set_defaults(run=_cmd_batch)
 
 
@@ -258,7 +281,7 @@ def _batch_engine(args: argparse.Namespace) -> Callable[..., Any]:
 def _cmd_batch(args: argparse.Namespace) -> int:
     from .batch.readers import ReadOptions
     from .batch.work import WorkSpec
-    from .options import max_chars
+    from .options import FetchOptions, max_chars
     from .summarization import SummaryOptions
 
     run_batch = _batch_engine(args)
@@ -268,6 +291,8 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         id_field=args.id_field,
         text_column=args.text_column,
         stdin_format=args.stdin_format,
+        url_field=args.url_field,
+        fetch=FetchOptions.from_env(allow_private=args.allow_private_urls or None),
     )
     spec = WorkSpec(
         direction=args.direction,
@@ -282,10 +307,10 @@ def _cmd_batch(args: argparse.Namespace) -> int:
             max_new_tokens=args.max_new_tokens,
             batch_size=args.batch_size,
             confidence=args.confidence,
-        ),
+        ).at_speed(args.speed),
         summary_options=SummaryOptions(
             num_beams=args.beams, max_new_tokens=args.summary_max_new_tokens
-        ),
+        ).at_speed(args.speed),
         cache=args.cache,
         glossary=args.glossary,
     )

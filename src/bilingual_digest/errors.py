@@ -83,6 +83,50 @@ class ArticleError(BilingualDigestError):
     """
 
 
+class FetchError(ArticleError):
+    """A page that could not be fetched: a host that can't be resolved or reached, an HTTP
+    error status, too many redirects or a loop, a body that can't be read."""
+
+
+class OverLimit:
+    """An error over a limit the operator sets: its message is the fact and how to raise the
+    limit, in the words of the door it is shown at (see
+    :func:`~bilingual_digest.messages.door_message`).
+
+    Args:
+        fact: What happened, e.g. ``"Fetching … timed out after 15 s"``.
+        setting: The environment variable that sets the limit, if any.
+        hint: How to raise it; default ``"raise the limit with <setting>"``.
+    """
+
+    def __init__(self, fact: str, setting: str | None = None, hint: str | None = None) -> None:
+        self.fact, self.setting = fact, setting
+        self.hint = (
+            hint if hint is not None or setting is None else f"raise the limit with {setting}"
+        )
+        super().__init__(f"{fact} ({self.hint})." if self.hint else fact)
+
+    def with_hint(self, hint: str) -> OverLimit:
+        """The same error, its hint in other words (e.g. for a server's user)."""
+        return type(self)(self.fact, self.setting, hint)
+
+
+class FetchTimeoutError(OverLimit, FetchError):
+    """A fetch that did not finish within its time limit (``BILINGUAL_DIGEST_FETCH_TIMEOUT``)."""
+
+
+class PageTooLargeError(OverLimit, ArticleError):
+    """A page over the size limit for a page (``BILINGUAL_DIGEST_FETCH_MAX_BYTES``)."""
+
+
+class NotHTMLError(ArticleError):
+    """A link that leads to something other than an HTML page (a PDF, JSON …)."""
+
+
+class NoArticleTextError(ArticleError):
+    """A page that holds no article text: empty, only a title, or mostly links (an index)."""
+
+
 class PrivateAddressError(ArticleError):
     """A link that points at a private, loopback or link-local address, refused by default.
 

@@ -33,7 +33,14 @@ from contextlib import closing
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .errors import ArticleError, PrivateAddressError
+from .errors import (
+    ArticleError,
+    FetchError,
+    FetchTimeoutError,
+    NotHTMLError,
+    PageTooLargeError,
+    PrivateAddressError,
+)
 from .options import FetchOptions
 
 if TYPE_CHECKING:
@@ -120,9 +127,10 @@ def fetch_page(url: str, options: FetchOptions) -> Page:
     Raises:
         PrivateAddressError: If the link or a redirect points at a non-public address and
             that is not allowed.
-        ArticleError: For a bad link, a host that can't be resolved or reached, a timeout, an
-            HTTP error status, too many redirects or a loop, a page that is not HTML, or one
-            over the size limit.
+        ArticleError: For a bad link. Its subclasses: ``FetchTimeoutError`` for a timeout,
+            ``FetchError`` for a host that can't be resolved or reached, an HTTP error
+            status, too many redirects or a loop; ``NotHTMLError`` for a page that is not
+            HTML, ``PageTooLargeError`` for one over the size limit.
     """
     import httpx
 
@@ -143,7 +151,7 @@ def fetch_page(url: str, options: FetchOptions) -> Page:
                     if target is None:
                         return _read_page(response, current, options, deadline)
                 if str(target) in seen:
-                    raise ArticleError(
+                    raise FetchError(
                         f"{url} redirects in a loop ({current} leads back to {target}); stopped."
                     )
                 seen.add(str(target))
@@ -152,8 +160,8 @@ def fetch_page(url: str, options: FetchOptions) -> Page:
     except httpx.TimeoutException:
         raise _timed_out(url, options) from None
     except httpx.HTTPError as exc:
-        raise ArticleError(f"Fetching {url} failed: {exc or type(exc).__name__}.") from exc
-    raise ArticleError(
+        raise FetchError(f"Fetching {url} failed: {exc or type(exc).__name__}.") from exc
+    raise FetchError(
         f"{url} redirects more than {options.max_redirects} times; stopped (a redirect loop?)."
     )
 
@@ -182,10 +190,9 @@ def parse_url(url: object) -> httpx.URL:
     return parsed
 
 
-def _timed_out(url: str, options: FetchOptions) -> ArticleError:
-    return ArticleError(
-        f"Fetching {url} timed out after {options.timeout:g} s "
-        "(raise the limit with BILINGUAL_DIGEST_FETCH_TIMEOUT)."
+def _timed_out(url: str, options: FetchOptions) -> FetchTimeoutError:
+    return FetchTimeoutError(
+        f"Fetching {url} timed out after {options.timeout:g} s", "BILINGUAL_DIGEST_FETCH_TIMEOUT"
     )
 
 
@@ -217,14 +224,14 @@ def resolve(host: str, port: int, timeout: float) -> list[str]:
     worker.start()
     worker.join(timeout)
     if worker.is_alive():
-        raise ArticleError(
+        raise FetchTimeoutError(
             f"Looking up {host} took over {timeout:.3g} s: is this machine offline? Saved "
             "pages (.html files) work without a network."
         )
     if "error" in answer:
         error = answer["error"]
         reason = getattr(error, "strerror", None) or str(error)
-        raise ArticleError(
+        raise FetchError(
             f"Cannot resolve the host name {host} ({reason}): check the link, or whether this "
             "machine is offline. Saved pages (.html files) work without a network."
         )
@@ -261,7 +268,7 @@ def _open(
         except httpx.ConnectError as exc:  # try the host's next address
             failure = exc
             logger.info("Could not connect to %s at %s: %s", host, address, exc)
-    raise ArticleError(_connect_message(url, host, failure))
+    raise FetchError(_connect_message(url, host, failure))
 
 
 def _is_ip(host: str) -> bool:
@@ -286,7 +293,7 @@ def _redirect_target(response: httpx.Response, current: httpx.URL) -> httpx.URL 
     try:
         target = current.join(location)
     except Exception:  # httpx.InvalidURL and friends: a broken Location header
-        raise ArticleError(f"{current} redirects to an invalid link: {location!r}.") from None
+        raise FetchError(f"{current} redirects to an invalid link: {location!r}.") from None
     return parse_url(str(target))
 
 
@@ -294,32 +301,34 @@ def _read_page(
     response: httpx.Response, url: httpx.URL, options: FetchOptions, deadline: float
 ) -> Page:
     if response.status_code >= 400:
-        raise ArticleError(
+        raise FetchError(
             f"The server answered {response.status_code} {response.reason_phrase} for {url}."
         )
     if not 200 <= response.status_code < 300:
-        raise ArticleError(
+        raise FetchError(
             f"The server answered {response.status_code} {response.reason_phrase} for {url}, "
             "not a page."
         )
     media_type, charset = _content_type(response.headers.get("content-type", ""))
     if media_type and media_type not in HTML_TYPES:
-        raise ArticleError(f"{url} is not an HTML page (the server says it is {media_type}).")
+        raise NotHTMLError(f"{url} is not an HTML page (the server says it is {media_type}).")
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > options.max_bytes:
-        raise ArticleError(_too_large(url, f"is {size_text(int(declared))}", options))
+        raise _too_large(url, f"is {size_text(int(declared))}", options)
     content = bytes(_read_capped(response, url, options, deadline))
     if not media_type and not _sniffs_as_html(content):
-        raise ArticleError(
+        raise NotHTMLError(
             f"{url} is not an HTML page (the server gave no type, and it does not start like HTML)."
         )
     return Page(str(url), content, media_type, charset)
 
 
-def _too_large(url: httpx.URL, size: str, options: FetchOptions) -> str:
-    return (
-        f"The page {url} {size}, over the limit of {size_text(options.max_bytes)} "
-        "(raise it with BILINGUAL_DIGEST_FETCH_MAX_BYTES)."
+def _too_large(
+    url: httpx.URL, size: str, options: FetchOptions, more: str = ""
+) -> PageTooLargeError:
+    return PageTooLargeError(
+        f"The page {url} {size}, over the limit of {size_text(options.max_bytes)}{more}",
+        "BILINGUAL_DIGEST_FETCH_MAX_BYTES",
     )
 
 
@@ -344,7 +353,7 @@ def _read_capped(
     """The decompressed body, read chunk by chunk; stops as soon as it passes the cap."""
     encoding = response.headers.get("content-encoding", "identity").strip().lower()
     if encoding not in ("identity", "gzip", "x-gzip", ""):
-        raise ArticleError(
+        raise FetchError(
             f"{url} was sent compressed as {encoding!r}, which is not supported (only gzip)."
         )
     inflate = zlib.decompressobj(zlib.MAX_WBITS | 32) if "gzip" in encoding else None
@@ -354,10 +363,8 @@ def _read_capped(
         for piece in _decoded(inflate, chunk, options.max_bytes + 1 - len(body), url):
             body += piece
             if len(body) > options.max_bytes:
-                raise ArticleError(
-                    _too_large(url, f"is larger than {size_text(options.max_bytes)}", options)
-                    + " Reading stopped there."
-                )
+                limit = size_text(options.max_bytes)
+                raise _too_large(url, f"is larger than {limit}", options, "; reading stopped there")
     return body
 
 
@@ -377,4 +384,4 @@ def _decoded(
             if not out and not data:
                 break
     except zlib.error as exc:
-        raise ArticleError(f"{url} sent a broken gzip body ({exc}).") from None
+        raise FetchError(f"{url} sent a broken gzip body ({exc}).") from None

@@ -9,7 +9,8 @@
 - **CORS** (Starlette's ``CORSMiddleware``): no other origin may read the answers unless
   ``--cors-origins`` lists it. Always installed, so Gradio leaves CORS to it.
 - **Body size**: a body over the character limit's widest encoding is refused (413) before
-  it is read whole.
+  it is read whole; the routes that take a saved page's HTML (:data:`PAGE_ROUTES`) make
+  room for a page up to the page size limit.
 - **Uploads**: the page reads files in the browser, so Gradio's routes that write what a
   client sends to disk are refused (:func:`refuse_uploads`).
 """
@@ -32,6 +33,11 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
 }
 
+PAGE_ROUTES = ("/api/v1/", "/gradio_api/")
+"""The routes whose bodies may carry a saved page's HTML (``/api/v1/*``'s ``html``; the
+page's file opener, through Gradio's queue); the others (LibreTranslate's) keep the text's
+limit."""
+
 UPLOAD_ROUTES = (
     "/gradio_api/upload",
     "/gradio_api/upload_progress",
@@ -47,15 +53,19 @@ NO_UPLOADS = (
 )
 
 
-def add_guards(app: FastAPI, settings: ServerSettings, *, limit: int) -> None:
+def add_guards(
+    app: FastAPI, settings: ServerSettings, *, limit: int, page_limit: int | None = None
+) -> None:
     """Wrap the app in the guards above (the last added runs first: host names first).
 
     Args:
         app: The app.
         settings: CORS origins and host names.
         limit: Largest request body, in bytes.
+        page_limit: Largest request body on :data:`PAGE_ROUTES`, in bytes (default
+            ``limit``).
     """
-    app.add_middleware(_BodyLimit, limit=limit)
+    app.add_middleware(_BodyLimit, limit=limit, page_limit=page_limit)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=list(settings.cors_origins),
@@ -115,21 +125,21 @@ class BodyTooLarge(Exception):
 
 
 class _BodyLimit:
-    """Refuse a request body over ``limit`` bytes with 413, by its length or as it arrives."""
+    """Refuse a request body over the limit with 413, by its length or as it arrives: ``limit``
+    bytes, or ``page_limit`` on :data:`PAGE_ROUTES`."""
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app, self.limit = app, limit
-
-    def _refusal(self) -> JSONResponse:
-        return JSONResponse({"error": str(BodyTooLarge(self.limit))}, status_code=413)
+    def __init__(self, app: ASGIApp, limit: int, page_limit: int | None = None) -> None:
+        self.app, self.limits = app, (limit, limit if page_limit is None else page_limit)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.limits[str(scope.get("path", "")).startswith(PAGE_ROUTES)]
+        refusal = JSONResponse({"error": str(BodyTooLarge(limit))}, status_code=413)
         length = Headers(scope=scope).get("content-length", "")
-        if length.isdigit() and int(length) > self.limit:
-            await self._refusal()(scope, receive, send)
+        if length.isdigit() and int(length) > limit:
+            await refusal(scope, receive, send)
             return
         seen = 0
         started = False
@@ -139,8 +149,8 @@ class _BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.limit:
-                    raise BodyTooLarge(self.limit)
+                if seen > limit:
+                    raise BodyTooLarge(limit)
             return message
 
         async def watched(message: Message) -> None:
@@ -152,4 +162,4 @@ class _BodyLimit:
             await self.app(scope, limited, watched)
         except BodyTooLarge:
             if not started:
-                await self._refusal()(scope, receive, send)
+                await refusal(scope, receive, send)

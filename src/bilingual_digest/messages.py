@@ -7,7 +7,7 @@ parameter of the REST API. :func:`door_message` gives the message for a door.
 
 from __future__ import annotations
 
-from .errors import PrivateAddressError
+from .errors import OverLimit, PrivateAddressError
 from .languages import directions, languages
 
 DOORS = ("python", "cli", "web", "api")
@@ -45,19 +45,30 @@ def door_message(exc: BaseException, door: str) -> str:
         door: One of :data:`DOORS`.
 
     Returns:
-        ``str(exc)``, with the advice of an error that asks for the language, or of a refused
-        private address, told for that door.
+        ``str(exc)``, with the advice of an error that asks for the language, of a refused
+        private address, or of a page over the server's time or size limit (at a server's
+        doors, a limit only its operator can raise), told for that door.
     """
     if getattr(exc, "asks_for_language", False):
         return f"{exc.reason} {language_hint(door)}"  # type: ignore[attr-defined]
     if isinstance(exc, PrivateAddressError) and door in _PRIVATE_URL_HINTS:
-        return str(exc.with_hint(_PRIVATE_URL_HINTS[door]))
+        return str(exc.with_hint(_PRIVATE_URL_HINTS[door]()))
+    if isinstance(exc, OverLimit) and exc.setting and door in ("web", "api"):
+        return str(exc.with_hint(f"the server's operator can raise the limit with {exc.setting}"))
     return str(exc)
 
 
+def _operator_hint() -> str:
+    """How the operator of a server allows private addresses: its ``serve`` setting."""
+    from .settings import SERVE_SETTINGS
+
+    setting = next(s for s in SERVE_SETTINGS if s.name == "allow_private_urls")
+    return f"the server's operator can allow them with serve {setting.flag} or {setting.env}=1"
+
+
 _PRIVATE_URL_HINTS = {
-    "cli": "use --allow-private-urls to allow them",
-    "web": "the server's operator can allow them with BILINGUAL_DIGEST_ALLOW_PRIVATE_URLS=1",
-    "api": "the server's operator can allow them with BILINGUAL_DIGEST_ALLOW_PRIVATE_URLS=1",
+    "cli": lambda: "use --allow-private-urls to allow them",
+    "web": _operator_hint,
+    "api": _operator_hint,
 }
 """How to allow private addresses, per door (Python: the error's own hint, an argument)."""

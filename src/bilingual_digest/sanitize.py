@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import codecs
 import html
+import os
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from typing import BinaryIO
 
 from .errors import InputError
 from .options import check_text
@@ -172,10 +174,40 @@ def _decode_marked(data: bytes, what: str) -> str | None:
 
 
 def _bom_length(data: bytes) -> int:
-    return next((len(bom) for bom, _, _ in _BOMS if data.startswith(bom)), 0)
+    marks = (*(bom for bom, _, _ in _BOMS), codecs.BOM_UTF8)
+    return next((len(bom) for bom in marks if data.startswith(bom)), 0)
 
 
-def decode_bytes(data: bytes, *, what: str, max_chars: int) -> tuple[str, list[str]]:
+def byte_limit(max_chars: int) -> int:
+    """The most bytes a text of ``max_chars`` characters can take (4 bytes a character, and a
+    byte-order mark): readers read one byte more than this, and no further."""
+    return 4 * max_chars + 4
+
+
+def read_head(file: BinaryIO, limit: int) -> tuple[bytes, int | None]:
+    """A file's bytes, read no further than one byte past ``limit``, and its real size.
+
+    Args:
+        file: An open binary file.
+        limit: The most bytes a document may take (e.g. :func:`byte_limit`).
+
+    Returns:
+        ``(data, size)``: ``size`` is the whole file's size (``os.fstat``) when reading
+        stopped before its end, else ``None``; pass both to :func:`decode_bytes`, whose
+        over-limit message then gives the file's real size, not how much was read.
+    """
+    data = file.read(limit + 1)
+    if len(data) <= limit:
+        return data, None
+    try:
+        return data, os.fstat(file.fileno()).st_size
+    except (AttributeError, OSError, ValueError):  # not a real file: it is at least this long
+        return data, None
+
+
+def decode_bytes(
+    data: bytes, *, what: str, max_chars: int, size: int | None = None
+) -> tuple[str, list[str]]:
     """Decode a file's bytes as text: UTF-8, UTF-16 or UTF-32 with a byte-order mark, else cp1252.
 
     UTF-8 is read with or without a byte-order mark; UTF-16 and UTF-32 (little or big endian)
@@ -189,6 +221,9 @@ def decode_bytes(data: bytes, *, what: str, max_chars: int) -> tuple[str, list[s
         data: The raw bytes.
         what: How to name the file in messages (e.g. its name).
         max_chars: Largest accepted text, in characters.
+        size: The whole file's size in bytes, when ``data`` is only its start (a reader
+            that stops at ``4 * max_chars + 1`` bytes): an over-limit message gives it,
+            not how much was read.
 
     Returns:
         ``(text, warnings)``; a warning says when the file was not UTF-8.
@@ -197,8 +232,9 @@ def decode_bytes(data: bytes, *, what: str, max_chars: int) -> tuple[str, list[s
         InputError: For binary data, undecodable bytes, an empty file or one over the limit;
             the message names the file and what is accepted.
     """
-    if len(data) - _bom_length(data) > 4 * max_chars:  # even 4 bytes a character can't fit
-        raise InputError(too_long_message(what, f"{len(data):,} bytes", max_chars))
+    whole = max(size, len(data)) if size is not None else len(data)
+    if whole > len(data) or len(data) - _bom_length(data) > 4 * max_chars:  # can't fit
+        raise InputError(too_long_message(what, f"{whole:,} bytes", max_chars))
     text = _decode_marked(data, what)
     nul = "\x00" in text[:_BINARY_SNIFF] if text is not None else b"\x00" in data[:_BINARY_SNIFF]
     if nul:

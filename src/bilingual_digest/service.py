@@ -3,28 +3,42 @@
 :class:`DigestService` holds one :class:`~bilingual_digest.digest.Digester`, loads its models
 once in a background thread, applies the size limit, runs the work (digest, translate,
 summarise, detect) in the one :class:`~bilingual_digest.work_queue.WorkQueue` both doors
-share, and writes the downloads. It knows no web framework: the Gradio page
-(:mod:`bilingual_digest.ui.page`) and the REST API (:mod:`bilingual_digest.api`) call it and
-present its results. Every model call takes a cancel flag (see :mod:`~bilingual_digest.cancel`)
-and holds its queue slot until the work has stopped.
+share, and writes the downloads. Articles from the web come in through it too: a link is
+fetched (:meth:`DigestService.load_article`) and a saved page's HTML, sent as text, is
+extracted (:meth:`DigestService.read_page`), with the same extractor and limits as every
+other door; the digest, translation and summary take the resulting
+:class:`~bilingual_digest.documents.Article`, whose metadata travels with the result.
+
+It knows no web framework: the Gradio page (:mod:`bilingual_digest.ui.page`) and the REST
+API (:mod:`bilingual_digest.api`) call it and present its results. Every model call takes a
+cancel flag (see :mod:`~bilingual_digest.cancel`) and holds its queue slot until the work
+has stopped.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import tempfile
 import threading
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .cancel import CancelFlag
-from .errors import GlossaryError, InputError, UnsupportedLanguageError
+from .documents import Article, TextOrArticle, as_text, is_url
+from .errors import ArticleError, GlossaryError, InputError, ServerBusyError
 from .glossary import Glossary
-from .languages import get_pair, parse_direction, resolve_direction, validate_language
-from .options import DEFAULT_LENGTH, check_text, validate_length
+from .languages import parse_direction, resolve_direction
+from .options import (
+    DEFAULT_LENGTH,
+    DEFAULT_SPEED,
+    FetchOptions,
+    check_text,
+    validate_length,
+    validate_speed,
+)
 from .options import max_chars as default_max_chars
 from .report import write_reports
 from .settings import (  # noqa: F401  (the names of the first round, where they lived)
@@ -36,10 +50,11 @@ from .settings import (  # noqa: F401  (the names of the first round, where they
     validate_host,
     validate_port,
 )
+from .text_batches import TextTranslation
 from .work_queue import DEFAULT_CONCURRENCY, DEFAULT_QUEUE_SIZE, WorkQueue
 
 if TYPE_CHECKING:
-    from .digest import BilingualSummary, Digest, Digester
+    from .digest import BilingualSummary, Digest, Digester, DigestProgress
     from .translation import Translation
 
 logger = logging.getLogger("bilingual_digest")
@@ -49,23 +64,6 @@ _T = TypeVar("_T")
 
 GLOSSARY_TABLE = "the glossary table"
 """How messages name a glossary a client sends as rows (the page's table)."""
-
-
-@dataclass(frozen=True)
-class TextTranslation:
-    """One text of a batch translated for a client (see :meth:`DigestService.translate_texts`).
-
-    Attributes:
-        text: The translation; the text itself when there was nothing to translate (no
-            letters) or it was already in the target language.
-        source: The language it was read as (given, or detected).
-        confidence: How sure the detection was, from 0 to 1; ``None`` when the language was
-            given; 0 when there was nothing to detect.
-    """
-
-    text: str
-    source: str
-    confidence: float | None = None
 
 
 # --------------------------------------------------------------------------- the service
@@ -81,10 +79,16 @@ class DigestService:
         output_dir: Where download files are written; ``None`` for a private temp folder.
         concurrency: Requests run on the models at once, page and API together.
         queue_size: Requests that may wait for a slot; one more is refused at once.
+        allow_private: Also fetch links to private, loopback and link-local addresses;
+            ``None`` reads ``BILINGUAL_DIGEST_ALLOW_PRIVATE_URLS`` (off by default). The
+            fetch's time and size limits are read from ``BILINGUAL_DIGEST_FETCH_TIMEOUT``
+            and ``BILINGUAL_DIGEST_FETCH_MAX_BYTES`` (see
+            :class:`~bilingual_digest.options.FetchOptions`).
 
     Raises:
         TypeError: If ``max_chars`` is not an int.
-        ValueError: If ``max_chars``, ``concurrency`` or ``queue_size`` is not positive.
+        ValueError: If ``max_chars``, ``concurrency`` or ``queue_size`` is not positive, or
+            a fetch setting in the environment is unusable.
     """
 
     def __init__(
@@ -95,6 +99,7 @@ class DigestService:
         output_dir: str | os.PathLike[str] | None = None,
         concurrency: int = DEFAULT_CONCURRENCY,
         queue_size: int = DEFAULT_QUEUE_SIZE,
+        allow_private: bool | None = None,
     ) -> None:
         if digester is None:
             from .digest import Digester
@@ -107,6 +112,11 @@ class DigestService:
         if self.max_chars < 1:
             raise ValueError(f"max_chars must be a positive int, got {self.max_chars!r}.")
         self.queue = WorkQueue(concurrency, queue_size)
+        self.fetch_options = FetchOptions.from_env(allow_private=allow_private)
+        """How links are fetched, and the size limit of every page (fetched or sent)."""
+        self.max_fetches = concurrency + queue_size
+        """Pages fetched at once at most: as many as the requests the server holds."""
+        self._fetches = threading.BoundedSemaphore(self.max_fetches)
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self._output_dir = Path(output_dir) if output_dir is not None else None
         self._lock = threading.Lock()
@@ -153,8 +163,98 @@ class DigestService:
 
     # -- checks (no model, no queue)
     def check(self, text: object) -> str:
-        """Validate an article against the size limit (see :func:`check_text`)."""
+        """Validate an article (a text, or an :class:`~bilingual_digest.documents.Article`'s
+        title and text) against the size limit (see :func:`check_text`); its text."""
         return check_text(text, what="article", limit=self.max_chars)
+
+    # -- articles from the web (no model, no queue slot: network and parsing only)
+    def load_article(self, link: object) -> Article:
+        """Fetch a news page and extract its article, within the server's fetch limits.
+
+        The fetch holds no slot on the models (a slow site must not stall the others' work),
+        but a request the queue would refuse is refused before fetching, and at most
+        :attr:`max_fetches` pages are fetched at once.
+
+        Args:
+            link: An ``http`` or ``https`` link.
+
+        Returns:
+            The :class:`~bilingual_digest.documents.Article`.
+
+        Raises:
+            TypeError: If ``link`` is not a ``str``.
+            PrivateAddressError: If it points at a non-public address and that is not allowed.
+            ArticleError: If the page can't be fetched or holds no article (the subclass
+                says which: timed out, too large, not HTML, no article text, unreachable).
+            ServerBusyError: If the queue is full, or too many pages are being fetched.
+        """
+        from .articles import fetch_article
+
+        if not isinstance(link, str):
+            raise TypeError(f"The link must be a str, got {type(link).__name__}.")
+        self.queue.refuse_if_full()
+        if not self._fetches.acquire(blocking=False):
+            raise ServerBusyError(
+                f"The server is fetching {self.max_fetches} pages already, the most it fetches "
+                "at once. Try again shortly."
+            )
+        try:
+            options = self.fetch_options
+            return fetch_article(
+                link.strip(),
+                allow_private=options.allow_private,
+                timeout=options.timeout,
+                max_bytes=options.max_bytes,
+            )
+        finally:
+            self._fetches.release()
+
+    def read_page(self, html: object, url: str | None = None) -> Article:
+        """Extract the article of a saved page, its HTML sent as text (the server takes no
+        uploads: the page's file opener and API clients read the file themselves).
+
+        Args:
+            html: The page's HTML.
+            url: Where the page came from, if known (kept as the article's address; it is
+                not fetched); else the page's own canonical address, if it gives one.
+
+        Returns:
+            The :class:`~bilingual_digest.documents.Article`.
+
+        Raises:
+            TypeError: If ``html`` is not a ``str``.
+            ArticleError: If ``url`` is not a link, or the page is empty;
+                ``PageTooLargeError`` over the page size limit (the same as fetched pages'),
+                ``NoArticleTextError`` if it holds no article text.
+        """
+        from .articles import extract_article
+
+        if not isinstance(html, str):
+            raise TypeError(f"The page must be HTML text (a str), got {type(html).__name__}.")
+        if not html.strip():
+            raise ArticleError("The page is empty: there is no HTML to read an article from.")
+        if url is not None and not is_url(url):
+            raise ArticleError(f"The page's address must be an http or https link, not {url!r}.")
+        return extract_article(html, url, max_bytes=self.fetch_options.max_bytes)
+
+    def document(
+        self, text: object = None, *, url: object = None, html: object = None
+    ) -> TextOrArticle:
+        """What an API request is about: the article of a saved page's ``html`` (``url``
+        saying where it came from), else the article fetched from ``url``, else ``text``.
+
+        Raises:
+            InputError: If a text is given with a ``url`` or ``html``.
+            The errors of :meth:`read_page` and :meth:`load_article`.
+        """
+        if text not in (None, "") and (url is not None or html is not None):
+            given = " and ".join(n for n, v in (("url", url), ("html", html)) if v is not None)
+            raise InputError(f"Give one of text, url or html, not text and {given}.")
+        if html is not None:
+            return self.read_page(html, url)  # type: ignore[arg-type]
+        if url is not None:
+            return self.load_article(url)
+        return text  # type: ignore[return-value]
 
     def detect(self, text: str, direction: str = "auto") -> tuple[str, str]:
         """The ``(source, target)`` pair a text would be worked in (no model is needed).
@@ -225,21 +325,31 @@ class DigestService:
         return Glossary.parse(text, name=name).table()
 
     def _accept(
-        self, text: object, direction: str, length: str | None = None, glossary: object = None
-    ) -> tuple[str, str, str | None, str | None, Glossary | None]:
-        """Check the request before any model work: ``(text, source, target, length, glossary)``.
+        self,
+        text: object,
+        direction: str,
+        length: str | None = None,
+        glossary: object = None,
+        speed: str = DEFAULT_SPEED,
+    ) -> tuple[TextOrArticle, str, str | None, str | None, Glossary | None]:
+        """Check the request before any model work:
+        ``(document, source, target, length, glossary)``.
 
-        For ``"auto"`` the source and target are ``None`` (the engine detects them).
+        The document is the text, or the :class:`~bilingual_digest.documents.Article` as it
+        was given (its metadata goes with the result). For ``"auto"`` the source and target
+        are ``None`` (the engine detects them).
         """
         pair = parse_direction(direction)
         length = validate_length(length) if length is not None else None
-        text = self.check(text)
+        validate_speed(speed)
+        checked = self.check(text)
+        document = text if isinstance(text, Article) else checked
         terms = self.glossary(glossary)
         source, target = pair if pair is not None else (None, None)
-        return text, source, target, length, terms  # type: ignore[return-value]
+        return document, source, target, length, terms  # type: ignore[return-value]
 
     # -- work (one queue slot each)
-    def _run(
+    def run_in_queue(
         self, work: Callable[[], _T], cancel: CancelFlag | None, progress: Progress | None
     ) -> _T:
         """Wait for a queue slot and the models, then run the work, holding the slot."""
@@ -254,42 +364,44 @@ class DigestService:
     def _article(
         self,
         flow: Callable[..., _T],
-        text: str,
+        text: TextOrArticle,
         direction: str,
         length: str,
         progress: Progress | None,
         cancel: CancelFlag | None,
         glossary: object = None,
+        speed: str = DEFAULT_SPEED,
     ) -> _T:
         """Check an article request, then run a digester flow on it in the queue."""
-        checked, source, target, preset, terms = self._accept(text, direction, length, glossary)
-        return self._run(
-            lambda: flow(
-                checked, source, preset, progress, target=target, cancel=cancel, glossary=terms
-            ),
-            cancel,
-            progress,
+        checked, source, target, preset, terms = self._accept(
+            text, direction, length, glossary, speed
         )
+        options = {"target": target, "cancel": cancel, "glossary": terms, "speed": speed}
+        work = functools.partial(flow, checked, source, preset, progress, **options)
+        return self.run_in_queue(work, cancel, progress)
 
     def digest(
         self,
-        text: str,
+        text: TextOrArticle,
         direction: str = "auto",
         length: str = DEFAULT_LENGTH,
         progress: Progress | None = None,
         cancel: CancelFlag | None = None,
         glossary: object = None,
+        speed: str = DEFAULT_SPEED,
     ) -> Digest:
         """Digest one article: its translation and its summary in both languages of its pair.
 
         Args:
-            text: The article.
+            text: The article: a text, or an :class:`~bilingual_digest.documents.Article`
+                (from :meth:`load_article` or :meth:`read_page`), kept as ``Digest.article``.
             direction: ``"auto"`` (detect the language) or a pair's key (``"fr-en"`` …).
             length: A summary length preset (``"short"``, ``"medium"``, ``"long"``).
             progress: Called with ``(fraction, stage)`` as the work advances.
             cancel: Set it to stop the work (before its next model batch).
             glossary: This request's glossary (see :meth:`glossary`), added to the
                 digester's own (``BILINGUAL_DIGEST_GLOSSARY``'s by default).
+            speed: A speed preset (``"default"``: beam 4; ``"fast"``: greedy).
 
         Returns:
             The :class:`~bilingual_digest.digest.Digest`.
@@ -303,27 +415,87 @@ class DigestService:
             GlossaryError: A bad glossary.
         """
         return self._article(
-            self.digester.digest, text, direction, length, progress, cancel, glossary
+            self.digester.digest, text, direction, length, progress, cancel, glossary, speed
         )
+
+    def digest_stream(
+        self,
+        text: TextOrArticle,
+        direction: str = "auto",
+        length: str = DEFAULT_LENGTH,
+        speed: str = DEFAULT_SPEED,
+        cancel: CancelFlag | None = None,
+        glossary: object = None,
+    ) -> Iterator[DigestProgress]:
+        """Digest one article, yielding what is ready as it is made (for a page or a stream).
+
+        The request is checked at the call; then, as the iterator is read, a queue slot and
+        the models are waited for and the digest runs (:meth:`Digester.digest_stream`: the
+        translation segment by segment, the first paragraph first, then the summaries; the
+        last item holds the :class:`~bilingual_digest.digest.Digest`).
+
+        Args:
+            text: The article (a text or an :class:`~bilingual_digest.documents.Article`).
+            direction: ``"auto"`` (detect the language) or a pair's key (``"fr-en"`` …).
+            length: A summary length preset.
+            speed: A speed preset (``"default"`` or ``"fast"``).
+            cancel: Set it to stop the work (before its next model batch).
+            glossary: This request's glossary (see :meth:`digest`).
+
+        Returns:
+            An iterator of :class:`~bilingual_digest.digest.DigestProgress`.
+
+        Raises:
+            The errors of :meth:`digest` (bad input at the call; model errors when read).
+        """
+        checked, source, target, preset, terms = self._accept(
+            text, direction, length, glossary, speed
+        )
+        return self._stream(checked, source, target, preset, speed, cancel, terms)
+
+    def _stream(
+        self,
+        text: TextOrArticle,
+        source: str | None,
+        target: str | None,
+        length: str | None,
+        speed: str,
+        cancel: CancelFlag | None,
+        glossary: Glossary | None,
+    ) -> Iterator[DigestProgress]:
+        with self.queue.slot(cancel):
+            self.wait_ready()
+            yield from self.digester.digest_stream(
+                text,
+                source,
+                length or DEFAULT_LENGTH,
+                target=target,
+                speed=speed,
+                glossary=glossary,
+                cancel=cancel,
+            )
 
     def summarize(
         self,
-        text: str,
+        text: TextOrArticle,
         direction: str = "auto",
         length: str = DEFAULT_LENGTH,
         progress: Progress | None = None,
         cancel: CancelFlag | None = None,
         glossary: object = None,
+        speed: str = DEFAULT_SPEED,
     ) -> BilingualSummary:
         """Summarise one article in both languages of its pair, translating only what that needs.
 
         Args:
-            text: The article.
+            text: The article: a text, or an :class:`~bilingual_digest.documents.Article`
+                (kept as ``BilingualSummary.article``).
             direction: ``"auto"`` (detect the language) or a pair's key (``"fr-en"`` …).
             length: A summary length preset.
             progress: Called with ``(fraction, stage)`` as the work advances.
             cancel: Set it to stop the work (before its next model batch).
             glossary: This request's glossary (see :meth:`digest`).
+            speed: A speed preset (``"default"`` or ``"fast"``).
 
         Returns:
             The :class:`~bilingual_digest.digest.BilingualSummary`.
@@ -332,23 +504,26 @@ class DigestService:
             The errors of :meth:`digest`.
         """
         return self._article(
-            self.digester.summarize, text, direction, length, progress, cancel, glossary
+            self.digester.summarize, text, direction, length, progress, cancel, glossary, speed
         )
 
     def translate(
         self,
-        text: str,
+        text: TextOrArticle,
         direction: str = "auto",
         cancel: CancelFlag | None = None,
         glossary: object = None,
+        speed: str = DEFAULT_SPEED,
     ) -> Translation:
         """Translate one article sentence by sentence (no summary).
 
         Args:
-            text: The article.
+            text: The article: a text, or an :class:`~bilingual_digest.documents.Article`
+                (its title and text are translated).
             direction: ``"auto"`` (detect the language) or a pair's key (``"fr-en"`` …).
             cancel: Set it to stop the work (before its next model batch).
             glossary: This request's glossary (see :meth:`digest`).
+            speed: A speed preset (``"default"`` or ``"fast"``).
 
         Returns:
             The :class:`~bilingual_digest.translation.Translation`.
@@ -361,16 +536,16 @@ class DigestService:
             Cancelled: If ``cancel`` was set before the work was done.
             GlossaryError: A bad glossary.
         """
-        text, *_, terms = self._accept(text, direction, glossary=glossary)
-        source, target = resolve_direction(direction, text)
+        document, *_, terms = self._accept(text, direction, glossary=glossary, speed=speed)
+        source, target = resolve_direction(direction, as_text(document))  # type: ignore[arg-type]
         terms = self.digester.glossary_with(terms)
-        return self._run(
-            lambda: self.digester.translator(source, target).translate(
-                text, glossary=terms, cancel=cancel
-            ),
-            cancel,
-            None,
-        )
+
+        def work() -> Translation:
+            translator = self.digester.translator(source, target)
+            options = translator.options.at_speed(speed)
+            return translator.translate(document, options=options, glossary=terms, cancel=cancel)
+
+        return self.run_in_queue(work, cancel, None)
 
     def translate_texts(
         self,
@@ -383,102 +558,12 @@ class DigestService:
     ) -> list[TextTranslation]:
         """Translate a batch of texts, as translation clients send them (LibreTranslate's API).
 
-        Each text's language is the one given, or detected on its own; a text without
-        letters, or already in the target language, comes back as it is. With ``html`` the
-        texts are HTML: only their text is translated, the markup is kept (see
-        :mod:`~bilingual_digest.markup`). All texts of one pair go to the model together.
-
-        Args:
-            texts: The texts.
-            source: Their language, or ``None`` to detect each one's.
-            target: The language to translate into.
-            html: Whether the texts are HTML.
-            cancel: Set it to stop the work (before its next model batch).
-
-        Returns:
-            One :class:`TextTranslation` per text, in order.
-
-        Raises:
-            TypeError: If a text is not a ``str``.
-            InputError: If the texts together are over the character limit.
-            UnsupportedLanguageError: If a language is unknown, can't be detected, or has no
-                pair to the target.
-            ServerBusyError: If the queue is full.
-            Cancelled: If ``cancel`` was set before the work was done.
+        See :func:`bilingual_digest.text_batches.translate_texts` (the work runs in this
+        service's queue, on its digester's translators, within its character limit).
         """
-        from .markup import join_html, split_html
+        from .text_batches import translate_texts
 
-        for i, text in enumerate(texts):
-            if not isinstance(text, str):
-                raise TypeError(f"Text at index {i} must be a str, got {type(text).__name__}.")
-        size = sum(len(text) for text in texts)
-        if size > self.max_chars:
-            raise InputError(
-                f"The texts have {size:,} characters together, over the limit of "
-                f"{self.max_chars:,}."
-            )
-        tgt = validate_language(target, "target")
-        src = validate_language(source, "source") if source is not None else None
-        parts = [split_html(text) if html else None for text in texts]
-        units = [
-            p.sources() if p is not None else _plain(t) for p, t in zip(parts, texts, strict=True)
-        ]
-        read = [self._read_as(u, src, tgt, i, len(texts)) for i, u in enumerate(units)]
-        work = [i for i, (lang, _) in enumerate(read) if lang != tgt and units[i]]
-        done = self._run(
-            lambda: self._translate_units(work, units, read, tgt, cancel), cancel, None
-        )
-        results = []
-        for i, text in enumerate(texts):
-            out = done.get(i)
-            if out is not None and parts[i] is not None:
-                out = join_html(parts[i], out)  # type: ignore[arg-type]
-            elif out is not None:
-                out = out[0]
-            results.append(TextTranslation(_as_is(text) if out is None else out, *read[i]))
-        return results
-
-    @staticmethod
-    def _read_as(
-        units: list[str], source: str | None, target: str, index: int, count: int
-    ) -> tuple[str, float | None]:
-        """The language a text is read as, and the detection's confidence (``None``: given)."""
-        if source is not None:
-            return source, None
-        if not units:
-            return target, 0.0  # nothing to translate: returned as it is
-        from .detection import language_confidences
-
-        try:
-            code, confidence = language_confidences(" ".join(units))[0]
-        except UnsupportedLanguageError as exc:
-            where = f"Text at index {index}: " if count > 1 else ""
-            raise UnsupportedLanguageError(
-                f"{where}{exc.reason}", asks_for_language=exc.asks_for_language
-            ) from None
-        return code, confidence
-
-    def _translate_units(
-        self,
-        work: list[int],
-        units: list[list[str]],
-        read: list[tuple[str, float | None]],
-        target: str,
-        cancel: CancelFlag | None,
-    ) -> dict[int, list[str]]:
-        """Translate the units of the texts in ``work``, one batched call per language pair."""
-        by_pair: dict[str, list[int]] = {}
-        for i in work:
-            by_pair.setdefault(get_pair(read[i][0], target).key, []).append(i)
-        done: dict[int, list[str]] = {}
-        terms = self.digester.glossary_with()  # BILINGUAL_DIGEST_GLOSSARY's, if any
-        for indices in by_pair.values():
-            translator = self.digester.translator(read[indices[0]][0], target)
-            flat = [unit for i in indices for unit in units[i]]
-            outputs = iter(translator.translate_many(flat, glossary=terms, cancel=cancel))
-            for i in indices:
-                done[i] = [next(outputs).text for _ in units[i]]
-        return done
+        return translate_texts(self, texts, source, target, html=html, cancel=cancel)
 
     def write_downloads(self, digest: Digest) -> dict[str, Path]:
         """Write the JSON, Markdown and TSV exports of a digest into a fresh folder.
@@ -495,24 +580,13 @@ class DigestService:
         return write_reports(digest, folder, stem=stem)
 
 
-def _plain(text: str) -> list[str]:
-    """A plain text as the units to translate: itself, or nothing when it has no letters."""
-    return [text] if any(ch.isalpha() for ch in text) else []
-
-
-def _as_is(text: str) -> str:
-    """A text returned untranslated, made safe to encode."""
-    from .sanitize import without_surrogates
-
-    return without_surrogates(text)
-
-
 # --------------------------------------------------------------------------- answers as data
 
 
-def translation_record(translation: Translation) -> dict[str, Any]:
+def translation_record(translation: Translation, article: Article | None = None) -> dict[str, Any]:
     """A translation as the API returns it: the languages, the text, the aligned sentences
-    (each with its ``confidence``, ``None`` unless ``BILINGUAL_DIGEST_CONFIDENCE`` is on)."""
+    (each with its ``confidence``, ``None`` unless ``BILINGUAL_DIGEST_CONFIDENCE`` is on),
+    and the ``article`` translated (its metadata; ``None`` for a text)."""
     return {
         "source_lang": translation.source_lang,
         "target_lang": translation.target_lang,
@@ -527,6 +601,7 @@ def translation_record(translation: Translation) -> dict[str, Any]:
             for s in translation.segments
         ],
         "warnings": list(translation.warnings),
+        "article": article.metadata() if article is not None else None,
     }
 
 
@@ -534,7 +609,8 @@ def summary_record(summary: BilingualSummary) -> dict[str, Any]:
     """A bilingual summary as the API returns it.
 
     ``summary_en`` and ``summary_fr`` (the keys of the first round, ``""`` for a language not
-    in the pair), and beside them ``target_lang`` and ``summaries`` (every summary by language).
+    in the pair), and beside them ``target_lang``, ``summaries`` (every summary by language)
+    and ``article`` (the article's metadata; ``None`` for a text).
     """
     return {
         "source_lang": summary.source_lang,
@@ -543,4 +619,5 @@ def summary_record(summary: BilingualSummary) -> dict[str, Any]:
         "summary_fr": summary.summary_fr,
         "summaries": dict(summary.summaries),
         "warnings": list(summary.warnings),
+        "article": summary.article.metadata() if summary.article is not None else None,
     }

@@ -260,6 +260,9 @@ SERVE_SETTINGS: tuple[Setting, ...] = (
             metavar="ORIGINS", shown_default="none"),
     Setting("allowed_hosts", _words, (), "host names the server answers to, comma-separated",
             metavar="HOSTS", shown_default="loopback names when bound to loopback, else any"),
+    Setting("allow_private_urls", _boolean, False, "also fetch links (the page's link field, "
+            "the API's url) to private, loopback and link-local addresses; off, the server is "
+            "not a way into the network behind it", shown_default="no"),
 )  # fmt: skip
 """Every setting of ``serve``, in ``--help`` order."""
 
@@ -279,6 +282,7 @@ class ServerSettings:
     page_requires_key: bool = False
     cors_origins: tuple[str, ...] = ()
     allowed_hosts: tuple[str, ...] = ()
+    allow_private_urls: bool = False
 
     @classmethod
     def resolve(cls, **given: Any) -> ServerSettings:

@@ -21,11 +21,16 @@ def read_text_file(path: str) -> str:
             the file).
     """
     from .options import max_chars
-    from .sanitize import decode_bytes
+    from .sanitize import byte_limit, decode_bytes, read_head
 
-    data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+    limit, size = max_chars(), None
+    if path == "-":
+        data = sys.stdin.buffer.read()
+    else:
+        with Path(path).open("rb") as file:
+            data, size = read_head(file, byte_limit(limit))  # a 50 MB file is not read whole
     what = "Standard input" if path == "-" else f"File {path!r}"
-    text, warnings = decode_bytes(data, what=what, max_chars=max_chars())
+    text, warnings = decode_bytes(data, what=what, max_chars=limit, size=size)
     for warning in warnings:
         logger.warning("%s", warning)
     return text

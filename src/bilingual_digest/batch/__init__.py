@@ -2,9 +2,10 @@
 
 The pieces are engine-agnostic and shared by every engine (the local loop, the Ray engine):
 
-- :mod:`.readers` (and :mod:`.rows`): inputs → a lazy stream of :class:`Document` (files and
-  folders of ``.txt``/``.md``, JSONL, CSV, stdin); anything that can't be read becomes a
-  document with ``error`` set.
+- :mod:`.readers` (and :mod:`.rows`, :mod:`.pages`, :mod:`.links`): inputs → a lazy stream
+  of :class:`Document` (files and folders of ``.txt``/``.md`` and saved ``.html`` pages,
+  JSONL, CSV, lists of links, stdin; a page's article is extracted, a link fetched);
+  anything that can't be read or fetched becomes a document with ``error`` set.
 - :mod:`.ledger`: :class:`Ledger`, which every engine asks, in input order, whether a
   document is skipped (its record exists), done, or a repeat of an id (its own error record).
 - :mod:`.work`: :class:`WorkSpec` (picklable settings) → :class:`Worker`, whose
@@ -30,7 +31,10 @@ A translated document::
                    "findings": [], "retried": false,
                    "confidence": null}, ...],      # a number with --confidence
      "warnings": ["..."],                  # plain-language notes (may be empty)
-     "text": "...",                        # only when the document had to be cleaned
+     "text": "...",                        # only when the document had to be cleaned,
+                                           # or is a web page's article
+     "article": {"url": "...", "title": "...", "author": null,   # only for a saved page
+                 "date": "2020-01-14", "site": "..."},          # or a link: as Digest's
      "summary_en": "...", "summary_fr": "..."}   # only with --summarize: one
                                            # summary_<code> per language of the pair
 
@@ -42,6 +46,14 @@ file's decoded content, the JSONL field, the CSV cell) unless it had to be clean
 reduced to its visible text, NUL and other control characters removed, CRLF and CR line
 endings made LF): then the record carries it as ``text``, and the offsets index
 ``record["text"]``; a warning says what was cleaned.
+
+Web pages: a saved page (``.html``, ``.htm``, ``.xhtml``, ``.shtml``, given or found in a
+folder) and a link (a line of a list of links, a JSONL row with ``url`` and no ``text``)
+are read as their article: its title, a blank line, its main text (menus, banners and
+comments left out). Their record always carries that ``text`` (the offsets index it) and
+``article``: ``url``, ``title``, ``author``, ``date`` and ``site``, ``null`` where unknown, as
+:meth:`~bilingual_digest.results.Digest.to_dict` gives them. The id of a link in a list is
+the link itself; of a page, its path; of a JSONL row, as for any row.
 
 A document that failed has ``error`` (a plain-language reason, naming the line for JSONL/CSV
 rows) instead of the translation fields::

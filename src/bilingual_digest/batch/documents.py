@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
+
+from ..options import FetchOptions
 
 STDIN_FORMATS = ("text", "jsonl", "csv")
 
@@ -22,6 +25,10 @@ class Document:
         done: The output already has a record for :attr:`id` (a resumed run), so the reader
             did not read the content; ``text`` and ``error`` are ``None``.
         duplicate_of: For the error document standing in for a repeated id: that id.
+        article: For a web page (a saved ``.html`` file, a link): its ``url``, ``title``,
+            ``author``, ``date`` and ``site`` (``None`` where unknown), as
+            :meth:`~bilingual_digest.documents.Article.metadata` gives them; ``text`` is then
+            the article's title and main text.
     """
 
     id: str
@@ -32,6 +39,7 @@ class Document:
     relpath: str | None = None
     done: bool = False
     duplicate_of: str | None = None
+    article: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -44,6 +52,10 @@ class ReadOptions:
         id_field: JSONL field (or CSV column) holding the id; ``None`` uses ``file:line``.
         text_column: CSV column holding the text.
         stdin_format: How standard input is read: one ``text``, or ``jsonl`` / ``csv`` rows.
+        url_field: JSONL field holding a link to fetch, read when the text field is absent.
+        fetch: How links are fetched and saved pages bounded (timeout, size cap, private
+            addresses); ``None`` reads the ``BILINGUAL_DIGEST_FETCH_*`` and
+            ``BILINGUAL_DIGEST_ALLOW_PRIVATE_URLS`` variables where the reading runs.
     """
 
     max_chars: int = 100_000
@@ -51,6 +63,12 @@ class ReadOptions:
     id_field: str | None = None
     text_column: str = "text"
     stdin_format: str = "text"
+    url_field: str = "url"
+    fetch: FetchOptions | None = None
+
+    def fetch_options(self) -> FetchOptions:
+        """:attr:`fetch`, or the options the environment gives."""
+        return self.fetch if self.fetch is not None else FetchOptions.from_env()
 
     def __post_init__(self) -> None:
         if isinstance(self.max_chars, bool) or not isinstance(self.max_chars, int):

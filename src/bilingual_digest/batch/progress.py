@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from .links import count_links
 from .readers import walk_folder
 from .rows import CHUNK
 
@@ -66,8 +67,10 @@ def count_documents(kinds: Sequence[tuple[str, str]]) -> int | None:
     """
     total = 0
     for path, kind in kinds:
-        if kind == "text":
+        if kind in ("text", "html"):
             total += 1
+        elif kind == "urls":
+            total += count_links(path)
         elif kind == "dir":
             total += sum(error is None for _, error in walk_folder(path))
         elif kind == "jsonl":

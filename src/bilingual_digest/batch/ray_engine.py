@@ -10,11 +10,15 @@ through the same :class:`~.ledger.Ledger` as the local engine (resume skips, rep
 and writes it, as the encoded line the actor made, to JSONL shards in the output folder
 (``part-00000.jsonl``, ``part-00001.jsonl``, … one per run) with the local engine's
 crash-safe writer: the records are the local engine's, byte for byte, in the same order.
+The plan runs as consecutive Ray Data executions of about 64 MiB of input each (per 8
+workers; see :func:`windows`), so that what Ray Data keeps per block does not pile up in the
+driver over a whole archive.
 
 Guarantees, as locally:
 
 - Resume: documents whose id has a record in any shard of the folder are skipped (the
-  workers get the done ids as 16-byte digests and don't read or translate those documents).
+  workers get the done ids as 16-byte digests and don't read or translate those documents;
+  their ids reach the driver listed in the next row, not as rows of their own).
 - A document that fails gets an error record; the run goes on. A model that can't be loaded,
   or a cache or output that fails, stops the run with its message.
 - An actor that dies (killed, out of memory, node lost) is restarted by Ray and its batch is
@@ -52,6 +56,7 @@ from .ray_source import (
     line_index,
     make_source,
     plan,
+    skips_of,
     uri_kind,
 )
 from .readers import iter_documents
@@ -76,6 +81,8 @@ __all__ = [
 
 MAX_BLOCKS = 10_000
 MIN_BLOCK_BYTES, MAX_BLOCK_BYTES = 2 << 10, 64 << 10
+WINDOW_BYTES = 64 << 20  # input per Ray Data execution, per 8 workers (see windows)
+IN_FLIGHT_BYTES, IN_FLIGHT_BYTES_PER_WORKER = 16 << 20, 2 << 20  # see _configure
 READ_TASKS = 2  # at a time: reading is fast, and finished parts free what Ray holds for them
 _FORWARDED_ENV = ("BILINGUAL_DIGEST_", "HF_", "TRANSFORMERS_")
 
@@ -132,18 +139,24 @@ class _Run:
             if place <= last:  # delivered again after a retry
                 continue
             last = place
+            for skip in skips_of(str(row.get("skipped") or "")):
+                self._write(skip, b"", None, admitted)
             doc = Document(str(row["id"]), str(row["source"]), done=bool(row["done"]))
-            line, error = bytes(row["line"]), str(row["error"]) or None
-            if not admitted:
-                doc = self.ledger.admit(doc)
-                if doc is None:
-                    continue
-                if doc.duplicate_of is not None:
-                    line, error = encode_record(error_record(doc, doc.error or "")), doc.error
-                elif not line:
-                    raise RayEngineError(f"No record came back for {doc.id!r} (a bug).")
-            self.sink.write_line(line)
-            self.progress.record(self.stats, doc.id, error)
+            self._write(doc, bytes(row["line"]), str(row["error"]) or None, admitted)
+
+    def _write(self, doc: Document, line: bytes, error: str | None, admitted: bool) -> None:
+        """Put one document through the ledger (unless ``admitted``) and write its record."""
+        if not admitted:
+            admitted_doc = self.ledger.admit(doc)
+            if admitted_doc is None:
+                return
+            doc = admitted_doc
+            if doc.duplicate_of is not None:
+                line, error = encode_record(error_record(doc, doc.error or "")), doc.error
+            elif not line:
+                raise RayEngineError(f"No record came back for {doc.id!r} (a bug).")
+        self.sink.write_line(line)
+        self.progress.record(self.stats, doc.id, error)
 
     def finish(self) -> BatchStats:
         """Close the progress display and return the run's stats."""
@@ -167,8 +180,13 @@ def _pool_size(ray: Any, workers: int | None) -> int:
     return size
 
 
-def _configure(ray: Any, block_bytes: int = MAX_BLOCK_BYTES) -> None:
+def _configure(ray: Any, block_bytes: int = MAX_BLOCK_BYTES, workers: int = 1) -> None:
     """Ray Data settings for a batch run: records in input order, small blocks, no bars.
+
+    Blocks this small (under 100 KiB) are not put in the object store: Ray keeps them in
+    the memory of their owner, the driver. So the data Ray Data may hold in flight is
+    capped (``IN_FLIGHT_BYTES`` and ``IN_FLIGHT_BYTES_PER_WORKER``): else the read tasks,
+    faster than the actors, fill the driver with documents read ahead (tens of MB a window).
 
     Blocks are small (``block_bytes``, 2–64 KiB: for 300-character documents about 130 of
     them, or 20 records) so that records stream back to the driver a few steps at a time and
@@ -181,19 +199,51 @@ def _configure(ray: Any, block_bytes: int = MAX_BLOCK_BYTES) -> None:
     context.print_on_execution_start = False
     context.execution_options.preserve_order = True
     context.target_max_block_size = block_bytes
+    limit = IN_FLIGHT_BYTES + IN_FLIGHT_BYTES_PER_WORKER * workers
+    limits = context.execution_options.resource_limits
+    context.execution_options.resource_limits = limits.copy(object_store_memory=limit)
     logging.getLogger("ray.data").setLevel(logging.WARNING)
 
 
 def block_bytes(pieces: Sequence[Piece], workers: int) -> int:
     """Ray Data's block size for a run: about a quarter of each actor's share, 2–64 KiB.
 
-    The input's size is estimated from the plan (2 KiB a file, JSONL/CSV files' sizes), so
-    nothing is read.
+    The input's size is estimated from the plan (see :func:`_piece_bytes`): nothing is read.
     """
+    total = sum(_piece_bytes(piece) for piece in pieces)
+    return max(MIN_BLOCK_BYTES, min(MAX_BLOCK_BYTES, total // (4 * workers)))
+
+
+def windows(pieces: Sequence[Piece], workers: int) -> list[list[Piece]]:
+    """The plan cut into consecutive windows of about ``WINDOW_BYTES`` of input per 8 workers.
+
+    Each window is its own Ray Data execution. Ray Data keeps a few hundred bytes of
+    statistics in the driver for every block an execution makes, until it ends
+    (ray-project/ray#66016): a single execution over the whole archive makes the driver grow
+    with it (about 50 bytes a document with 3 KB records). A window bounds that; the cost is
+    that the actor pool is started again, and its models loaded, once per window.
+    """
+    limit = WINDOW_BYTES * max(1, math.ceil(workers / 8))
+    groups: list[list[Piece]] = []
     total = 0
     for piece in pieces:
-        total += 2048 * len(piece.files) if piece.kind == "dir" else _size(piece.location)
-    return max(MIN_BLOCK_BYTES, min(MAX_BLOCK_BYTES, total // (4 * workers)))
+        size = _piece_bytes(piece)
+        if groups and groups[-1] and total + size <= limit:
+            groups[-1].append(piece)
+            total += size
+        else:
+            groups.append([piece])
+            total = size
+    return groups
+
+
+def _piece_bytes(piece: Piece) -> int:
+    """A piece's input bytes, estimated: 2 KiB a file of a folder, else its part of the file."""
+    if piece.kind in ("dir", "unlisted"):
+        return 2048 * len(piece.files)
+    if piece.end >= 0:
+        return piece.end - piece.start
+    return max(_size(piece.location) - piece.start, 0)
 
 
 def _size(location: str) -> int:
@@ -289,8 +339,8 @@ def run_ray(
         run.progress.set_total(len(todo))
         if todo:
             with ray_session(address, num_cpus=_local_cpus(address, workers)) as ray:
-                _configure(ray)
                 size = _pool_size(ray, workers)
+                _configure(ray, workers=size)
                 blocks = min(len(todo), MAX_BLOCKS, max(size, math.ceil(len(todo) / docs_per_step)))
                 rows = [{"task": 0, "seq": i, "doc": doc_to_json(d)} for i, d in enumerate(todo)]
                 dataset = ray.data.from_items(rows, override_num_blocks=blocks)
@@ -393,16 +443,18 @@ def run_ray_batch(
         with ray_session(address, num_cpus=_local_cpus(address, workers)) as ray:
             size = _pool_size(ray, workers)
             pieces = _plan(ray, kinds, run)
-            _configure(ray, block_bytes(pieces, size))
+            _configure(ray, block_bytes(pieces, size), size)
             done_ref = ray.put(DoneSet.of(run.ledger.done).digests) if run.ledger.done else None
-            source = make_source(pieces, opts, done_ref, docs_per_step)
-            dataset = ray.data.read_datasource(
-                source,
-                num_cpus=0,  # reading is light; the actors hold the CPUs
-                concurrency=READ_TASKS,
-                override_num_blocks=max(1, min(len(pieces), MAX_BLOCKS)),
-            )
-            run.collect(_translated(ray, dataset, spec, size, docs_per_step, actor), admitted=False)
+            for window in windows(pieces, size):
+                source = make_source(window, opts, done_ref, docs_per_step)
+                dataset = ray.data.read_datasource(
+                    source,
+                    num_cpus=0,  # reading is light; the actors hold the CPUs
+                    concurrency=READ_TASKS,
+                    override_num_blocks=max(1, min(len(window), MAX_BLOCKS)),
+                )
+                rows = _translated(ray, dataset, spec, size, docs_per_step, actor)
+                run.collect(rows, admitted=False)
         return run.finish()
 
 
@@ -417,7 +469,7 @@ def _plan(ray: Any, kinds: Sequence[tuple[str, str]], run: _Run) -> list[Piece]:
     indexer = ray.remote(num_cpus=0)(line_index)
     found = ray.get([indexer.remote(_absolute(path)) for path in rows])
     pieces = plan(kinds, {path: marks for path, (marks, _) in zip(rows, found, strict=True)})
-    if not any(kind == "csv" for _, kind in kinds):
+    if not any(kind in ("csv", "urls") for _, kind in kinds):
         files = sum(len(p.files) if p.kind == "dir" else 1 for p in pieces if p.kind != "jsonl")
         lines = sum(count for _, count in found)
         run.progress.set_total(max(files + lines - len(run.ledger.done), 0))

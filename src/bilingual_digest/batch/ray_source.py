@@ -26,14 +26,17 @@ from typing import Any
 
 from ..errors import BilingualDigestError
 from .documents import Document, ReadOptions
+from .links import read_url_list
+from .pages import output_relpath
 from .readers import (
-    TEXT_SUFFIXES,
+    file_document,
+    file_limit,
     guarded,
     input_kind,
+    is_document_name,
     is_uri,
     kind_of_file,
     read_text_file,
-    text_document,
     unlisted_document,
     walk_folder,
 )
@@ -43,10 +46,12 @@ from .writer import encode_record
 
 FILES_PER_PIECE = 1000
 SPAN_BYTES = 4 << 20  # a JSONL file is read in parts of about this size, each its own task
+SKIP_RUN = 10_000  # at most this many done documents are listed in one row's ``skipped``
 
 
 def uri_kind(uri: str) -> str:
-    """Classify an input for the Ray engine: local paths as locally, URIs through pyarrow.
+    """Classify an input for the Ray engine: local paths as locally, URIs through pyarrow
+    (by their suffix: a list of links in object storage must be named ``.urls``).
 
     Raises:
         ValueError: If the input does not exist (or the URI's file system can't be used).
@@ -214,7 +219,7 @@ def _listing(location: str) -> Iterator[tuple[str, OSError | None]]:
         rel = info.path[len(root) :].lstrip("/")
         parts = rel.split("/")
         hidden = any(part.startswith(".") for part in parts)
-        if info.is_file and rel.lower().endswith(TEXT_SUFFIXES) and not hidden:
+        if info.is_file and is_document_name(rel) and not hidden:
             rels.append(parts)
     for parts in sorted(rels):  # the local walk's order: by path parts
         yield "/".join(parts), None
@@ -224,7 +229,7 @@ def read_piece(piece: Piece, opts: ReadOptions, done: Any) -> Iterator[Document]
     """The documents of one piece, read where this runs (a Ray worker), as locally."""
     if piece.kind == "unlisted":
         yield unlisted_document(piece.location, piece.files[0], piece.error)
-    elif piece.kind in ("jsonl", "csv"):
+    elif piece.kind in ("jsonl", "csv", "urls"):
         yield from guarded(_read_rows(piece, opts, done), piece.location)
     elif is_uri(piece.location):
         yield from guarded(_read_uri(piece, opts, done), piece.location)
@@ -238,7 +243,8 @@ def read_piece(piece: Piece, opts: ReadOptions, done: Any) -> Iterator[Document]
 
 
 def _read_rows(piece: Piece, opts: ReadOptions, done: Any) -> Iterator[Document]:
-    """A CSV file, or one part of a JSONL file (lines numbered as in the whole file)."""
+    """A CSV file, a list of links, or one part of a JSONL file (lines numbered as in the
+    whole file)."""
     name = printable(piece.location.rstrip("/").rsplit("/", 1)[-1])
     source = printable(piece.location)
     try:
@@ -247,8 +253,9 @@ def _read_rows(piece: Piece, opts: ReadOptions, done: Any) -> Iterator[Document]
         yield Document(name, source, error=f"{source} can't be read: {exc.strerror or exc}.")
         return
     with f:
-        if piece.kind == "csv":
-            yield from read_csv(f, source, name, opts, done)
+        if piece.kind in ("csv", "urls"):
+            reader = read_csv if piece.kind == "csv" else read_url_list
+            yield from reader(f, source, name, opts, done)
             return
         part = _Part(f, piece.end - piece.start if piece.end >= 0 else -1)
         yield from read_jsonl(part, source, name, opts, done, True, piece.first_line)  # type: ignore[arg-type]
@@ -266,23 +273,31 @@ def _read_uri(piece: Piece, opts: ReadOptions, done: Any) -> Iterator[Document]:
         for rel in piece.files:
             source = _join(piece.location, rel)
             if done is not None and done(rel):
-                yield Document(rel, source, relpath=rel, done=True)
+                yield Document(rel, source, relpath=output_relpath(rel), done=True)
                 continue
             try:
-                with filesystem.open_input_stream(f"{root.rstrip('/')}/{rel}") as f:
-                    data = f.read(4 * opts.max_chars + 1)
+                yield _stored_document(filesystem, f"{root.rstrip('/')}/{rel}", rel, source, opts)
             except OSError as exc:
                 yield Document(rel, source, error=f"{source} can't be read: {exc}.")
-                continue
-            yield text_document(data, rel, source, rel, opts)
         return
-    name = root.rstrip("/").rsplit("/", 1)[-1]  # a single text file
+    name = root.rstrip("/").rsplit("/", 1)[-1]  # a single text file or page
     if done is not None and done(name):
-        yield Document(name, piece.location, relpath=name, done=True)
+        yield Document(name, piece.location, relpath=output_relpath(name), done=True)
         return
-    with filesystem.open_input_stream(root) as f:
-        data = f.read(4 * opts.max_chars + 1)
-    yield text_document(data, name, piece.location, name, opts)
+    yield _stored_document(filesystem, root, name, piece.location, opts)
+
+
+def _stored_document(
+    filesystem: Any, path: str, rel: str, source: str, opts: ReadOptions
+) -> Document:
+    """A stored file's document, read as a local one (see
+    :func:`~.readers.read_text_file`): no further than its limit, an over-limit error giving
+    its real size."""
+    limit = file_limit(rel, opts)
+    with filesystem.open_input_stream(path) as f:
+        data = f.read(limit + 1)
+    size = filesystem.get_file_info(path).size if len(data) > limit else None
+    return file_document(data, rel, source, rel, opts, size=size)
 
 
 class DoneSet:
@@ -334,22 +349,55 @@ def doc_from_json(raw: str) -> Document:
 def read_task(
     task: int, pieces: Sequence[Piece], opts: ReadOptions, done_ref: Any, block_docs: int
 ) -> Iterator[Any]:
-    """One read task: its pieces' documents as Arrow blocks of ``task``, ``seq``, ``doc``."""
+    """One read task: its pieces' documents as Arrow blocks (see :func:`row_blocks`)."""
     import pyarrow as pa
     import ray
 
     done = DoneSet(ray.get(done_ref)) if done_ref is not None else None
-    rows: list[dict[str, Any]] = []
-    seq = 0
-    for piece in pieces:
-        for doc in read_piece(piece, opts, done):
-            rows.append({"task": task, "seq": seq, "doc": doc_to_json(doc)})
-            seq += 1
-            if len(rows) >= block_docs:
-                yield pa.Table.from_pylist(rows)
-                rows = []
-    if rows:
+    docs = (doc for piece in pieces for doc in read_piece(piece, opts, done))
+    for rows in row_blocks(task, docs, block_docs):
         yield pa.Table.from_pylist(rows)
+
+
+def row_blocks(
+    task: int, docs: Iterable[Document], block_docs: int, skip_run: int = SKIP_RUN
+) -> Iterator[list[dict[str, Any]]]:
+    """A read task's documents as rows of ``task``, ``seq``, ``doc``, ``skipped``, in blocks.
+
+    Documents that already have a record (a resumed run) do not travel as rows of their own:
+    each row's ``skipped`` lists, as JSON ``[[id, source], …]``, the done documents met just
+    before its document (a run of them with nothing after, or of ``skip_run``, ends in a row
+    of its last one, a ``done`` placeholder). So a resumed run sends the actors a row per
+    document to do, not one per document of the archive.
+    """
+    rows: list[dict[str, Any]] = []
+    skipped: list[tuple[str, str]] = []
+    seq = 0
+    for doc in docs:
+        if doc.done and len(skipped) < skip_run - 1:
+            skipped.append((doc.id, doc.source))
+            continue
+        rows.append({"task": task, "seq": seq, "doc": doc_to_json(doc), "skipped": _skips(skipped)})
+        seq, skipped = seq + 1, []
+        if len(rows) >= block_docs:
+            yield rows
+            rows = []
+    if skipped:
+        last = Document(*skipped.pop(), done=True)
+        rows.append(
+            {"task": task, "seq": seq, "doc": doc_to_json(last), "skipped": _skips(skipped)}
+        )
+    if rows:
+        yield rows
+
+
+def _skips(skipped: Sequence[tuple[str, str]]) -> str:
+    return json.dumps(skipped) if skipped else ""
+
+
+def skips_of(raw: str) -> list[Document]:
+    """The done placeholders a row's ``skipped`` column stands for (see :func:`read_task`)."""
+    return [Document(i, source, done=True) for i, source in json.loads(raw)] if raw else []
 
 
 def make_source(pieces: Sequence[Piece], opts: ReadOptions, done_ref: Any, block_docs: int) -> Any:
@@ -389,7 +437,8 @@ class RayWorker:
     """The callable class each Ray actor holds: one :class:`~.work.Worker`, models loaded once.
 
     Batches carry documents as JSON strings in a ``doc`` column (and their place in the run,
-    ``task`` and ``seq``); each comes back as its record line (``line``, UTF-8 bytes, empty
+    ``task`` and ``seq``, and the done documents before each, ``skipped``, passed through
+    as they are); each comes back as its record line (``line``, UTF-8 bytes, empty
     for a document the output already has), ``id``, ``source``, ``done``, ``error`` (the
     record's error, or empty). A fatal error (a model that can't be loaded, the cache failing)
     comes back in ``fatal`` so the driver can stop with its message. Subclass it to add
@@ -443,4 +492,7 @@ def _rows(
         "line": lines,
         "error": errors,
         "fatal": [fatal] * len(docs),
+        "skipped": [str(raw) for raw in batch["skipped"]]
+        if "skipped" in batch
+        else [""] * len(docs),
     }

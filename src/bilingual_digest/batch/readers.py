@@ -1,4 +1,6 @@
-"""Turn the batch script's inputs into documents: files, folders, JSONL, CSV and stdin.
+"""Turn the batch script's inputs into documents: files, folders, JSONL, CSV, saved web pages
+(``.html``: their article, see :mod:`.pages`), lists of links (fetched, see :mod:`.links`)
+and stdin.
 
 Every input becomes a *stream* of :class:`Document`, read lazily: nothing holds the archive
 (a folder is walked one directory at a time, rows are read line by line). A document that
@@ -18,8 +20,10 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..errors import InputError
-from ..sanitize import decode_bytes
+from ..sanitize import byte_limit, decode_bytes, read_head
 from .documents import STDIN_FORMATS, Document, ReadOptions
+from .links import is_url_list_name, looks_like_url_list, read_url_list
+from .pages import is_page_name, output_relpath, page_document
 from .rows import DoneCheck, printable, read_csv, read_jsonl
 
 logger = logging.getLogger("bilingual_digest")
@@ -51,23 +55,31 @@ def is_uri(path: str) -> bool:
 
 
 def kind_of_file(name: str) -> str:
-    """``"jsonl"``, ``"csv"`` or ``"text"`` from a file name's suffix."""
+    """``"jsonl"``, ``"csv"``, ``"html"`` (a saved page), ``"urls"`` (a list of links) or
+    ``"text"`` from a file name's suffix."""
     suffix = os.path.splitext(name)[1].lower()
     if suffix in JSONL_SUFFIXES:
         return "jsonl"
     if suffix in CSV_SUFFIXES:
         return "csv"
+    if is_page_name(name):
+        return "html"
+    if is_url_list_name(name):
+        return "urls"
     return "text"
 
 
 def input_kind(path: str) -> str:
     """Classify one command-line input.
 
+    A text file whose lines are all links (blank lines and ``#`` comments aside) is a list
+    of links (see :mod:`.links`); a ``.urls`` file always is.
+
     Args:
         path: A file, a folder, or ``"-"``.
 
     Returns:
-        ``"stdin"``, ``"dir"``, ``"jsonl"``, ``"csv"`` or ``"text"``.
+        ``"stdin"``, ``"dir"``, ``"jsonl"``, ``"csv"``, ``"html"``, ``"urls"`` or ``"text"``.
 
     Raises:
         ValueError: If the path does not exist (a usage error).
@@ -80,7 +92,17 @@ def input_kind(path: str) -> str:
     if not p.exists():
         hint = " (object storage is read by --engine ray)" if is_uri(path) else ""
         raise ValueError(f"Input not found: {path!r} (give files, folders, or - for stdin){hint}.")
-    return kind_of_file(p.name)
+    kind = kind_of_file(p.name)
+    if kind == "text" and _url_list(p):
+        return "urls"
+    return kind
+
+
+def _url_list(path: Path) -> bool:
+    try:
+        return looks_like_url_list(path)
+    except OSError:  # unreadable: the reader says so, as the document's error
+        return False
 
 
 def check_inputs(
@@ -111,7 +133,7 @@ def check_inputs(
         raise ValueError("Standard input (-) can be given only once.")
     named: dict[str, str] = {}
     for path, k in kinds:
-        if k == "text" or (k in ("jsonl", "csv") and opts.id_field is None):
+        if k in ("text", "html") or (k in ("jsonl", "csv") and opts.id_field is None):
             name = path.rstrip("/").rsplit("/", 1)[-1]
             if name in named:
                 raise ValueError(
@@ -123,19 +145,23 @@ def check_inputs(
     return kinds
 
 
-def decode(data: bytes, *, what: str, max_chars: int) -> tuple[str | None, str | None, list[str]]:
+def decode(
+    data: bytes, *, what: str, max_chars: int, size: int | None = None
+) -> tuple[str | None, str | None, list[str]]:
     """Decode one document's bytes (see :func:`~bilingual_digest.sanitize.decode_bytes`).
 
     Args:
-        data: The raw bytes.
+        data: The raw bytes (perhaps only the start of the file, see
+            :func:`~bilingual_digest.sanitize.read_head`).
         what: How to name the document in messages.
         max_chars: Largest accepted text, in characters.
+        size: The file's real size when ``data`` is only its start.
 
     Returns:
         ``(text, error, warnings)``: ``text`` is ``None`` exactly when ``error`` is set.
     """
     try:
-        text, warnings = decode_bytes(data, what=what, max_chars=max_chars)
+        text, warnings = decode_bytes(data, what=what, max_chars=max_chars, size=size)
     except InputError as exc:
         return None, str(exc), []
     return text, None, warnings
@@ -205,7 +231,7 @@ def read_input(
     """The documents of one input of a known kind (see :func:`iter_documents`)."""
     if kind == "dir":
         yield from read_folder(path, opts, done, placeholders)
-    elif kind == "text":
+    elif kind in ("text", "html"):
         doc = read_text_file(Path(path), Path(path).name, opts, done=done)
         if placeholders or not doc.done:
             yield doc
@@ -219,7 +245,7 @@ def read_input(
             reader = read_jsonl if opts.stdin_format == "jsonl" else read_csv
             yield from reader(stream, "<stdin>", "stdin", opts, done, placeholders)
     else:
-        reader = read_jsonl if kind == "jsonl" else read_csv
+        reader = {"jsonl": read_jsonl, "csv": read_csv, "urls": read_url_list}[kind]
         source, name = printable(path), printable(Path(path).name)
         try:
             stream = open(path, "rb")  # noqa: SIM115 (closed below, also on a crash)
@@ -236,8 +262,14 @@ def _stdin_buffer() -> BinaryIO:
     return sys.stdin.buffer
 
 
+def is_document_name(name: str) -> bool:
+    """Whether a folder's file is a document: a text (``.txt``, ``.md``) or a saved page."""
+    return name.lower().endswith(TEXT_SUFFIXES) or is_page_name(name)
+
+
 def walk_folder(root: str) -> Iterator[tuple[str, OSError | None]]:
-    """The ``.txt``/``.md`` files under a folder, as paths relative to it, in sorted order.
+    """The documents under a folder (``.txt``, ``.md``, ``.html``…), as paths relative to it,
+    in sorted order.
 
     Depth first, each directory's entries sorted by name (the order of ``sorted(rglob())``);
     names starting with ``.`` are skipped, symlinked folders are not followed. Only one
@@ -258,7 +290,7 @@ def walk_folder(root: str) -> Iterator[tuple[str, OSError | None]]:
                         continue
                     if entry.is_dir(follow_symlinks=False):
                         dirs.add(entry.name)
-                    elif entry.name.lower().endswith(TEXT_SUFFIXES) and entry.is_file():
+                    elif is_document_name(entry.name) and entry.is_file():
                         files.append(entry.name)
         except OSError as exc:
             yield prefix.rstrip("/") or ".", exc
@@ -275,7 +307,7 @@ def walk_folder(root: str) -> Iterator[tuple[str, OSError | None]]:
 def read_folder(
     root: str, opts: ReadOptions, done: DoneCheck | None = None, placeholders: bool = True
 ) -> Iterator[Document]:
-    """The documents of a folder's ``.txt`` and ``.md`` files (see :func:`walk_folder`)."""
+    """The documents of a folder's ``.txt``, ``.md`` and saved pages (see :func:`walk_folder`)."""
     found = False
     for rel, error in walk_folder(root):
         found = True
@@ -286,7 +318,7 @@ def read_folder(
         if placeholders or not doc.done:
             yield doc
     if not found:
-        logger.warning("No .txt or .md files under %s", printable(root))
+        logger.warning("No .txt, .md or .html files under %s", printable(root))
 
 
 def unlisted_document(root: str, rel: str, reason: str) -> Document:
@@ -304,37 +336,72 @@ def read_text_file(
     done: DoneCheck | None = None,
     source: str | None = None,
 ) -> Document:
-    """Read one text file as one document.
+    """Read one file as one document: its text, or for a saved page (an HTML suffix) its
+    article (see :mod:`.pages`).
+
+    Reading stops past what the document may hold (4 bytes a character of ``max_chars``; for
+    a page, the page size limit): an over-limit error gives the file's real size.
 
     Args:
         path: The file.
         doc_id: Its id (its path relative to the input root), as the OS spells it.
-        options: Reading options (the size limit).
+        options: Reading options (the size limits).
         done: Says whether the id already has a record: then the file is not read.
         source: How to name it (default: ``path``), e.g. the path as the user gave it when
             ``path`` was made absolute for another process.
 
     Returns:
-        The document, with ``error`` set if the file can't be read as text. A name that is
-        not valid UTF-8 keeps its bytes in ``relpath`` and shows them as ``\\xNN`` in the id
-        and source, with a warning.
+        The document, with ``error`` set if the file can't be read. A name that is not valid
+        UTF-8 keeps its bytes in ``relpath`` and shows them as ``\\xNN`` in the id and
+        source, with a warning.
     """
     source, safe_id = printable(source or os.fspath(path)), printable(doc_id)
     if done is not None and done(safe_id):
-        return Document(safe_id, source, relpath=doc_id, done=True)
+        return Document(safe_id, source, relpath=output_relpath(doc_id), done=True)
     try:
         with open(path, "rb") as f:
-            data = f.read(4 * options.max_chars + 1)
+            data, size = read_head(f, file_limit(doc_id, options))
     except OSError as exc:
         return Document(safe_id, source, error=f"{source} can't be read: {exc.strerror or exc}.")
-    return text_document(data, safe_id, source, doc_id, options)
+    return file_document(data, safe_id, source, doc_id, options, size=size)
+
+
+def file_limit(name: str, options: ReadOptions) -> int:
+    """The most bytes read of a file: what ``max_chars`` can take, or a page's size limit."""
+    if is_page_name(name):
+        return options.fetch_options().max_bytes
+    return byte_limit(options.max_chars)
+
+
+def file_document(
+    data: bytes,
+    doc_id: str,
+    source: str,
+    relpath: str,
+    options: ReadOptions,
+    *,
+    size: int | None = None,
+) -> Document:
+    """One file's document from its bytes: a saved page's article, else its text."""
+    make = page_document if is_page_name(relpath) else text_document
+    return make(data, doc_id, source, relpath, options, size=size)
 
 
 def text_document(
-    data: bytes, doc_id: str, source: str, relpath: str, options: ReadOptions
+    data: bytes,
+    doc_id: str,
+    source: str,
+    relpath: str,
+    options: ReadOptions,
+    *,
+    size: int | None = None,
 ) -> Document:
-    """One text file's document from its bytes (every engine reads files through this)."""
-    text, error, warnings = decode(data, what=source, max_chars=options.max_chars)
+    """One text file's document from its bytes (every engine reads files through this).
+
+    ``data`` may be only the file's start (see :func:`~bilingual_digest.sanitize.read_head`);
+    ``size`` is then the file's real size, which an over-limit error gives.
+    """
+    text, error, warnings = decode(data, what=source, max_chars=options.max_chars, size=size)
     if doc_id != relpath:
         warnings.insert(
             0,

@@ -13,8 +13,10 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import BinaryIO
 
+from ..documents import is_url
 from ..sanitize import too_long_message
 from .documents import Document, ReadOptions
+from .pages import url_document
 
 DoneCheck = Callable[[str], bool]
 CHUNK = 1 << 20
@@ -38,7 +40,7 @@ def byte_lines(stream: BinaryIO) -> Iterator[bytes]:
         yield rest
 
 
-def _decode_line(raw: bytes, number: int, source: str) -> tuple[str, str | None]:
+def decode_line(raw: bytes, number: int, source: str) -> tuple[str, str | None]:
     """One line as text, UTF-8 first; a Windows-1252 fallback comes with its note."""
     if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
@@ -171,7 +173,9 @@ def read_jsonl(
                 yield _done(fallback_id, where)
             continue
         try:
-            yield _jsonl_document(raw, number, where, fallback_id, source, options)
+            doc = _jsonl_document(raw, number, where, fallback_id, source, options, done)
+            if placeholders or not doc.done:
+                yield doc
         except Exception as exc:  # a bug or an odd line must not stop the file
             yield _crashed(fallback_id, where, f"Line {number} of {source}", exc)
 
@@ -187,9 +191,17 @@ def _crashed(doc_id: str, where: str, label: str, exc: BaseException) -> Documen
 
 
 def _jsonl_document(
-    raw: bytes, number: int, where: str, fallback_id: str, source: str, options: ReadOptions
+    raw: bytes,
+    number: int,
+    where: str,
+    fallback_id: str,
+    source: str,
+    options: ReadOptions,
+    done: DoneCheck | None = None,
 ) -> Document:
-    line, note = _decode_line(raw, number, source)
+    """One JSONL line's document; a link row whose id is ``done`` is not fetched (a
+    placeholder comes back instead)."""
+    line, note = decode_line(raw, number, source)
     label = f"Line {number} of {source}"
     try:
         obj = json.loads(line.strip())
@@ -213,12 +225,18 @@ def _jsonl_document(
             )
         doc_id = row_id
     if options.text_field not in obj:
+        link = obj.get(options.url_field)
+        if isinstance(link, str) and is_url(link):  # a link instead of a text: fetch it
+            if done is not None and done(doc_id):  # unless a resumed run has it already
+                return _done(doc_id, where)
+            return url_document(doc_id, where, printable(link.strip()), options)
         fields = ", ".join(printable(repr(k)) for k in obj) or "none"
         return Document(
             doc_id,
             where,
-            error=f"{label} has no {options.text_field!r} field (fields: {fields}); "
-            "choose the field with --text-field.",
+            error=f"{label} has no {options.text_field!r} field nor an http(s) link in "
+            f"{options.url_field!r} (fields: {fields}); choose the fields with --text-field "
+            "and --url-field.",
         )
     return _row_document(
         doc_id,
@@ -243,7 +261,7 @@ class _NumberedLines:
 
     def __next__(self) -> str:
         number, raw = next(self._lines)
-        text, note = _decode_line(raw, number, self.source)
+        text, note = decode_line(raw, number, self.source)
         if note:
             self.notes[number] = note
         return text

@@ -83,6 +83,12 @@ def check_run(
     """
     kinds = check_inputs(inputs, opts, kind)
     if fmt == "txt":
+        links = [p for p, kind in kinds if kind == "urls"]
+        if links:
+            raise ValueError(
+                f"--format txt writes one file per input file; {links[0]!r} is a list of links: "
+                "use --format jsonl for it."
+            )
         rows = [p for p, kind in kinds if kind in ("jsonl", "csv")]
         if opts.stdin_format != "text" and any(kind == "stdin" for _, kind in kinds):
             rows.append("-")

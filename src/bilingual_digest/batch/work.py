@@ -324,8 +324,11 @@ def _record(job: _Job, translation: Any, warnings: Sequence[str]) -> Record:
         "segments": [plain_data(asdict(s)) for s in translation.segments],
         "warnings": list(dict.fromkeys([*job.warnings, *warnings])),
     }
-    if job.text != job.doc.text:  # cleaned (HTML, NUL, CRLF): the text the offsets index
-        record["text"] = job.text
+    if job.text != job.doc.text or job.doc.article is not None:
+        record["text"] = job.text  # cleaned (HTML, NUL, CRLF), or a page's article: the
+        # text the offsets index, which no input holds as such
+    if job.doc.article is not None:
+        record["article"] = job.doc.article
     return record
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import tempfile
 import time
 from collections.abc import Mapping
@@ -27,9 +28,11 @@ from .ledger import Ledger
 logger = logging.getLogger("bilingual_digest")
 
 
-RECORD_START = b'{"id": "'
-SOURCE_KEY = b', "source": "'
-ERROR_KEY = b', "error": '
+# How every record line starts (see encode_record): the id (group 1, escapes kept), the
+# source, and ', "error": ' (group 2) when it is an error record.
+_RECORD_HEAD = re.compile(
+    rb'\{"id": "([^"\\]*(?:\\.[^"\\]*)*)", "source": "[^"\\]*(?:\\.[^"\\]*)*"(, "error": )?'
+)
 
 
 def encode_record(record: Mapping[str, Any]) -> bytes:
@@ -57,27 +60,25 @@ def line_id(raw: bytes) -> tuple[str, bool] | None:
     """The id of a record line, and whether it is an error record, without parsing the record.
 
     Records are written by :func:`encode_record`: a line starts with ``{"id": "…", "source":
-    "…", `` and ends with ``}``, and an error record's next key is ``"error"``. Only those two
-    strings are scanned (the id is decoded; about 20 times faster than ``json.loads`` of the
-    whole record). Other lines (edited by hand, not records) are parsed in full.
+    "…", `` and ends with ``}``, and an error record's next key is ``"error"``. Only that
+    head is matched (one regular expression; the id is decoded): much faster than ``json.loads``
+    of a whole record. Other lines (edited by hand, not records) are parsed in
+    full.
 
     Args:
-        raw: One complete line, ``b"\n"`` included.
+        raw: One complete line, ``b"\\n"`` included.
 
     Returns:
         ``(id, is_error)``, or ``None`` when the line is not a record with a string id.
     """
-    if raw.startswith(RECORD_START) and raw.endswith(b"}\n"):
-        id_end = _string_end(raw, len(RECORD_START))
-        if id_end != -1 and raw.startswith(SOURCE_KEY, id_end + 1):
-            source_end = _string_end(raw, id_end + 1 + len(SOURCE_KEY))
-            if source_end != -1:
-                body = raw[len(RECORD_START) : id_end]
-                try:
-                    doc_id = json.loads(raw[7 : id_end + 1]) if b"\\" in body else body.decode()
-                except ValueError:
-                    return None
-                return doc_id, raw.startswith(ERROR_KEY, source_end + 1)
+    head = _RECORD_HEAD.match(raw) if raw.endswith(b"}\n") else None
+    if head is not None:
+        body = head[1]
+        try:
+            doc_id = json.loads(b'"' + body + b'"') if b"\\" in body else body.decode()
+        except ValueError:
+            return None
+        return doc_id, head[2] is not None
     try:
         record = json.loads(raw)
     except ValueError:
@@ -85,22 +86,6 @@ def line_id(raw: bytes) -> tuple[str, bool] | None:
     if not isinstance(record, dict) or not isinstance(record.get("id"), str):
         return None
     return record["id"], "error" in record
-
-
-def _escaped(raw: bytes, at: int) -> bool:
-    """Whether the quote at ``at`` is escaped (preceded by an odd number of backslashes)."""
-    count = 0
-    while raw[at - 1 - count] == 0x5C:
-        count += 1
-    return count % 2 == 1
-
-
-def _string_end(raw: bytes, start: int) -> int:
-    """Where the JSON string whose first character is at ``start`` ends (its closing quote)."""
-    end = raw.find(b'"', start)
-    while end != -1 and _escaped(raw, end):
-        end = raw.find(b'"', end + 1)
-    return end
 
 
 @dataclass

@@ -85,8 +85,9 @@ class EntityIndex:
         with the length of the form."""
         stems: dict[str, list[tuple[int, frozenset[str]]]] = {}
         for form, keys in self.words.items():
-            # Countries and regions (not languages, not cities): "brésiliens" of "Brésil".
-            if len(form) > _MIN_STEM and form in self.strong and not _cities(keys):
+            # Countries and regions (not languages, cities, given names or events: "Antonio"
+            # is no "Anthony", "Christopher" no "Christmas"): "brésiliens" of "Brésil".
+            if len(form) > _MIN_STEM and form in self.strong and _places(keys):
                 stem = form[: max(_MIN_STEM, len(form) - 3)]
                 stems.setdefault(stem, []).append((len(form), keys))
         return stems
@@ -107,8 +108,10 @@ class EntityIndex:
         return False
 
 
-def _cities(keys: frozenset[str]) -> bool:
-    return all(key.startswith("city:") for key in keys)
+def _places(keys: frozenset[str]) -> bool:
+    """Whether the keys name countries and regions only (ISO codes, CLDR's region numbers,
+    ``region:``), whose peoples' names are built on them; not cities, given names, events."""
+    return all(key.isupper() or key.isdigit() or key.startswith("region:") for key in keys)
 
 
 def _spaced(text: str) -> str:

@@ -196,6 +196,8 @@ class Tables:
                 f"Check tables {origin}: month_abbreviations_need must be 'period' or 'capital'."
             )
         values["name_stopwords"] |= values["weekdays"] | set(values["months"])
+        # "Sept. 11": a month's abbreviation is not a name ("Jan", "Mar" may be one).
+        values["name_stopwords"] |= {a for a in values["month_abbreviations"] if len(a) >= 4}
         common = values.pop("common_words_file", None)
         if common:
             path = Path(origin).parent / str(common)

@@ -235,7 +235,7 @@ class _Reader:
             numbers = parse_numeral(m.group("num"), self.tables.decimal_separator)
             if not numbers:
                 continue
-            scale = m.groupdict().get("scale")
+            scale = m.groupdict().get("scale") or m.groupdict().get("joined")
             factors = pats.scale_values(scale) if scale else [Decimal(1)]
             pre = m.group("pre")
             unit = (PREFIX_UNITS.get(pre.lower()) or pats.unit_of(pre)) if pre else None

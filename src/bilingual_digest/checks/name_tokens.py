@@ -197,10 +197,22 @@ def name_groups(text: str, tokens: list[NameToken], tables: PairTables) -> list[
     return groups
 
 
-def looks_like_title(tokens: list[NameToken]) -> bool:
-    """A headline in Title Case or in capitals, where capitals say nothing about names."""
+def looks_like_title(tokens: list[NameToken], tables: PairTables | None = None) -> bool:
+    """A headline in Title Case or in capitals, where capitals say nothing about names.
+
+    With the tables, a text with a lower-case word that is neither a function word nor a
+    connector ("Lives remembered: Vernon Handley and William Woodruff") is a sentence full of
+    names, not a headline.
+    """
     words = [t for t in tokens if sum(c.isalpha() for c in t.core) >= 2]
     if len(words) < 4:
+        return False
+    if tables is not None and any(
+        t.kind == "lower"
+        and fold(t.core) not in tables.stopwords
+        and fold(t.core) not in tables.connectors
+        for t in words
+    ):
         return False
     capitalised = sum(t.kind in ("cap", "acronym") for t in words)
     return capitalised >= 0.7 * len(words)

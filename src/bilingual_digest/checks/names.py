@@ -80,6 +80,12 @@ class _Target:
                 run = self._end_run(run)
         self._end_run(run)
         self._cache: dict[str, bool] = {}
+        function = tables.stopwords | tables.target.function_words
+        self.fuzzy_words = [
+            w
+            for w in self.words
+            if len(w) >= 2 and (w in self.upper_words or (len(w) >= 3 and w not in function))
+        ]
 
     def _end_run(self, run: str) -> str:
         if len(run) >= 2:
@@ -91,7 +97,7 @@ class _Target:
         if form in self.words:
             return True
         if form not in self._cache:
-            self._cache[form] = any(_similar(form, w) for w in self.words if len(w) >= 2)
+            self._cache[form] = any(_similar(form, w) for w in self.fuzzy_words)
         return self._cache[form]
 
     def has_entity(self, keys: frozenset[str]) -> bool:
@@ -181,7 +187,17 @@ def _keys(tables: PairTables, token: NameToken, source: EntityIndex) -> tuple[fr
     keys, strong = source.keys(form, stems=not _is_common(token.core, tables))
     # A form borrowed from the other language ("USA" in French text) names it too.
     borrowed, borrowed_strong = entity_index(tables.target).keys(form, stems=False)
+    if keys and not borrowed and not source.keys(form, stems=False)[0]:
+        # Only the beginning of a country's name: a people ("brésiliens", "Germans") is
+        # weak; another word ("Francesco", "Brunetta") is a name of its own, and must be
+        # found as it is (or as the country, should it be one).
+        strong = strong or not form.endswith(_DEMONYM_ENDINGS)
     return keys | borrowed, strong or borrowed_strong
+
+
+# How the names of peoples and their adjectives end, in French and English ("brésiliens",
+# "Germans", "tchèques", "Pakistani", "Irish", "Chinese", "israélien").
+_DEMONYM_ENDINGS = ("s", "x", "e", "n", "i", "ic", "ish", "ien", "ais", "ois")
 
 
 def _required(tables: PairTables, token: NameToken, keys: frozenset[str], strong: bool) -> bool:
@@ -222,6 +238,24 @@ def _phrase_keys(text: str, index: EntityIndex) -> dict[int, tuple[frozenset[str
     return found
 
 
+# "Police fédérale (Bpol)", "Český rozhlas (la radio publique tchèque)": a name and a
+# parenthesis right after it say one thing twice; a translation may keep either.
+_GLOSS = re.compile(r"(?P<before>[\w'’-]+(?:\s+[\w'’-]+){0,2})\s*\((?P<inside>[^()]{1,80})\)")
+
+
+def _glossed(text: str, tables: PairTables) -> list[tuple[int, int]]:
+    """Spans that a translation may leave out: a parenthesis following words, and, when the
+    parenthesis is a gloss (it opens with an article: "(la radio publique tchèque)"), the
+    words right before it."""
+    spans = []
+    for m in _GLOSS.finditer(text):
+        spans.append((m.start("inside"), m.end("inside")))
+        first = (m.group("inside").split() or [""])[0]
+        if first[:1].islower() and fold(first).rstrip("'’") in tables.stopwords:
+            spans.append((m.start("before"), m.end("before")))
+    return spans
+
+
 def check_names(
     source: str,
     translation: str,
@@ -253,8 +287,13 @@ def check_names(
     * An acronym counts as present if the translation has it, an equivalent (ONU/UN), one
       of the same length sharing all letters but one (OTAN/NATO, OEA/OAS), or capitalised
       words whose initials give all its letters but one (its expansion).
-    * Text in Title Case or capitals throughout (a headline) is not checked for
-      capitalised words, only for acronyms (and not at all if it is all in capitals).
+    * Text in Title Case or capitals throughout (a headline: no lower-case word but
+      function words and connectors) is not checked for capitalised words, only for
+      acronyms (and not at all if it is all in capitals). A sentence that is mostly names
+      ("Lives remembered: Vernon Handley and William Woodruff") is checked.
+    * A name in parentheses right after other words (``"la police fédérale (Bpol)"``), and
+      the words right before a parenthesis that glosses them (``"Český rozhlas (la radio
+      publique tchèque)"``) may be left out: the translation may keep either form.
 
     A language without check tables (see :func:`~bilingual_digest.checks.has_tables`) on
     either side skips this check: it returns no finding.
@@ -289,7 +328,7 @@ def check_names(
         return []
     target = _Target(translation, tables)
     src_index = entity_index(src_tables)
-    title = looks_like_title(tokens)
+    title = looks_like_title(tokens, tables)
     all_caps = title and all(t.kind != "cap" for t in tokens)
     candidates: list[tuple[int, str]] = []
     if not all_caps:
@@ -312,7 +351,10 @@ def check_names(
 
     findings: list[Finding] = []
     seen: set[str] = set()
-    for _, name in sorted(candidates):
+    glosses = _glossed(source, tables)
+    for start, name in sorted(candidates):
+        if any(a <= start < b for a, b in glosses):
+            continue
         key = fold(name)
         if key in seen:
             continue

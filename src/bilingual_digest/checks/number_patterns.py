@@ -126,7 +126,11 @@ class Patterns:
             for p in tables.amount_prepositions
         )
         scale = rf"(?P<scale>(?:{scales})(?:\s+(?:{scales}))?)" if scales else None
-        scale_part = rf"(?:\s?{scale}(?![^\W\d_]))?" if scale else ""
+        # "150-million-crown campaign": a scale word joined by a hyphen, as English writes
+        # an amount used as an adjective.
+        words = _alternation(list(tables.scales))
+        joined = rf"|-(?P<joined>{words})" if tables.scales else ""
+        scale_part = rf"(?:\s?{scale}{joined}(?![^\W\d_]))?" if scale else ""
         prep_part = rf"(?:{preps})?" if preps else ""
         unit_part = rf"(?:\s?{prep_part}(?P<unit>{unit_alt}|{codes})(?![^\W\d_]))?"
         ordinal = rf"(?P<ord>{suffixes})(?![^\W\d_])|" if suffixes else ""

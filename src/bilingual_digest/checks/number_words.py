@@ -30,7 +30,8 @@ logger = logging.getLogger("bilingual_digest")
 
 _TOKEN_RE = re.compile(r"\w+|[^\w\s]")
 # A Roman numeral after a capitalised word: "World War I", "Louis XIV", "Jean-Paul II".
-_BARE_ROMAN = re.compile(r"(?<=[A-Z][a-z]) (?P<roman>[IVXL]{1,6})(?![\w'’])")
+# (Not the pronoun: "Then I went".)
+_BARE_ROMAN = re.compile(r"\b[A-Z][a-z]+ (?P<roman>[IVXL]{1,6})(?![\w'’]| [a-z])")
 _GLUED_DIGITS = re.compile(r"(?<=[^\W\d_])[-‑]?(\d+)|(\d+)(?=[^\W\d_])")
 _TEXT2NUM_LANGUAGES = frozenset({"fr", "en", "es", "pt", "de", "nl", "it", "da"})
 

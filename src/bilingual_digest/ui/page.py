@@ -18,11 +18,9 @@ from __future__ import annotations
 
 import functools
 import inspect
-import json
 import logging
 import os
-import re
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -30,25 +28,27 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
 import gradio as gr  # only after the privacy settings above
 
-from ..errors import BilingualDigestError
-from ..glossary_files import COLUMNS as GLOSSARY_COLUMNS
-from ..languages import AUTO, directions, language_name, parse_direction
+from ..documents import TextOrArticle, is_url
+from ..errors import ArticleError, BilingualDigestError
+from ..languages import AUTO, language_name, parse_direction
 from ..messages import door_message
-from ..options import DEFAULT_LENGTH, SUMMARY_LENGTHS
+from ..options import DEFAULT_LENGTH, DEFAULT_SPEED, SPEEDS, SUMMARY_LENGTHS, speed_label
 from ..report import summary_heading
 from ..service import (
     DEFAULT_CONCURRENCY,
     DEFAULT_QUEUE_SIZE,
     DigestService,
-    summary_record,
-    translation_record,
 )
-from ..work_queue import run_cancellable
+from ..work_queue import stream_cancellable
 from .components import file_opener, glossary_panel
+from .endpoints import DefaultArguments, api_defaults, api_functions
 from .render import (
     describe_direction,
     direction_choices,
     render_aligned,
+    render_alignment,
+    render_article,
+    render_limits,
     render_notices,
     render_opener,
     render_status,
@@ -62,9 +62,14 @@ from .render import (
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
-    from ..digest import Digest, Digester
+    from ..digest import Digest, Digester, DigestProgress
 
 logger = logging.getLogger("bilingual_digest")
+
+STATUS_POLL_S = 1.0
+"""How often the page asks whether the models are ready, while they load."""
+STATUS_WAIT_S = 0.9
+"""How long each of those questions waits for them (less than the period)."""
 
 
 # --------------------------------------------------------------------------- gradio glue
@@ -73,6 +78,7 @@ logger = logging.getLogger("bilingual_digest")
 def _as_gr_error(exc: BaseException) -> gr.Error:
     if isinstance(exc, (BilingualDigestError, ValueError, TypeError)):
         title = "Model unavailable" if isinstance(exc, OSError) else "Cannot digest this text"
+        title = "No article from this page" if isinstance(exc, ArticleError) else title
         message = door_message(exc, "web")
         return gr.Error(message, title=title, duration=None, print_exception=False)
     logger.exception("Unexpected error in the web app")
@@ -87,8 +93,23 @@ def _as_gr_error(exc: BaseException) -> gr.Error:
 def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Turn our errors into gr.Error messages (shown on the page, no traceback).
 
-    A coroutine function stays one (Gradio cancels it as a task: see :func:`in_queue`).
+    A coroutine function stays one (Gradio cancels it as a task: see
+    :func:`.endpoints.in_queue`); an async generator (a handler that streams its outputs)
+    stays one, guarded as it runs.
     """
+    if inspect.isasyncgenfunction(fn):
+
+        @functools.wraps(fn)
+        async def streaming(*args: Any, **kwargs: Any) -> AsyncIterator[Any]:
+            try:
+                async for item in fn(*args, **kwargs):
+                    yield item
+            except gr.Error:
+                raise
+            except Exception as exc:
+                raise _as_gr_error(exc) from None
+
+        return streaming
     if inspect.iscoroutinefunction(fn):
 
         @functools.wraps(fn)
@@ -114,22 +135,55 @@ def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-async def in_queue(work: Callable[[Any], Any]) -> Any:
-    """Run ``work(cancel)`` off the event loop; a cancelled Gradio event sets the flag, and
-    the event ends only once the work has stopped (its queue slot is held until then)."""
-    return await run_cancellable(work)
-
-
 def detection_note(service: DigestService, text: str, direction: str) -> str:
     """The detected-language line under the controls (never raises; ``""`` for no text)."""
     if not isinstance(text, str) or not text.strip():
         return ""
+    if is_url(text):
+        return "A link: its article is fetched when you press Digest."
     try:
         source, target = service.detect(text, direction)
         detected = parse_direction(direction) is None
     except BilingualDigestError as exc:
         return f"Language: {door_message(exc, 'web')}"
     return describe_direction(source, target, detected)
+
+
+def page_document(
+    service: DigestService,
+    text: str,
+    link: str,
+    page: str,
+    progress: Callable[[float, str], object] | None = None,
+) -> TextOrArticle:
+    """What the Digest button works on: the article at the link, if one is given (a text box
+    holding only a link counts as one); else the pasted text; else the article of the saved
+    page opened (its HTML, read by the browser). Opening a page empties the text box, so
+    text beside a page was typed after it.
+
+    Args:
+        service: Fetches the link, or extracts the page.
+        text: The text box.
+        link: The link field.
+        page: The HTML of the saved page opened, or ``""``.
+        progress: Told when a page is fetched or read.
+
+    Raises:
+        The errors of :meth:`~bilingual_digest.service.DigestService.load_article` and
+        :meth:`~bilingual_digest.service.DigestService.read_page`.
+    """
+    text, link, page = text or "", (link or "").strip(), page or ""
+    if not link and is_url(text):
+        link = text.strip()
+    if link:
+        if progress is not None:
+            progress(0.0, "Fetching the page")
+        return service.load_article(link)
+    if text.strip() or not page.strip():
+        return text  # an empty text box is refused by the digest, saying so
+    if progress is not None:
+        progress(0.0, "Reading the saved page")
+    return service.read_page(page)
 
 
 def page_outputs(
@@ -157,124 +211,32 @@ def page_outputs(
         render_aligned(digest),
         render_notices(digest),
         *(gr.update(value=str(files[kind]), visible=True) for kind in ("json", "markdown", "tsv")),
+        render_article(digest.article),
     ]
 
 
-def _quoted(values: Sequence[str]) -> str:
-    quoted = [f'"{value}"' for value in values]
-    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
+def partial_outputs(step: DigestProgress, detected: bool, languages: Sequence[str]) -> list[Any]:
+    """What the Digest button shows while a digest streams in, in the order of the outputs.
 
-
-def _api_doc(summary: str, *params: str) -> str:
-    """An endpoint's docstring (gradio shows it on the API page), its choices from their homes."""
-    helps = {
-        "text": f"The article, in {source_names()}.",
-        "direction": f"{_quoted(directions())}: detect the language, or a translation pair.",
-        "length": f"Summary length: {_quoted(list(SUMMARY_LENGTHS))}.",
-        "glossary": "Optional terms to translate as you say: {source term: target term} "
-        f"(a target equal to its source keeps the term), or rows [{', '.join(GLOSSARY_COLUMNS)}].",
-    }
-    return "\n".join([summary, "", "Args:", *(f"    {name}: {helps[name]}" for name in params)])
-
-
-def _api_functions(service: DigestService) -> list[Callable[..., Any]]:
-    async def digest(
-        text: str, direction: str = AUTO, length: str = DEFAULT_LENGTH, glossary: Any = None
-    ) -> dict[str, Any]:
-        done = await in_queue(
-            lambda c: service.digest(text, direction, length, cancel=c, glossary=glossary)
-        )
-        return done.to_dict()
-
-    async def translate(text: str, direction: str = AUTO, glossary: Any = None) -> dict[str, Any]:
-        done = await in_queue(lambda c: service.translate(text, direction, c, glossary))
-        return translation_record(done)
-
-    async def summarize(
-        text: str, length: str = DEFAULT_LENGTH, direction: str = AUTO, glossary: Any = None
-    ) -> dict[str, Any]:
-        done = await in_queue(
-            lambda c: service.summarize(text, direction, length, cancel=c, glossary=glossary)
-        )
-        return summary_record(done)
-
-    digest.__doc__ = _api_doc(
-        "Translate and summarise an article; returns the whole digest as a dict.",
-        "text", "direction", "length", "glossary",
-    )  # fmt: skip
-    translate.__doc__ = _api_doc(
-        "Translate an article sentence by sentence.", "text", "direction", "glossary"
-    )
-    summarize.__doc__ = _api_doc(
-        "Summarise an article in both languages of its pair, translating only what that needs.",
-        "text", "length", "direction", "glossary",
-    )  # fmt: skip
-    return [digest, translate, summarize]
-
-
-def api_defaults(service: DigestService) -> dict[str, list[Any]]:
-    """Each named endpoint's parameters' defaults, in order (``inspect.Parameter.empty``
-    for a required one)."""
-    return {
-        fn.__name__: [p.default for p in inspect.signature(fn).parameters.values()]
-        for fn in _api_functions(service)
-    }
-
-
-_CALL = re.compile(r"^/gradio_api/(?:call/v2|call|run|api)/(\w+)/?$")
-
-
-class _DefaultArguments:
-    """Fill in the documented defaults of a named endpoint called over plain HTTP with only
-    its required arguments (``{"data": [text]}``); Gradio itself wants every value.
-
-    ``gradio_client`` fills them in itself; this does the same for ``curl``.
+    The translation and the aligned view hold the segments ready so far; each summary box
+    shows its summary once it is ready; the stage is in the notice; the downloads wait for
+    the end (:func:`page_outputs`).
     """
-
-    def __init__(self, app: Any, defaults: dict[str, list[Any]]) -> None:
-        self.app, self.defaults = app, defaults
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        match = _CALL.match(scope.get("path", "")) if scope["type"] == "http" else None
-        if match is None or scope["method"] != "POST" or match.group(1) not in self.defaults:
-            await self.app(scope, receive, send)
-            return
-        chunks, more = [], True
-        while more:
-            message = await receive()
-            if message["type"] != "http.request":
-                await self.app(scope, receive, send)  # the client left: let Gradio see it
-                return
-            chunks.append(message.get("body", b""))
-            more = message.get("more_body", False)
-        body = self._padded(b"".join(chunks), self.defaults[match.group(1)])
-        sent = False
-
-        async def replay() -> Any:
-            nonlocal sent
-            if not sent:
-                sent = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        headers = [(k, v) for k, v in scope["headers"] if k.lower() != b"content-length"]
-        headers.append((b"content-length", str(len(body)).encode()))
-        await self.app({**scope, "headers": headers}, replay, send)
-
-    @staticmethod
-    def _padded(body: bytes, defaults: list[Any]) -> bytes:
-        try:
-            data = json.loads(body)
-            values = data["data"]
-        except (ValueError, KeyError, TypeError):
-            return body  # not ours to judge: Gradio answers it
-        if not isinstance(values, list) or len(values) >= len(defaults):
-            return body
-        missing = defaults[len(values) :]
-        if any(default is inspect.Parameter.empty for default in missing):
-            return body
-        data["data"] = [*values, *missing]
-        return json.dumps(data).encode()
+    src, tgt = step.source_lang, step.target_lang
+    pair = (src, tgt)
+    return [
+        describe_direction(src, tgt, detected),
+        gr.update(value=step.original, label=f"Original ({language_name(src)})"),
+        gr.update(value=step.translation_text(), label=f"Translation ({language_name(tgt)})"),
+        *(
+            gr.update(value=step.summaries.get(code, ""), visible=code in pair)
+            for code in languages
+        ),
+        render_alignment(src, tgt, step.segments),
+        f"*{step.stage}…*" if step.stage else "",
+        *(gr.update(visible=False) for _ in range(3)),
+        gr.update(),  # the article's heading comes with the digest
+    ]
 
 
 # --------------------------------------------------------------------------- the page
@@ -320,7 +282,8 @@ def build_demo(
 
     Raises:
         ValueError: If ``concurrency_limit``, ``queue_size`` or ``max_chars`` is not a
-            positive integer.
+            positive integer, or ``service`` is given with ``digester``, ``max_chars`` or
+            ``output_dir``.
     """
     if service is None:
         for name, value in (("concurrency_limit", concurrency_limit), ("queue_size", queue_size)):
@@ -344,9 +307,10 @@ def build_demo(
         title="Bilingual digest", analytics_enabled=False, delete_cache=(3600, 3600)
     ) as demo:
         gr.Markdown(
-            f"# Bilingual digest\nPaste or open an article in {source_names()}: read the "
-            "original, its translation and a summary in both languages side by side. "
-            "Everything runs on this machine; nothing is sent elsewhere.",
+            f"# Bilingual digest\nPaste an article in {source_names()}, give a link to one, "
+            "or open a saved page or a text file: read the original, its translation and a "
+            "summary in both languages side by side. Everything runs on this machine; only "
+            "a link you give is fetched.",
             elem_id="bd-header",
         )
         status = gr.Markdown(render_status(None), elem_id="bd-status")
@@ -359,15 +323,27 @@ def build_demo(
                     placeholder=f"Paste an article in {source_names()}…",
                     elem_id="bd-input",
                 )
+                link = gr.Textbox(
+                    label="…or a link to a news article",
+                    placeholder="https://…",
+                    info="The server fetches the page and keeps its article (title, date, "
+                    "text). When a link is given, it is digested instead of the text.",
+                    lines=1,
+                    max_lines=1,
+                    elem_id="bd-url",
+                )
+                page = gr.Textbox(visible="hidden", elem_id="bd-page")  # an opened page's HTML
                 if examples:
                     gr.Examples(
-                        examples=[[body] for _, body in examples],
-                        inputs=[text],
+                        examples=[[body, ""] for _, body in examples],  # a sample, not the link
+                        inputs=[text, link],
                         example_labels=[label for label, _ in examples],
                         label="Sample articles",
                     )
             with gr.Column(scale=1, min_width=260):
-                file_opener(render_opener(service.max_chars), "bd-upload")
+                file_opener(
+                    render_opener(service.max_chars, service.fetch_options.max_bytes), "bd-upload"
+                )
                 direction = gr.Radio(
                     direction_choices(), value=AUTO, label="Direction", elem_id="bd-direction"
                 )
@@ -377,11 +353,22 @@ def build_demo(
                     label="Summary length",
                     elem_id="bd-length",
                 )
+                speed = gr.Radio(
+                    [(speed_label(name), name) for name in SPEEDS],
+                    value=DEFAULT_SPEED,
+                    label="Speed",
+                    info="Fast decodes greedily: quicker, slightly less polished.",
+                    elem_id="bd-speed",
+                )
                 detected = gr.Markdown("", elem_id="bd-detected")
                 button = gr.Button("Digest", variant="primary", elem_id="bd-digest")
-                gr.Markdown(f"Up to {service.max_chars:,} characters.", elem_id="bd-limit")
+                gr.Markdown(
+                    render_limits(service.max_chars, service.fetch_options.max_bytes),
+                    elem_id="bd-limit",
+                )
         table = glossary_panel(demo, service, light)
         notice = gr.Markdown("", elem_id="bd-notice")
+        heading = gr.Markdown("", elem_id="bd-article")
         with gr.Row(equal_height=False, elem_id="bd-columns"):
             with gr.Column(min_width=280):
                 original = gr.Textbox(
@@ -414,32 +401,41 @@ def build_demo(
                 gr.DownloadButton(f"Download {name}", visible=False, elem_id=f"bd-dl-{suffix}")
                 for name, suffix in (("JSON", "json"), ("Markdown", "md"), ("TSV", "tsv"))
             ]
-        timer = gr.Timer(1.0)
+        timer = gr.Timer(STATUS_POLL_S)
 
         def refresh_status() -> list[Any]:
-            service.start_warm_up()
-            done = service.ready
+            # Waits a little for the models (less than the timer's period), so the page says
+            # "ready" as soon as they are, not at the next tick.
+            done = service.wait_ready(STATUS_WAIT_S)
             return [render_status(service.status if done else None), gr.Timer(active=not done)]
 
         @guarded
         async def on_digest(
             text: str,
+            link: str,
+            page: str,
             direction: str,
             length: str,
             rows: Any,
-            progress: gr.Progress = gr.Progress(),  # noqa: B008  (gradio's convention)
-        ) -> list[Any]:
-            def report(fraction: float, stage: str) -> None:
-                progress(fraction, desc=stage)
-
+            speed: str = DEFAULT_SPEED,
+        ) -> AsyncIterator[list[Any]]:
             glossary = table_rows(rows)
-            result = await in_queue(
-                lambda c: service.digest(
-                    text, direction, length, progress=report, cancel=c, glossary=glossary
-                )
-            )
             auto = parse_direction(direction) is None
-            return page_outputs(service, result, detected=auto, languages=languages)
+            if not service.ready:  # the notice box, nothing else changes
+                waiting = "*Waiting for the models to finish loading…*"
+                yield [*[gr.update()] * (4 + len(languages)), waiting, *[gr.update()] * 4]
+
+            def steps(cancel: Any) -> Iterator[DigestProgress]:
+                document = page_document(service, text, link, page)  # in the work's thread
+                yield from service.digest_stream(
+                    document, direction, length, speed, cancel=cancel, glossary=glossary
+                )
+
+            async for step in stream_cancellable(steps):
+                if step.digest is not None:
+                    yield page_outputs(service, step.digest, detected=auto, languages=languages)
+                else:
+                    yield partial_outputs(step, detected=auto, languages=languages)
 
         def on_detect(text: str, direction: str) -> str:
             return detection_note(service, text, direction)
@@ -451,14 +447,16 @@ def build_demo(
                 on_detect, inputs=[text, direction], outputs=detected,
                 trigger_mode="always_last", **light,
             )  # fmt: skip
+        outputs = [detected, original, translation, *summaries, aligned, notice, *downloads]
         button.click(
             on_digest,
-            inputs=[text, direction, length, table],
-            outputs=[detected, original, translation, *summaries, aligned, notice, *downloads],
+            inputs=[text, link, page, direction, length, table, speed],
+            outputs=[*outputs, heading],
             api_visibility="private",
+            show_progress="minimal",
             **work,
         )
-        for fn in _api_functions(service) if api_endpoints else []:
+        for fn in api_functions(service) if api_endpoints else []:
             gr.api(guarded(fn), api_name=fn.__name__, **work)
 
     demo.queue(max_size=queue_size, default_concurrency_limit=concurrency_limit)
@@ -488,7 +486,7 @@ def mount_page(
     """
     service: DigestService | None = getattr(demo, "service", None)
     if service is not None:
-        app.add_middleware(_DefaultArguments, defaults=api_defaults(service))
+        app.add_middleware(DefaultArguments, defaults=api_defaults(service))
     gr.mount_gradio_app(
         app,
         demo,

@@ -13,16 +13,23 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..articles import HTML_SUFFIXES
+from ..documents import is_url
 from ..errors import BilingualDigestError
+from ..fetching import HTML_TYPES, size_text
 from ..languages import AUTO, SUMMARY_LANGUAGE, language_name, pairs
 from ..notices import KIND_LABELS, general_notes, least_confident, summary_line
+from ..report import article_byline
 
 if TYPE_CHECKING:
     from ..digest import Digest
+    from ..documents import Article
     from ..service import DigestService
     from ..translation import Segment
 
@@ -76,30 +83,50 @@ def escape(text: str) -> str:
 
 
 def render_aligned(digest: Digest) -> str:
-    """The sentence-aligned view as HTML.
+    """The sentence-aligned view of a digest as HTML (see :func:`render_alignment`)."""
+    return render_alignment(
+        digest.source_lang,
+        digest.target_lang,
+        digest.translation.segments,
+        digest.summary_sentences(),
+        digest.attribution,
+    )
+
+
+def render_alignment(
+    source: str,
+    target: str,
+    segments: Sequence[Segment],
+    summary: Sequence[str] = (),
+    attribution: Sequence[Sequence[int]] = (),
+) -> str:
+    """The sentence-aligned view as HTML: the summary's sentences, then the segments.
 
     Each source sentence sits beside its translation (both marked ``data-seg``), and each
     English summary sentence lists the source sentences it draws on (``data-src``); the
-    page's script highlights partners on hover, focus and click.
+    page's script highlights partners on hover, focus and click. While a digest streams in,
+    it shows the segments ready so far (and no summary yet).
 
     Args:
-        digest: The digest to show.
+        source: The article's language code.
+        target: The translation's language code.
+        segments: The translated segments (all, or those ready so far).
+        summary: The English summary's sentences.
+        attribution: For each summary sentence, the indices of the segments it draws on.
 
     Returns:
         An HTML fragment (all text escaped).
     """
-    src, tgt = digest.source_lang, digest.target_lang
     parts = ['<div class="bd-aligned">']
-    sentences = digest.summary_sentences()
-    if sentences:
+    if summary:
         parts.append(
             '<section class="bd-sums"><h3>Summary sentences and their sources</h3>'
             '<p class="bd-hint">Point at or click a summary sentence to light up the source '
             "sentences it draws on, in both languages; point at a sentence below to light up "
             "its translation.</p><ol>"
         )
-        for number, sentence in enumerate(sentences):
-            sources = digest.attribution[number] if number < len(digest.attribution) else ()
+        for number, sentence in enumerate(summary):
+            sources = attribution[number] if number < len(attribution) else ()
             ids = " ".join(str(i) for i in sources)
             cite = ", ".join(str(i + 1) for i in sources) or "—"
             parts.append(
@@ -110,22 +137,22 @@ def render_aligned(digest: Digest) -> str:
     parts.append(
         f'<div class="bd-grid" role="table"><div class="bd-head" role="row">'
         f'<span role="columnheader">#</span>'
-        f'<span role="columnheader">{escape(language_name(src))} (original)</span>'
-        f'<span role="columnheader">{escape(language_name(tgt))} (translation)</span></div>'
+        f'<span role="columnheader">{escape(language_name(source))} (original)</span>'
+        f'<span role="columnheader">{escape(language_name(target))} (translation)</span></div>'
     )
     paragraph = None
-    unsure = least_confident(digest.translation.segments)
-    for seg in digest.translation.segments:
+    unsure = least_confident(segments)
+    for seg in segments:
         new_para = " bd-para" if paragraph is not None and seg.paragraph != paragraph else ""
         paragraph = seg.paragraph
         flag = "".join(_flags(seg, seg.index in unsure))
         parts.append(
             f'<div class="bd-pair{new_para}" role="row">'
             f'<span class="bd-num" role="cell">{seg.index + 1}</span>'
-            f'<span class="bd-src" role="cell" tabindex="0" lang="{src}" data-seg="{seg.index}">'
-            f"{escape(seg.source)}</span>"
-            f'<span class="bd-tgt" role="cell" tabindex="0" lang="{tgt}" data-seg="{seg.index}">'
-            f"{escape(seg.translation)}{flag}</span></div>"
+            f'<span class="bd-src" role="cell" tabindex="0" lang="{source}" '
+            f'data-seg="{seg.index}">{escape(seg.source)}</span>'
+            f'<span class="bd-tgt" role="cell" tabindex="0" lang="{target}" '
+            f'data-seg="{seg.index}">{escape(seg.translation)}{flag}</span></div>'
         )
     parts.append("</div></div>")
     return "".join(parts)
@@ -153,6 +180,38 @@ UNSURE_HINT = (
     "Among the sentences the translation model was least sure of in this text (by the "
     "probability it gave its own words; not a measure of correctness)."
 )
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>&])")
+
+
+def markdown_text(text: str) -> str:
+    """Text shown as itself in Markdown: every character Markdown or HTML would read escaped,
+    on one line."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def render_article(article: Article | None) -> str:
+    """The article's heading above the digest, as Markdown: its title (else its address)
+    linked to its address, then site, author and date (``""`` for a plain text).
+
+    A page's own text is escaped, and only an ``http``/``https`` address is made a link (a
+    saved page may name any "canonical" address).
+    """
+    if article is None:
+        return ""
+    url = article.url if article.url and is_url(article.url) else None
+    title = markdown_text(article.title or url or "Untitled article")
+    if url is not None:
+        target = url.strip()
+        for char, code in (("(", "%28"), (")", "%29"), ("<", "%3C"), (">", "%3E")):
+            target = target.replace(char, code)
+        title = f"[{title}]({target})"
+    byline = article_byline(article)
+    lines = [f"### {title}"]
+    if byline:
+        lines.append(markdown_text(byline))
+    return "\n\n".join(lines)
 
 
 def render_notices(digest: Digest) -> str:
@@ -196,19 +255,30 @@ def render_status(status: dict[str, str] | None) -> str:
     return "\n".join(lines)
 
 
-def render_opener(max_chars: int) -> str:
-    """The file opener: a ``.txt``/``.md`` file is read by the browser into the text box.
+def render_opener(max_chars: int, max_page_bytes: int) -> str:
+    """The file opener: a ``.txt``/``.md`` file is read by the browser into the text box; a
+    saved web page (``.html`` …) is read by the browser and its HTML sent as text, for the
+    server to extract its article (:meth:`~bilingual_digest.service.DigestService.read_page`).
 
     The file never travels to the server as a file (so it is never written to disk under
-    its name); only its text does, through the same checks as pasted text. Its script is
-    ``static/opener.js``.
+    its name); only its text does, through the same checks as pasted text (a page: as a
+    fetched page's). Its script is ``static/opener.js``.
+
+    Args:
+        max_chars: The article's character limit.
+        max_page_bytes: The page size limit, in bytes.
     """
-    accept = ",".join((*UPLOAD_SUFFIXES, "text/plain", "text/markdown"))
+    accept = ",".join(
+        (*UPLOAD_SUFFIXES, "text/plain", "text/markdown", *HTML_SUFFIXES, *HTML_TYPES)
+    )
     return _opener(
         max_chars,
         accept,
-        f"…or open a file ({', '.join(UPLOAD_SUFFIXES)})",
-        "Drop it here or click to choose. It is read in your browser; only its text is sent.",
+        f"…or open a file: text ({', '.join(UPLOAD_SUFFIXES)}) or a saved web page "
+        f"({', '.join(HTML_SUFFIXES)})",
+        "Drop it here or click to choose. It is read in your browser; only its text is sent "
+        "(a page's HTML: the server keeps its article).",
+        pages=(HTML_SUFFIXES, max_page_bytes),
     )
 
 
@@ -236,17 +306,32 @@ def _opener(
     kinds: str = "plain-text files",
     target: str = "#bd-input textarea",
     extra: str = "",
+    pages: tuple[tuple[str, ...], int] | None = None,
 ) -> str:
-    suffixes = [s for s in accept.split(",") if s.startswith(".")]
+    """An opener's HTML for ``static/opener.js``. ``pages``: the saved web pages it also
+    opens (their suffixes, and the size limit in bytes), for the page's hidden page field."""
+    page_suffixes, max_page_bytes = pages if pages is not None else ((), 0)
+    suffixes = [s for s in accept.split(",") if s.startswith(".") and s not in page_suffixes]
+    kinds = f"{kinds} ({', '.join(suffixes)})"
+    if page_suffixes:
+        kinds += f" and saved web pages ({', '.join(page_suffixes)})"
+        extra += (
+            f' data-page-suffixes="{",".join(page_suffixes)}" '
+            f'data-max-page-bytes="{max_page_bytes}"'
+        )
     return (
         f'<label class="bd-upload" data-max-chars="{max_chars}" data-target="{target}" '
-        f'data-suffixes="{",".join(suffixes)}" data-kinds="{kinds} ({", ".join(suffixes)})"'
-        f"{extra}>"
+        f'data-suffixes="{",".join(suffixes)}" data-kinds="{kinds}"{extra}>'
         f'<span class="bd-upload-title">{escape(title)}</span>'
         f'<span class="bd-upload-hint">{escape(hint)}</span>'
         f'<input type="file" accept="{accept}"></label>'
         '<p class="bd-upload-msg" role="status" aria-live="polite"></p>'
     )
+
+
+def render_limits(max_chars: int, max_page_bytes: int) -> str:
+    """The limits line under the Digest button."""
+    return f"Up to {max_chars:,} characters; web pages up to {size_text(max_page_bytes)}."
 
 
 def static_text(name: str) -> str:
