@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from api_helpers import EN, FR, FR_ARTICLE, Engine, serving
+from fakes import TagBackend
 
 
 @pytest.fixture(scope="module")
@@ -272,6 +273,22 @@ def test_v1_translate_and_summarize(url: str) -> None:
     assert summary.json()["summaries"]["fr"].startswith("[fr] ")
 
 
+def test_v1_speed_fast_decodes_greedily() -> None:
+    class Beams(TagBackend):
+        def generate(self, texts, options):  # type: ignore[no-untyped-def]
+            self.beams.append(options.num_beams)
+            return super().generate(texts, options)
+
+    engine = Engine(fr_en=Beams("en"))
+    engine.fr_en.beams = []  # type: ignore[attr-defined]
+    with serving(engine, rate_limit="none") as server:
+        for speed in ("fast", "default"):
+            body = {"text": FR_ARTICLE, "direction": "fr-en", "speed": speed}
+            assert httpx.post(server.url + "api/v1/translate", json=body).status_code == 200
+    assert sorted(set(engine.fr_en.beams)) == [1, 4]  # type: ignore[attr-defined]
+    assert engine.fr_en.beams[0] == 1  # type: ignore[attr-defined]
+
+
 @pytest.mark.parametrize(
     ("body", "message"),
     [
@@ -279,6 +296,7 @@ def test_v1_translate_and_summarize(url: str) -> None:
         ({"text": 5}, "Invalid request: text: Input should be a valid string"),
         ({"text": FR, "direction": "fr-de"}, "Unknown direction 'fr-de'"),
         ({"text": FR, "length": "huge"}, "Unknown summary length 'huge'"),
+        ({"text": FR, "speed": "turbo"}, "Unknown speed 'turbo': accepted values are"),
         ({"text": "x"}, 'Give the language explicitly in "direction" ("fr-en" or "en-fr")'),
     ],
 )

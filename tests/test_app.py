@@ -105,9 +105,9 @@ def test_api_lists_the_three_named_endpoints(served) -> None:
         for name, endpoint in info["named_endpoints"].items()
     }
     assert params == {
-        "/digest": ["text", "direction", "length", "glossary", "url", "html"],
-        "/translate": ["text", "direction", "glossary", "url", "html"],
-        "/summarize": ["text", "length", "direction", "glossary", "url", "html"],
+        "/digest": ["text", "direction", "length", "glossary", "url", "html", "speed"],
+        "/translate": ["text", "direction", "glossary", "url", "html", "speed"],
+        "/summarize": ["text", "length", "direction", "glossary", "url", "html", "speed"],
     }
 
 

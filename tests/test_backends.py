@@ -43,6 +43,13 @@ def test_public_names() -> None:
     from bilingual_digest.backends.factory import load_backend as factory_load_backend
 
     assert load_backend is factory_load_backend
-    assert backends.__all__ == ["Backend", "Generated", "generate_batched", "load_backend"]
+    assert backends.__all__ == [
+        "Backend",
+        "Generated",
+        "checked_generate",
+        "generate_batched",
+        "load_backend",
+        "parallelism",
+    ]
     assert all(getattr(backends, name) is getattr(base, name) for name in backends.__all__[:3])
     assert issubclass(CTranslate2Unavailable, RuntimeError)

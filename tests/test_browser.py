@@ -7,16 +7,20 @@ from __future__ import annotations
 
 import codecs
 import dataclasses
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
 
-from bilingual_digest import ui
+from bilingual_digest import Digester, Summarizer, Translator, ui
+from bilingual_digest.backends import Generated
+from bilingual_digest.options import GenerationOptions
 from bilingual_digest.service import DigestService
 from test_app import FR, free_port, tiny_digester
 from test_articles import REAL_PAGES
 
+from fakes import LeadBackend, UpperBackend
 from page_server import LINKS_PAGE, NEWS_PAGE, PAGES, serve
 
 pytestmark = pytest.mark.browser
@@ -109,7 +113,7 @@ def test_digest_fills_the_three_columns_and_the_aligned_view(page) -> None:
     page.locator("#bd-detected").get_by_text("Detected language").wait_for()
     assert "French" in page.locator("#bd-detected").inner_text()
     page.locator("#bd-digest").click()
-    page.locator("#bd-aligned .bd-pair").first.wait_for()
+    page.locator("#bd-dl-json").wait_for()  # the downloads come with the finished digest
 
     assert value(page, "bd-original") == FR  # accents, apostrophes and « » intact
     for column in ("bd-translation", "bd-summary-en", "bd-summary-fr"):
@@ -222,6 +226,63 @@ def test_utf16_and_utf32_files_are_decoded_in_the_browser(page, tmp_path: Path) 
         "document.querySelector('#bd-upload .bd-upload-msg').textContent.includes('unmarked')"
     )
     assert message.inner_text() == '"unmarked.txt" looks like a binary file, not text.'
+
+
+class _HeldBackend(UpperBackend):
+    """Upper-cases, two batches at a time (as CTranslate2 on two cores); every batch but the
+    one holding ``first`` waits until ``gate`` is set."""
+
+    parallelism = 2
+
+    def __init__(self, first: str) -> None:
+        super().__init__()
+        self.first = first
+        self.gate = threading.Event()
+
+    def generate(self, texts: Sequence[str], options: GenerationOptions) -> list[Generated]:
+        if self.first not in texts:
+            self.gate.wait(TIMEOUT_MS / 1000)
+        return super().generate(texts, options)
+
+
+def test_the_page_shows_the_first_paragraph_while_the_rest_is_translated(browser) -> None:
+    held = _HeldBackend("Premier paragraphe, seul.")
+    digester = Digester(
+        Translator("fr", "en", backend=held),
+        Translator("en", "fr", backend=UpperBackend()),
+        Summarizer(backend=LeadBackend()),
+    )
+    demo = ui.build_demo(digester, max_chars=5000, examples_dir=None)
+    _, port = ui.launch(demo, port=free_port(), block=False, quiet=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    try:
+        page.goto(f"http://127.0.0.1:{port}/")
+        page.locator("#bd-status").get_by_text("Models ready").wait_for()
+        article = f"Premier paragraphe, seul.\n{FR}\nDernier paragraphe. Fin."
+        page.locator("#bd-input textarea").fill(article)
+        page.locator("#bd-digest").click()
+        page.wait_for_function(
+            "document.querySelector('#bd-translation textarea').value !== ''", timeout=TIMEOUT_MS
+        )
+        # The first paragraph is on the page; the other batches are still waiting.
+        assert value(page, "bd-translation") == "PREMIER PARAGRAPHE, SEUL."
+        assert page.locator("#bd-aligned .bd-pair").count() == 1
+        assert value(page, "bd-summary-en") == "" and not page.locator("#bd-dl-json").is_visible()
+        assert len(held.calls) == 1
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "digest-streaming.png"), full_page=True)
+        held.gate.set()
+        page.locator("#bd-dl-json").wait_for()  # the downloads come with the finished digest
+        assert value(page, "bd-translation") == article.upper()
+        assert page.locator("#bd-aligned .bd-pair").count() == 6
+        assert value(page, "bd-summary-en") and value(page, "bd-summary-fr")
+        assert page.locator("#bd-aligned .bd-sum").count() >= 1
+    finally:
+        held.gate.set()
+        context.close()
+        demo.close()
 
 
 def test_glossary_opened_in_the_browser_applies_and_stays(page, tmp_path: Path) -> None:

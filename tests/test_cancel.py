@@ -13,7 +13,7 @@ from bilingual_digest import Digester, Summarizer, TranslationOptions, Translato
 from bilingual_digest.backends import Generated
 from bilingual_digest.errors import Cancelled, ServerBusyError
 from bilingual_digest.options import GenerationOptions
-from bilingual_digest.work_queue import WorkQueue, run_cancellable
+from bilingual_digest.work_queue import WorkQueue, run_cancellable, stream_cancellable
 
 from fakes import LeadBackend, TagBackend
 
@@ -176,3 +176,46 @@ def test_a_caller_that_goes_away_cancels_the_work() -> None:
     with pytest.raises(Cancelled):
         asyncio.run(gone_after(0.3))
     assert 5 < len(calls) < 60
+
+
+def test_a_streamed_digest_yields_in_order_and_stops_when_its_reader_goes() -> None:
+    flags: list[threading.Event] = []
+    closed: list[bool] = []
+
+    def make(cancel: threading.Event):
+        flags.append(cancel)
+
+        def items():
+            try:
+                yield from range(5)
+            finally:
+                closed.append(True)
+
+        return items()
+
+    async def read(count: int) -> list[int]:
+        got = []
+        stream = stream_cancellable(make)
+        async for item in stream:
+            got.append(item)
+            if len(got) == count:
+                break
+        await stream.aclose()
+        return got
+
+    assert asyncio.run(read(10)) == [0, 1, 2, 3, 4]
+    assert asyncio.run(read(2)) == [0, 1]  # the reader left: the flag is set, the work closed
+    assert flags[1].is_set() and closed == [True, True]
+
+    flag = threading.Event()
+    fr_en = CancellingBackend("en", flag)
+    digester = Digester(
+        Translator("fr", "en", backend=fr_en, options=TranslationOptions(batch_size=2)),
+        Translator("en", "fr", backend=TagBackend("fr")),
+        Summarizer(backend=LeadBackend()),
+    )
+    steps = digester.digest_stream(FR, "fr", cancel=flag)
+    with pytest.raises(Cancelled):
+        for _ in steps:
+            pass
+    assert len(fr_en.calls) == 1  # the streamed digest stops before its next batch too

@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from bilingual_digest import translation
 from bilingual_digest.cli import main
+
+from fakes import UpperBackend
 
 FR = "Les deux parties vont entamer des discussions sur un retrait ordonné et sûr des forces."
 
@@ -120,3 +123,23 @@ def test_a_utf16_file_translates_like_its_utf8_copy(run, tmp_path: Path) -> None
     assert utf8[0] == utf16[0] == 0
     assert utf16[1] == utf8[1] and utf8[1].count("\n") == 3
     assert "error" not in utf16[2] and "UTF-8" not in utf16[2]  # no refusal, no decoding note
+
+
+def test_speed_fast_decodes_greedily_whatever_the_beams(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys
+) -> None:
+    beams: list[int] = []
+
+    class Recording(translation.Translator):
+        def __init__(self, source, target=None, *, options=None, **kwargs) -> None:
+            beams.append(options.num_beams)
+            super().__init__(source, target, backend=UpperBackend(), options=options)
+
+    monkeypatch.setattr(translation, "Translator", Recording)
+    path = write(tmp_path, "a.txt", FR.encode())
+    for flags in (["--beams", "3"], ["--beams", "3", "--speed", "fast"], ["--speed", "default"]):
+        assert main(["translate", path, *flags]) == 0
+        assert capsys.readouterr().out == FR.upper() + "\n"
+    assert beams == [3, 1, 4]
+    assert main(["translate", path, "--speed", "turbo"]) == 2
+    assert "argument --speed: invalid choice: 'turbo'" in capsys.readouterr().err

@@ -49,8 +49,15 @@ def fresh_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def count_conversions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Record every real conversion (and slow it down a little, to widen races)."""
+    """Record every real conversion (and slow it down a little, to widen races).
+
+    The conversions run in this process, where the converter can be watched.
+    """
     from ctranslate2.converters import TransformersConverter
+
+    from bilingual_digest import conversion
+
+    monkeypatch.setattr(conversion, "IN_SUBPROCESS", False)
 
     calls: list[str] = []
     real = TransformersConverter.convert
@@ -191,7 +198,7 @@ def test_failed_conversion_leaves_nothing_usable(
         Path(output_dir, "model.bin").write_bytes(b"half a model")
         raise OSError("No space left on device")
 
-    with monkeypatch.context() as patch:
+    with monkeypatch.context() as patch:  # in this process (count_conversions), where it's seen
         patch.setattr(TransformersConverter, "convert", broken)
         with pytest.raises(ConversionError, match=r"No space left on device"):
             ensure_converted(str(marian_fr_en))
@@ -221,6 +228,39 @@ def test_concurrent_threads_convert_once(
         worker.join()
     assert len(results) == 4 and len(set(results)) == 1
     assert len(count_conversions) == 1 and is_complete(results[0])
+
+
+def test_conversion_runs_in_a_child_process(marian_en_fr: Path, fresh_cache: Path) -> None:
+    """The serving process loads the converted model without importing transformers/torch."""
+    code = (
+        "import sys; from bilingual_digest.backends.ct2_backend import CTranslate2Backend;"
+        "backend = CTranslate2Backend(sys.argv[1]);"
+        "print(backend.path, 'torch' in sys.modules, 'transformers' in sys.modules)"
+    )
+    env = {**os.environ, "BILINGUAL_DIGEST_CACHE_DIR": str(fresh_cache.parent)}
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(marian_en_fr)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    path, torch_loaded, transformers_loaded = done.stdout.split()
+    assert is_complete(Path(path)) and Path(path).parent == fresh_cache
+    assert (torch_loaded, transformers_loaded) == ("False", "False")
+
+
+def test_a_failed_conversion_in_the_child_is_a_conversion_error(
+    tmp_path: Path, fresh_cache: Path
+) -> None:
+    broken = tmp_path / "broken-model"
+    broken.mkdir()
+    (broken / "config.json").write_text('{"model_type": "marian", "d_model": "wide"}')
+    with pytest.raises(ConversionError, match=r"CTranslate2 cannot convert .*broken-model"):
+        ensure_converted(str(broken))
+    assert [p.name for p in fresh_cache.iterdir() if p.is_dir()] == []  # nothing usable left
 
 
 def test_concurrent_processes_convert_once(marian_en_fr: Path, fresh_cache: Path) -> None:
@@ -282,9 +322,12 @@ def test_failed_conversion_falls_back_to_torch_with_one_warning(
 ) -> None:
     from ctranslate2.converters import TransformersConverter
 
+    from bilingual_digest import conversion
+
     def unsupported(self, *args, **kwargs):
         raise NotImplementedError("No conversion is registered for the model configuration")
 
+    monkeypatch.setattr(conversion, "IN_SUBPROCESS", False)  # the patch is seen in this process
     monkeypatch.setattr(TransformersConverter, "convert", unsupported)
     monkeypatch.setattr(factory, "_warned", set())
     with caplog.at_level(logging.WARNING, logger="bilingual_digest"):

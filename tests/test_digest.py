@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -93,7 +94,7 @@ def test_french_flow_translate_summarise_translate_back(seed_article: str) -> No
     ]
 
 
-def test_english_flow_summarise_then_translate_article_and_summary_together() -> None:
+def test_english_flow_translates_the_article_and_summarises_it() -> None:
     digester = fakes()
     fr_en, en_fr, summariser = backends(digester)
     result = digester.digest(ENGLISH)  # language detected
@@ -102,14 +103,77 @@ def test_english_flow_summarise_then_translate_article_and_summary_together() ->
     assert result.summary_en == english_lines()[0]
     sources = [s.source for s in result.translation.segments]
     assert sources == english_lines()[:4]
-    (batch,) = en_fr.calls  # one batch: the article and the summary
-    assert sorted(batch) == sorted([*sources, result.summary_en])
+    # The article and the summary are translated apart (at the same time, with two cores).
+    assert sorted(en_fr.calls) == sorted([sources, [result.summary_en]])
     assert fr_en.calls == []
     assert result.summary_fr == f"[fr] {english_lines()[0]}"
     assert result.translation.text == " ".join(f"[fr] {s}" for s in sources)
     assert result.attribution == ((0,),)  # indices of the English source segments
     assert result.models == {"en-fr": "fake/fr", "summary": "fake/lead"}
-    assert list(result.timings) == ["summarize", "translate", "total"]
+    assert list(result.timings) == ["summarize", "translate", "translate_summary", "total"]
+
+
+class _Meeting:
+    """A summariser and a translator that each wait to see the other at work."""
+
+    def __init__(self) -> None:
+        self.summarising, self.translating = threading.Event(), threading.Event()
+
+
+def test_an_english_articles_summary_is_made_while_it_is_translated(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("BILINGUAL_DIGEST_THREADS", "2")
+    meeting = _Meeting()
+
+    class Summariser(LeadBackend):
+        def generate(self, texts: Sequence[str], options: GenerationOptions) -> list[Generated]:
+            meeting.summarising.set()
+            assert meeting.translating.wait(10), "the article was not translated meanwhile"
+            return super().generate(texts, options)
+
+    class Translating(TagBackend):
+        def generate(self, texts: Sequence[str], options: GenerationOptions) -> list[Generated]:
+            if not self.calls:  # the article's batch: wait until the summariser is at work
+                meeting.translating.set()
+                assert meeting.summarising.wait(10), "the summary was not made meanwhile"
+            return super().generate(texts, options)
+
+    digester = Digester(
+        Translator("fr", "en", backend=TagBackend("en")),
+        Translator("en", "fr", backend=Translating("fr")),
+        Summarizer(backend=Summariser()),
+    )
+    concurrent = digester.digest(ENGLISH, source="en")
+    sequential = fakes()
+    monkeypatch.setenv("BILINGUAL_DIGEST_THREADS", "1")
+    alone = sequential.digest(ENGLISH, source="en")
+    assert backends(sequential)[1].calls == [[english_lines()[0]], english_lines()[:4]]
+    assert without_timings(alone) == without_timings(concurrent)
+    assert list(alone.timings) == list(concurrent.timings)
+
+
+def test_the_digest_stream_shows_the_translation_then_the_summaries(seed_article: str) -> None:
+    steps = list(fakes().digest_stream(seed_article, source="fr"))
+    final = steps[-1].digest
+    assert final is not None and without_timings(final) == without_timings(
+        fakes().digest(seed_article, source="fr")
+    )
+    counts = [len(step.segments) for step in steps]
+    assert counts == sorted(counts) and counts[-1] == len(final.translation.segments)
+    assert counts[:3] == [0, 1, 2]  # one yield per segment, the first paragraph first
+    assert steps[1].translation_text() == final.translation.segments[0].translation
+    with_summaries = [step for step in steps if step.summaries]
+    assert [step.stage for step in with_summaries] == ["Translating to French", "Done"]
+    assert all(len(step.segments) == counts[-1] for step in with_summaries)
+    assert steps[-1].translation_text() == final.translation.text
+    assert all(s.digest is None for s in steps[:-1]) and steps[-1].fraction == 1.0
+    with pytest.raises(InputError, match="The text is empty"):
+        fakes().digest_stream("  ")  # refused at the call, not when read
+
+
+def without_timings(result: Digest) -> dict[str, object]:
+    return {k: v for k, v in vars(result).items() if k != "timings"}
 
 
 def test_progress_is_reported_between_stages(seed_article: str) -> None:

@@ -50,12 +50,24 @@ def test_paragraphs_and_line_breaks_stand(seed_article: str) -> None:
     assert result.text.count("\n") == text.count("\n")
 
 
-def test_batches_are_sorted_by_length_and_bounded() -> None:
+def test_many_texts_are_batched_longest_first_and_bounded() -> None:
     translator = fake(options=TranslationOptions(batch_size=2))
-    translator.translate("Court. Une phrase bien plus longue que les autres. Moyenne ici.")
+    translator.translate_many(
+        ["Court. Une phrase bien plus longue que les autres.", "Moyenne ici."]
+    )
     assert translator.backend.calls == [
         ["Une phrase bien plus longue que les autres.", "Moyenne ici."],
         ["Court."],
+    ]
+
+
+def test_one_text_is_batched_in_reading_order_first_paragraph_alone() -> None:
+    translator = fake(options=TranslationOptions(batch_size=4))
+    translator.translate("Un.\nDeux. Trois.\nQuatre. Cinq. Six.\nSept. Huit.")
+    assert translator.backend.calls == [
+        ["Un."],  # the opening paragraph that fits half a batch: its translation comes first
+        ["Deux.", "Trois.", "Quatre.", "Cinq."],  # then the rest, balanced, in reading order
+        ["Six.", "Sept.", "Huit."],
     ]
 
 

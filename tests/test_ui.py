@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import sys
@@ -376,6 +377,65 @@ def test_service_summarize_asks_the_engine_for_summaries_only(
     }
     service.summarize(FR, "fr-en")
     assert fake.summarize_calls[-1] == (FR, "fr", "en", "medium")  # type: ignore[attr-defined]
+
+
+def test_service_passes_the_speed_on_and_refuses_unknown_ones(
+    service: svc.DigestService, fake: FakeDigester
+) -> None:
+    service.digest(FR, "auto", "short", speed="fast")
+    service.summarize(FR, "auto", "short", speed="default")
+    translator = fake.translator("fr")
+    service.digester.translator = lambda source, target=None: translator  # type: ignore[method-assign]
+    service.translate(FR, "fr-en", speed="fast")
+    assert fake.speeds == ["fast", "default"] and translator.beams == [1]
+    for call in (service.digest, service.summarize, service.digest_stream):
+        with pytest.raises(InputError, match="Unknown speed 'turbo': accepted values are "):
+            call(FR, "auto", "short", speed="turbo")  # type: ignore[operator]
+    assert len(fake.calls) == 1  # only the first digest ran
+
+
+def test_service_streams_the_digest_and_checks_the_request_first(
+    service: svc.DigestService, fake: FakeDigester
+) -> None:
+    with pytest.raises(InputError, match="over the limit of 500"):
+        service.digest_stream("x" * 501)
+    steps = list(service.digest_stream(FR, "auto", "short", "fast"))
+    assert [len(step.segments) for step in steps[:4]] == [0, 1, 2, 3]
+    assert steps[-1].digest is not None and steps[-1].digest.original == FR
+    assert fake.speeds == ["fast"]
+
+
+def test_the_digest_button_streams_the_translation_then_the_summaries(
+    fake: FakeDigester, tmp_path: Path
+) -> None:
+    demo = ui.build_demo(fake, examples_dir=None, output_dir=tmp_path)
+    (handler,) = [fn.fn for fn in demo.fns.values() if fn.name == "on_digest"]
+    demo.service.wait_ready(10)
+
+    async def read() -> list[list]:  # the handler streams (an async generator)
+        return [update async for update in handler(FR, "", "", "auto", "short", None, "default")]
+
+    updates = asyncio.run(read())
+    translations = [update[2]["value"] for update in updates]
+    segments = fake.digest(FR).translation.segments
+    assert translations[:4] == [
+        "",
+        segments[0].translation,
+        f"{segments[0].translation} {segments[1].translation}",
+        FR.upper(),
+    ]
+    assert [update[3]["value"] for update in updates[:4]] == [""] * 4  # no summary yet
+    assert [update[6] for update in updates[:2]] == ["*Translating…*"] * 2
+    for update in updates[:-1]:  # no download before the digest is done
+        assert all(button["visible"] is False for button in update[-4:-1])
+    assert (
+        updates[-1]
+        == page.page_outputs(demo.service, fake.digest(FR), detected=True, languages=["en", "fr"])[
+            :7
+        ]
+        + updates[-1][7:]
+    )
+    assert all(button["visible"] for button in updates[-1][-4:-1])
 
 
 def test_page_outputs_fill_every_output(service: svc.DigestService) -> None:

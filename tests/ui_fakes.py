@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
-from bilingual_digest.digest import BilingualSummary, Digest
+from bilingual_digest.digest import BilingualSummary, Digest, DigestProgress
 from bilingual_digest.documents import Article, TextOrArticle
 from bilingual_digest.languages import resolve_pair
+from bilingual_digest.options import DEFAULT_SPEED, TranslationOptions, validate_speed
 from bilingual_digest.translation import Segment, Translation
 
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
@@ -35,16 +36,29 @@ def fake_translation(text: str, source: str, target: str) -> Translation:
 class _FakeTranslator:
     def __init__(self, source: str, target: str | None = None) -> None:
         self.source, self.target = resolve_pair(source, target)
+        self.options = TranslationOptions()
+        self.beams: list[int] = []
         self.calls: list[list[str]] = []
 
     def translate(
-        self, text: TextOrArticle, *, glossary: object = None, cancel: object = None
+        self,
+        text: TextOrArticle,
+        *,
+        options: TranslationOptions | None = None,
+        glossary: object = None,
+        cancel: object = None,
     ) -> Translation:
-        return self.translate_many([text], cancel=cancel)[0]
+        return self.translate_many([text], options=options, cancel=cancel)[0]
 
     def translate_many(
-        self, texts: list[TextOrArticle], *, glossary: object = None, cancel: object = None
+        self,
+        texts: list[TextOrArticle],
+        *,
+        options: TranslationOptions | None = None,
+        glossary: object = None,
+        cancel: object = None,
     ) -> list[Translation]:
+        self.beams.append((options or self.options).num_beams)
         texts = [text.full_text if isinstance(text, Article) else text for text in texts]
         self.calls.append(list(texts))
         return [fake_translation(text, self.source, self.target) for text in texts]
@@ -52,9 +66,10 @@ class _FakeTranslator:
 
 class FakeDigester:
     """Digester contract: ``warm_up()``, ``translator(source, target)``,
-    ``glossary_with(glossary)``, and
-    ``digest`` / ``summarize(text, source, length, progress, *, target)``; the text may be
-    an :class:`Article` (its title and text are worked on; it is kept as the result's).
+    ``glossary_with(glossary)``,
+    ``digest`` / ``summarize(text, source, length, progress, *, target, speed, cancel, glossary)``
+    and ``digest_stream(text, source, length, *, target, speed, cancel, glossary)``; the text
+    may be an :class:`Article` (its title and text are worked on; it is kept as the result's).
 
     Args:
         status: What ``warm_up()`` reports.
@@ -77,6 +92,8 @@ class FakeDigester:
         self.warm_ups = 0
         self.calls: list[tuple[TextOrArticle, str | None, str]] = []
         """``(text, source, length)`` of each digest (the text or Article as given)."""
+        self.speeds: list[str] = []
+        """The speed of each digest, summary or stream."""
         self.summarize_calls: list[tuple[str, str | None, str | None, str]] = []
         """``(text, source, target, length)`` of each summarize."""
         self.stages: list[tuple[float, str]] = []
@@ -108,10 +125,12 @@ class FakeDigester:
         progress: Callable[[float, str], object] | None = None,
         *,
         target: str | None = None,
+        speed: str = DEFAULT_SPEED,
         cancel: object = None,
         glossary: object = None,
     ) -> Digest:
         self.calls.append((text, source, length))
+        self.speeds.append(validate_speed(speed))
         self.glossaries.append(glossary)
         if self.error is not None:
             raise self.error
@@ -148,14 +167,42 @@ class FakeDigester:
         progress: Callable[[float, str], object] | None = None,
         *,
         target: str | None = None,
+        speed: str = DEFAULT_SPEED,
         cancel: object = None,
         glossary: object = None,
     ) -> BilingualSummary:
         self.summarize_calls.append((text, source, target, length))
         calls = len(self.calls)
-        whole = self.digest(text, source, length, progress, target=target, glossary=glossary)
+        whole = self.digest(
+            text, source, length, progress, target=target, speed=speed, glossary=glossary
+        )
         del self.calls[calls:]  # a summary is not a digest
         return BilingualSummary(
             whole.original, whole.source_lang, whole.target_lang, whole.summaries, whole.warnings,
             article=whole.article,
         )  # fmt: skip
+
+    def digest_stream(
+        self,
+        text: str,
+        source: str | None = None,
+        length: str = "medium",
+        *,
+        target: str | None = None,
+        speed: str = DEFAULT_SPEED,
+        cancel: object = None,
+        glossary: object = None,
+    ) -> Iterator[DigestProgress]:
+        """The digest's segments one by one, then its summaries, then the digest."""
+        whole = self.digest(text, source, length, target=target, speed=speed, glossary=glossary)
+        return self._stream(whole)
+
+    def _stream(self, whole: Digest) -> Iterator[DigestProgress]:
+        head = (whole.original, whole.source_lang, whole.target_lang)
+        segments = whole.translation.segments
+        for count in range(len(segments) + 1):
+            yield DigestProgress(
+                *head, "Translating", 0.5 * count / len(segments), segments[:count]
+            )
+        yield DigestProgress(*head, "Translating the summary", 0.9, segments, whole.summaries)
+        yield DigestProgress(*head, "Done", 1.0, segments, whole.summaries, whole)

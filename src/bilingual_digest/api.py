@@ -328,7 +328,7 @@ def _routes(app: FastAPI, service: DigestService, access: Access) -> None:
             request,
             V1TranslateRequest,
             lambda b, doc, c: translation_record(
-                service.translate(doc, b.direction, c, b.glossary),
+                service.translate(doc, b.direction, c, b.glossary, b.speed),
                 doc if isinstance(doc, Article) else None,
             ),
         )
@@ -345,7 +345,7 @@ def _routes(app: FastAPI, service: DigestService, access: Access) -> None:
             request,
             V1DigestRequest,
             lambda b, doc, c: service.digest(
-                doc, b.direction, b.length, cancel=c, glossary=b.glossary
+                doc, b.direction, b.length, cancel=c, glossary=b.glossary, speed=b.speed
             ),
         )
         return done.to_dict()
@@ -360,7 +360,7 @@ def _routes(app: FastAPI, service: DigestService, access: Access) -> None:
             request,
             V1DigestRequest,
             lambda b, doc, c: service.summarize(
-                doc, b.direction, b.length, cancel=c, glossary=b.glossary
+                doc, b.direction, b.length, cancel=c, glossary=b.glossary, speed=b.speed
             ),
         )
         return summary_record(done)

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from .languages import AUTO
-from .options import DEFAULT_LENGTH
+from .options import DEFAULT_LENGTH, DEFAULT_SPEED, SPEEDS, speed_label
 
 DESCRIPTION = """French↔English translation and bilingual summaries, on this machine.
 
@@ -117,6 +117,11 @@ class V1TranslateRequest(_Request):
         None,
         description="Terms to translate as you say: {source term: target term} (a target equal "
         "to its source keeps the term), or rows [source, target, note, pair]. Never a file name.",
+    )
+    speed: str = Field(
+        DEFAULT_SPEED,
+        description=f"Decoding speed: {', '.join(map(repr, SPEEDS))} "
+        f"({', '.join(speed_label(name) for name in SPEEDS)}).",
     )
     api_key: str | None = Field(None, description="Your API key, when the server needs one.")
 

@@ -16,10 +16,13 @@ from .messages import door_message
 from .options import (
     BACKENDS,
     DEFAULT_LENGTH,
+    DEFAULT_SPEED,
     OUTPUT_FORMATS,
+    SPEEDS,
     SUMMARY_LENGTHS,
     TranslationOptions,
     describe_default_backend,
+    speed_label,
 )
 
 if TYPE_CHECKING:
@@ -70,6 +73,7 @@ def _cmd_translate(args: argparse.Namespace) -> int:
     text = clean.text
     source, target = resolve_direction(args.direction, text)
     options = TranslationOptions(num_beams=args.beams, batch_size=args.batch_size)
+    options = options.at_speed(args.speed)
     translator = Translator(
         source,
         target,
@@ -115,6 +119,13 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
     add_device_arguments(parser)
     parser.add_argument(
         "--beams", type=int, default=_DEFAULTS.num_beams, help="beam size (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--speed",
+        choices=list(SPEEDS),
+        default=DEFAULT_SPEED,
+        help=f"decoding speed: {', '.join(f'{name} = {speed_label(name)}' for name in SPEEDS)}; "
+        "fast overrides --beams (default: %(default)s)",
     )
     parser.add_argument(
         "--batch-size",
@@ -284,10 +295,10 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         backend=args.backend,
         options=TranslationOptions(
             num_beams=args.beams, max_new_tokens=args.max_new_tokens, batch_size=args.batch_size
-        ),
+        ).at_speed(args.speed),
         summary_options=SummaryOptions(
             num_beams=args.beams, max_new_tokens=args.summary_max_new_tokens
-        ),
+        ).at_speed(args.speed),
         cache=args.cache,
         glossary=args.glossary,
     )

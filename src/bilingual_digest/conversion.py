@@ -9,6 +9,10 @@ Safety: conversion writes into a hidden temporary directory next to the target, 
 marker file last, then renames the directory into place (atomic on one file system). Only a
 directory holding the marker is ever used. A file lock serialises processes (and threads) that
 start at once: the second one waits and then reuses the first one's result.
+
+The conversion itself runs in a child process (:data:`IN_SUBPROCESS`), so the serving
+process never imports transformers or torch nor holds a float32 checkpoint: a first start
+stays within the memory of the converted models.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ import logging
 import os
 import re
 import shutil
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -149,22 +155,76 @@ def _remove_leftovers(target: Path) -> None:
         shutil.rmtree(target, ignore_errors=True)
 
 
-def _convert(model: str, quantization: str, target: Path) -> None:
-    from ctranslate2 import __version__ as ct2_version
-    from ctranslate2.converters import TransformersConverter
+IN_SUBPROCESS = True
+"""Convert in a child process (the default): transformers and torch, and the checkpoint
+loaded in float32 (about 2 GB for the three default models), stay out of the serving
+process, whose memory then holds only the converted models."""
 
+
+def _convert(model: str, quantization: str, target: Path) -> None:
     logger.info("Converting %s to CTranslate2 %s in %s (once)", model, quantization, target)
     tmp = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}{target.name}-", dir=target.parent))
     try:
-        try:
-            TransformersConverter(model).convert(str(tmp), quantization=quantization, force=True)
-        except Exception as exc:  # the converter raises ValueError, NotImplementedError, OSError…
-            raise ConversionError(
-                f"CTranslate2 cannot convert {model!r} ({type(exc).__name__}: {exc})"
-            ) from exc
+        if IN_SUBPROCESS:
+            _convert_in_child(model, quantization, tmp)
+        else:
+            convert_files(model, quantization, tmp)
+        from ctranslate2 import __version__ as ct2_version
+
         info = {"model": model, "quantization": quantization, "ctranslate2": ct2_version}
         (tmp / MARKER).write_text(json.dumps(info), encoding="utf-8")
         os.replace(tmp, target)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def convert_files(model: str, quantization: str, output: Path) -> None:
+    """The conversion itself: ``TransformersConverter`` writes ``output`` (no marker).
+
+    Raises:
+        ConversionError: If CTranslate2 cannot convert the model.
+    """
+    from ctranslate2.converters import TransformersConverter
+
+    try:
+        TransformersConverter(model).convert(str(output), quantization=quantization, force=True)
+    except Exception as exc:  # the converter raises ValueError, NotImplementedError, OSError…
+        raise ConversionError(
+            f"CTranslate2 cannot convert {model!r} ({type(exc).__name__}: {exc})"
+        ) from exc
+
+
+def _convert_in_child(model: str, quantization: str, output: Path) -> None:
+    """:func:`convert_files` in a child Python process; its error, if any, raised here."""
+    source = str(Path(__file__).resolve().parents[1])  # this copy of the package, first
+    path = os.pathsep.join(p for p in (source, os.environ.get("PYTHONPATH")) if p)
+    child = subprocess.run(
+        [sys.executable, "-m", "bilingual_digest.conversion", model, quantization, str(output)],
+        env={**os.environ, "PYTHONPATH": path},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if child.returncode != 0:
+        lines = [line for line in child.stderr.strip().splitlines() if line.strip()]
+        message = lines[-1] if lines else f"the converter exited with {child.returncode}"
+        prefix = f"{ConversionError.__name__}: "
+        if message.startswith(prefix):
+            raise ConversionError(message[len(prefix) :])
+        raise ConversionError(f"CTranslate2 cannot convert {model!r} ({message})")
+
+
+def _main(argv: list[str]) -> int:
+    """``python -m bilingual_digest.conversion MODEL QUANTIZATION OUTPUT`` (the child)."""
+    model, quantization, output = argv
+    try:
+        convert_files(model, quantization, Path(output))
+    except ConversionError as exc:
+        print(f"{ConversionError.__name__}: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_main(sys.argv[1:]))

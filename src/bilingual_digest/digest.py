@@ -19,69 +19,42 @@ source segments it draws on.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import logging
 import threading
-import time
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from .attribution import attribute, unsupported_notes
-from .cancel import CancelFlag, check_cancelled
-from .checks import LANGUAGES as CHECKED_LANGUAGES
-from .checks import check_summary_numbers
+from .batched_digest import Progress, run_stages
+from .cancel import CancelFlag
 from .detection import mixed_language_notes
 from .documents import Article, TextOrArticle, is_url
 from .errors import InputError, UnsupportedLanguageError
 from .glossary import Glossary, GlossaryLike, as_glossary, combine, default_glossary
+from .jobs import SUMMARY_KEY, Job, finish, finish_summary, model_keys
 from .languages import SUMMARY_LANGUAGE, get_pair, language_name, pairs, resolve_pair
-from .options import env, max_chars, resolve_device, summary_model, translation_model
-from .results import BilingualSummary, Digest, summary_sentences
+from .options import (
+    DEFAULT_SPEED,
+    env,
+    max_chars,
+    resolve_device,
+    summary_model,
+    translation_model,
+    validate_speed,
+)
+from .results import BilingualSummary, Digest, DigestProgress
 from .sanitize import prepare_text
-from .segment import sentences
+from .streaming import stream_digest
 from .summarization import Summarizer, default_summarizer, validate_length
-from .translation import Translation, Translator, default_translator
+from .translation import Translator, default_translator
+
+__all__ = ["SUMMARY_KEY", "BilingualSummary", "Digest", "DigestProgress", "Digester", "digest"]
 
 logger = logging.getLogger("bilingual_digest")
 
-Progress = Callable[[float, str], None]
-"""Called between stages with the fraction done (0 to 1) and what comes next."""
-
-SUMMARY_KEY = "summary"
-"""The key of the summariser among the digester's models (the translators' are pair keys)."""
-
 
 # --- the digester ----------------------------------------------------------------------------
-
-
-@dataclass
-class _Job:
-    """One document's way through the stages."""
-
-    text: str
-    source: str
-    target: str
-    article: Article | None = None
-    glossary: Glossary | None = None  # bound to this article's direction
-    translation: Translation | None = None
-    summaries: dict[str, str] = dataclasses.field(default_factory=dict)
-    warnings: list[str] = dataclasses.field(default_factory=list)
-    timings: dict[str, float] = dataclasses.field(default_factory=dict)
-    models: dict[str, str] = dataclasses.field(default_factory=dict)
-
-    @property
-    def english(self) -> str:
-        """The English text the summariser reads: the original, or the translation."""
-        if self.source == SUMMARY_LANGUAGE:
-            return self.text
-        return self.translation.text if self.translation is not None else ""
-
-    @property
-    def summary_languages(self) -> list[str]:
-        """The languages the English summary is translated into (the pair's other side)."""
-        return [code for code in (self.source, self.target) if code != SUMMARY_LANGUAGE]
 
 
 class Digester:
@@ -135,19 +108,29 @@ class Digester:
         self._load_translator = load_translator or default_translator
         self.glossary: Glossary | None = as_glossary(glossary)
         self._lock = threading.Lock()
+        self._loading: dict[str, threading.Lock] = {}
 
     def __repr__(self) -> str:
         return f"Digester(loaded={list(self._models)})"
 
     def _get(self, key: str) -> Any:
+        """The model under ``key``, loaded once; different models may load at the same time."""
         with self._lock:
-            if key not in self._models:
-                if key == SUMMARY_KEY:
-                    self._models[key] = default_summarizer()
-                else:
-                    pair = next(p for p in pairs() if p.key == key)
-                    self._models[key] = self._load_translator(pair.source, pair.target)
-            return self._models[key]
+            if key in self._models:
+                return self._models[key]
+            loading = self._loading.setdefault(key, threading.Lock())
+        with loading:
+            with self._lock:
+                if key in self._models:  # another thread loaded it meanwhile
+                    return self._models[key]
+            if key == SUMMARY_KEY:
+                model = default_summarizer()
+            else:
+                pair = next(p for p in pairs() if p.key == key)
+                model = self._load_translator(pair.source, pair.target)
+            with self._lock:
+                self._models[key] = model
+            return model
 
     def translator(self, source: str, target: str | None = None) -> Translator:
         """The translator for a registered pair, loaded.
@@ -173,22 +156,25 @@ class Digester:
         return self._get(SUMMARY_KEY)
 
     def warm_up(self) -> dict[str, str]:
-        """Load every model now rather than on first use.
+        """Load every model now rather than on first use, all at the same time.
 
         Returns:
             ``{"fr-en": ..., "en-fr": ..., "summary": ...}`` (every registered pair, then the
             summariser), each ``"ready"`` or the message of the error that prevented
             loading. Never raises.
         """
-        status = {}
-        for key in model_keys():
+
+        def load(key: str) -> str:
             try:
                 self._get(key)
-                status[key] = "ready"
             except Exception as exc:  # reported, not raised: the UI shows it
                 logger.warning("Could not load the %s model: %s", key, exc)
-                status[key] = str(exc) or type(exc).__name__
-        return status
+                return str(exc) or type(exc).__name__
+            return "ready"
+
+        keys = model_keys()
+        with ThreadPoolExecutor(len(keys), thread_name_prefix="bilingual-digest-load") as pool:
+            return dict(zip(keys, pool.map(load, keys), strict=True))
 
     def digest(
         self,
@@ -198,14 +184,16 @@ class Digester:
         progress: Progress | None = None,
         *,
         target: str | None = None,
+        speed: str = DEFAULT_SPEED,
         glossary: GlossaryLike = None,
         cancel: CancelFlag | None = None,
     ) -> Digest:
         """Translate and summarise one article in both languages of its pair.
 
         An article in another language: translate it to English, summarise the English
-        translation, translate the summary back. An English article: summarise the original,
-        translate the article and the summary into the target language.
+        translation, translate the summary back. An English article: translate it into the
+        target language and, at the same time when there are cores to spare, summarise it and
+        translate the summary. The stages are those of :meth:`digest_stream`.
 
         Args:
             text: The article, up to ``BILINGUAL_DIGEST_MAX_CHARS``: a text, or an
@@ -217,6 +205,8 @@ class Digester:
             length: Summary length, ``"short"``, ``"medium"`` or ``"long"``.
             progress: Called between stages with the fraction done and the next stage.
             target: The translation's language; ``None`` for the source's default target.
+            speed: A speed preset of :data:`~bilingual_digest.options.SPEEDS`: ``"default"``
+                (beam 4) or ``"fast"`` (greedy, for every model).
             glossary: More glossary entries for this article, added to the digester's own
                 (these win for the same term).
             cancel: Checked between stages and before each batch sent to a model; see
@@ -228,7 +218,7 @@ class Digester:
         Raises:
             TypeError: If ``text`` is neither a ``str`` nor an ``Article``.
             InputError: If ``text`` is empty, over the size limit or a bare link (fetch it
-                first with ``fetch_article``), or ``length`` is not a preset.
+                first with ``fetch_article``), or ``length`` or ``speed`` is not a preset.
             UnsupportedLanguageError: If the language is unknown or can't be detected, or the
                 pair has no English side.
             ModelUnavailableError: If a model cannot be loaded.
@@ -239,9 +229,54 @@ class Digester:
             raise TypeError(
                 "digest() takes one article as a str; for several, use Digester.digest_many()."
             )
-        jobs = self._jobs([text], source, target, glossary)
-        total = self._stages(jobs, length, progress, articles=True, cancel=cancel)
-        return _finish(jobs[0], total)
+        stage = None
+        steps = self.digest_stream(
+            text, source, length, target=target, speed=speed, glossary=glossary, cancel=cancel
+        )
+        for step in steps:
+            if progress is not None and step.stage != stage:
+                stage = step.stage
+                progress(step.fraction, stage)
+            if step.digest is not None:
+                return step.digest
+        raise AssertionError("the digest stream ended without a digest")  # pragma: no cover
+
+    def digest_stream(
+        self,
+        text: TextOrArticle,
+        source: str | None = None,
+        length: str = "medium",
+        *,
+        target: str | None = None,
+        speed: str = DEFAULT_SPEED,
+        glossary: GlossaryLike = None,
+        cancel: CancelFlag | None = None,
+    ) -> Iterator[DigestProgress]:
+        """Digest one article, yielding what is ready as it is made.
+
+        A :class:`DigestProgress` after every translated segment of the article (the first
+        paragraph's come first: :meth:`Translator.translate_iter`) and every stage; the
+        last one holds the :class:`Digest`, the same as :meth:`digest` returns. The text is
+        checked when this is called; the work starts at the first ``next()``.
+
+        Args:
+            text: The article (a text or an ``Article``), up to ``BILINGUAL_DIGEST_MAX_CHARS``.
+            source: Its language code; ``None`` detects it.
+            length: Summary length, ``"short"``, ``"medium"`` or ``"long"``.
+            target: The translation's language; ``None`` for the source's default target.
+            speed: ``"default"`` or ``"fast"`` (:data:`~bilingual_digest.options.SPEEDS`).
+            glossary: More glossary entries (see :meth:`digest`).
+            cancel: Checked between stages and before each batch sent to a model.
+
+        Returns:
+            An iterator of :class:`DigestProgress`.
+
+        Raises:
+            The errors of :meth:`digest` (bad input at the call; model errors when read).
+        """
+        (job,) = self._jobs([text], source, target, glossary)
+        length, speed = validate_length(length), validate_speed(speed)
+        return stream_digest(self, job, length, speed, cancel)
 
     def summarize(
         self,
@@ -251,6 +286,7 @@ class Digester:
         progress: Progress | None = None,
         *,
         target: str | None = None,
+        speed: str = DEFAULT_SPEED,
         glossary: GlossaryLike = None,
         cancel: CancelFlag | None = None,
     ) -> BilingualSummary:
@@ -262,12 +298,12 @@ class Digester:
         summariser reads English).
 
         Args:
-            text: The article, up to ``BILINGUAL_DIGEST_MAX_CHARS`` (a text or an
-                :class:`~bilingual_digest.documents.Article`).
+            text: The article, up to ``BILINGUAL_DIGEST_MAX_CHARS``.
             source: Its language code; ``None`` detects it.
             length: Summary length, ``"short"``, ``"medium"`` or ``"long"``.
             progress: Called between stages with the fraction done and the next stage.
             target: The pair's other language; ``None`` for the source's default target.
+            speed: ``"default"`` or ``"fast"`` (:data:`~bilingual_digest.options.SPEEDS`).
             glossary: More glossary entries (see :meth:`digest`).
             cancel: Checked between stages and before each batch sent to a model.
 
@@ -278,8 +314,9 @@ class Digester:
             The errors of :meth:`digest`.
         """
         jobs = self._jobs([text], source, target, glossary)
-        total = self._stages(jobs, length, progress, articles=False, cancel=cancel)
-        return _finish_summary(jobs[0], total)
+        length, speed = validate_length(length), validate_speed(speed)
+        total = run_stages(self, jobs, length, speed, progress, articles=False, cancel=cancel)
+        return finish_summary(jobs[0], total)
 
     def digest_many(
         self,
@@ -288,6 +325,7 @@ class Digester:
         length: str = "medium",
         *,
         target: str | None = None,
+        speed: str = DEFAULT_SPEED,
         glossary: GlossaryLike = None,
     ) -> list[Digest]:
         """Digest several articles, batching each translation stage across them.
@@ -298,6 +336,7 @@ class Digester:
             source: The language of all of them; ``None`` detects each one's.
             length: Summary length, ``"short"``, ``"medium"`` or ``"long"``.
             target: The translations' language; ``None`` for each source's default target.
+            speed: ``"default"`` or ``"fast"`` (:data:`~bilingual_digest.options.SPEEDS`).
             glossary: More glossary entries for these articles (see :meth:`digest`).
 
         Returns:
@@ -307,15 +346,16 @@ class Digester:
             TypeError: If ``texts`` is a ``str`` or holds something other than ``str`` or
                 ``Article``.
             InputError: If a text is empty or over the size limit (the message gives its
-                index), or ``length`` is not a preset.
+                index), or ``length`` or ``speed`` is not a preset.
             UnsupportedLanguageError: If a language is unknown or can't be detected.
             ModelUnavailableError: If a model cannot be loaded.
         """
         if isinstance(texts, str):
             raise TypeError("digest_many() takes a list of texts; use digest() for one str.")
         jobs = self._jobs(list(texts), source, target, glossary)
-        total = self._stages(jobs, length, None, articles=True)
-        return [_finish(job, total) for job in jobs]
+        length, speed = validate_length(length), validate_speed(speed)
+        total = run_stages(self, jobs, length, speed, None, articles=True)
+        return [finish(job, total) for job in jobs]
 
     def glossary_with(self, glossary: GlossaryLike = None) -> Glossary | None:
         """The digester's glossary (or ``BILINGUAL_DIGEST_GLOSSARY``'s) with a call's added.
@@ -331,7 +371,7 @@ class Digester:
         source: str | None,
         target: str | None,
         glossary: GlossaryLike,
-    ) -> list[_Job]:
+    ) -> list[Job]:
         limit = max_chars() if self.max_chars is None else self.max_chars
         terms = self.glossary_with(glossary)
         jobs = []
@@ -344,7 +384,7 @@ class Digester:
                     "(digest(fetch_article(url)))."
                 )
             article = text if isinstance(text, Article) else None
-            job = _Job(clean.text, *resolve_pair(source, target, clean.text), article=article)
+            job = Job(clean.text, *resolve_pair(source, target, clean.text), article=article)
             if SUMMARY_LANGUAGE not in (job.source, job.target):
                 raise UnsupportedLanguageError(
                     f"A digest needs {language_name(SUMMARY_LANGUAGE)} on one side (the "
@@ -356,186 +396,6 @@ class Digester:
             job.glossary = terms.bound(job.source, job.target) if terms else None
             jobs.append(job)
         return jobs
-
-    def _stages(
-        self,
-        jobs: list[_Job],
-        length: str,
-        progress: Progress | None,
-        *,
-        articles: bool,
-        cancel: CancelFlag | None = None,
-    ) -> float:
-        """Run the stages over the jobs; return the seconds they took.
-
-        With ``articles`` False, English articles are not translated (only their summaries).
-        ``cancel`` is checked before each stage and, inside them, before each model batch.
-        """
-        length = validate_length(length)
-        first = [job for job in jobs if job.source != SUMMARY_LANGUAGE]
-        english = language_name(SUMMARY_LANGUAGE)
-        stages = [f"Translating the article to {english}"] if first else []
-        last = {job.target for job in jobs if job.source == SUMMARY_LANGUAGE}
-        last.update(code for job in jobs for code in job.summary_languages)
-        names = " and ".join(sorted(language_name(code) for code in last))
-        stages += [f"Summarising in {english}", f"Translating to {names}"]
-        step = iter(range(len(stages)))
-        given = progress or (lambda fraction, stage: None)
-
-        def report(fraction: float, stage: str) -> None:
-            check_cancelled(cancel)
-            given(fraction, stage)
-
-        started = time.perf_counter()
-
-        if first:  # stage: the articles into English, batched per pair
-            report(next(step) / len(stages), stages[0])
-            self._translate_articles(first, cancel)
-
-        report(next(step) / len(stages), stages[-2])
-        for job in jobs:
-            self._summarize(job, length, cancel)
-
-        # stage: the English articles and every summary out of English, batched per pair
-        report(next(step) / len(stages), stages[-1])
-        self._translate_from_english(jobs, articles=articles, cancel=cancel)
-        total = time.perf_counter() - started
-        report(1.0, "Done")
-        return total
-
-    def _translate_articles(self, jobs: list[_Job], cancel: CancelFlag | None) -> None:
-        for (src, tgt), group in _grouped(jobs, lambda job: (job.source, job.target)).items():
-            translator = self.translator(src, tgt)  # one direction: one bound glossary
-            texts = [job.text for job in group]
-            outputs, seconds = _timed(
-                translator.translate_many, texts, glossary=group[0].glossary, cancel=cancel
-            )
-            for job, out in zip(group, outputs, strict=True):
-                _set_translation(job, out, seconds, translator.model)
-
-    def _translate_from_english(
-        self, jobs: list[_Job], *, articles: bool, cancel: CancelFlag | None
-    ) -> None:
-        # (job, language, "article" | "summary"): the articles first, then the summaries
-        english = [job for job in jobs if job.source == SUMMARY_LANGUAGE] if articles else []
-        work = [(job, job.target, "article") for job in english]
-        for job in jobs:
-            if job.summaries.get(SUMMARY_LANGUAGE):
-                work += [(job, code, "summary") for code in job.summary_languages]
-        # one call per language and glossary (entries without a pair follow each article)
-        for (code, glossary), items in _grouped(work, lambda i: (i[1], i[0].glossary)).items():
-            translator = self.translator(SUMMARY_LANGUAGE, code)
-            inputs = [job.text if kind == "article" else job.summaries[SUMMARY_LANGUAGE]
-                      for job, _, kind in items]  # fmt: skip
-            outputs, seconds = _timed(
-                translator.translate_many, inputs, glossary=glossary, cancel=cancel
-            )
-            for (job, _, kind), out in zip(items, outputs, strict=True):
-                if kind == "article":
-                    _set_translation(job, out, seconds, translator.model)
-                    continue
-                job.summaries[code] = out.text
-                job.models[f"{SUMMARY_LANGUAGE}-{code}"] = translator.model
-                job.warnings.extend(f"Summary translation: {w}" for w in out.warnings)
-                if job.source != SUMMARY_LANGUAGE or not articles:  # not timed with the article
-                    job.timings["translate_summary"] = seconds
-
-    def _summarize(self, job: _Job, length: str, cancel: CancelFlag | None) -> None:
-        if not job.english.strip():
-            job.warnings.append(
-                "Summary: the translation is empty, so there is nothing to summarise."
-            )
-            return
-        summary, seconds = _timed(self.summarizer.summarize, job.english, length, cancel=cancel)
-        job.timings["summarize"] = seconds
-        job.summaries[SUMMARY_LANGUAGE] = summary.text
-        job.warnings.extend(f"Summary: {w}" for w in summary.warnings)
-        if summary.model_called:
-            job.models[SUMMARY_KEY] = summary.model
-
-
-def model_keys() -> tuple[str, ...]:
-    """The digester's model keys: every registered pair's key, then ``"summary"``."""
-    return (*(pair.key for pair in pairs()), SUMMARY_KEY)
-
-
-def _grouped(items: Sequence[Any], key: Callable[[Any], Any]) -> dict[Any, list[Any]]:
-    groups: dict[Any, list[Any]] = {}
-    for item in items:
-        groups.setdefault(key(item), []).append(item)
-    return groups
-
-
-def _timed(function: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any, float]:
-    began = time.perf_counter()
-    result = function(*args, **kwargs)
-    return result, time.perf_counter() - began
-
-
-def _set_translation(job: _Job, translation: Translation, seconds: float, model: str) -> None:
-    job.translation = translation
-    job.timings["translate"] = seconds
-    job.models[f"{translation.source_lang}-{translation.target_lang}"] = model
-    job.warnings.extend(f"Article translation: {w}" for w in translation.warnings)
-
-
-def _finish(job: _Job, total: float) -> Digest:
-    translation = job.translation
-    assert translation is not None  # every job went through a translation stage
-    english_side = [
-        seg.source if job.source == SUMMARY_LANGUAGE else seg.translation
-        for seg in translation.segments
-    ]
-    attribution, notes = _summary_support(job, english_side)
-    return Digest(
-        translation=translation,
-        attribution=attribution,
-        **_finished_fields(job, notes, total),
-    )
-
-
-def _finish_summary(job: _Job, total: float) -> BilingualSummary:
-    if job.translation is not None:  # the article was translated into English
-        english_side = [seg.translation for seg in job.translation.segments]
-    else:  # an English article, not translated: its own sentences
-        english_side = [piece.text for piece in sentences(job.text, SUMMARY_LANGUAGE)]
-    _, notes = _summary_support(job, english_side)
-    return BilingualSummary(**_finished_fields(job, notes, total))
-
-
-def _summary_support(
-    job: _Job, english_side: Sequence[str]
-) -> tuple[tuple[tuple[int, ...], ...], list[str]]:
-    """Each summary sentence's sources on the article's English side, and the notes on both."""
-    summary_en = job.summaries.get(SUMMARY_LANGUAGE, "")
-    summary = summary_sentences(summary_en)
-    attribution = attribute(summary, english_side)
-    numbers = (
-        check_summary_numbers(summary_en, job.text, SUMMARY_LANGUAGE, job.source)
-        if summary_en and job.source in CHECKED_LANGUAGES
-        else []
-    )
-    notes = [
-        *unsupported_notes(summary, attribution),
-        *(f"Summary: {finding.message}" for finding in numbers),
-    ]
-    return attribution, notes
-
-
-def _finished_fields(job: _Job, notes: Sequence[str], total: float) -> dict[str, Any]:
-    """The fields a :class:`Digest` and a :class:`BilingualSummary` share, from a finished job."""
-    order = {key: i for i, key in enumerate(model_keys())}
-    summaries = {code: job.summaries.get(code, "") for code in (job.source, job.target)}
-    return {
-        "original": job.text,
-        "source_lang": job.source,
-        "target_lang": job.target,
-        "summaries": dict(sorted(summaries.items(), key=lambda item: item[0] != SUMMARY_LANGUAGE)),
-        "warnings": (*job.warnings, *notes),
-        "timings": {**job.timings, "total": total},
-        "models": dict(sorted(job.models.items(), key=lambda item: order.get(item[0], len(order)))),
-        "article": job.article,
-    }
 
 
 def _settings() -> tuple[str | None, ...]:
@@ -560,13 +420,14 @@ def digest(
     length: str = "medium",
     *,
     target: str | None = None,
+    speed: str = DEFAULT_SPEED,
     glossary: GlossaryLike = None,
 ) -> Digest:
     """Translate and summarise one article in both languages, with the default models.
 
     An article in another language: translate it to English, summarise the English
-    translation, translate the summary back. An English article: summarise the original,
-    translate the article and the summary into the target language. See
+    translation, translate the summary back. An English article: translate the article into
+    the target language while summarising it and translating the summary. See
     :meth:`Digester.digest`.
 
     Args:
@@ -575,6 +436,7 @@ def digest(
         source: Its language code (``"fr"``, ``"en"`` …); ``None`` detects it.
         length: Summary length, ``"short"``, ``"medium"`` or ``"long"``.
         target: The translation's language; ``None`` for the source's default target.
+        speed: ``"default"`` (beam 4) or ``"fast"`` (greedy).
         glossary: Terms to translate as you say, in the article and in its summary (a
             ``Glossary``, a ``dict`` of source term → target term, or a glossary file's
             path), added to the file named by ``BILINGUAL_DIGEST_GLOSSARY``, if any.
@@ -587,4 +449,6 @@ def digest(
             neither a ``str`` nor an ``Article``, ``InputError`` / ``ValueError`` for bad
             input, unsupported languages, models that can't be loaded).
     """
-    return default_digester().digest(text, source, length, target=target, glossary=glossary)
+    return default_digester().digest(
+        text, source, length, target=target, speed=speed, glossary=glossary
+    )

@@ -148,6 +148,12 @@ def load_tokenizer(model: str) -> PreTrainedTokenizerBase:
     return _guarded(model, AutoTokenizer.from_pretrained, model, trust_remote_code=False)
 
 
+_TORCH_LOADING = threading.Lock()
+"""One transformers model built at a time: ``from_pretrained`` sets torch's default device
+for the whole process while it builds, so two loads in threads (the digester loads its models
+at the same time) would leave each other's weights on the meta device."""
+
+
 def load_seq2seq(
     model: str, device: str = "cpu"
 ) -> tuple[PreTrainedTokenizerBase, PreTrainedModel]:
@@ -168,8 +174,11 @@ def load_seq2seq(
 
     check_device(device)
     tokenizer = load_tokenizer(model)
-    loaded = _guarded(model, AutoModelForSeq2SeqLM.from_pretrained, model, trust_remote_code=False)
-    loaded.to(device).eval()
+    with _TORCH_LOADING:  # transformers builds models on a process-wide meta device
+        loaded = _guarded(
+            model, AutoModelForSeq2SeqLM.from_pretrained, model, trust_remote_code=False
+        )
+        loaded.to(device).eval()
     logger.info("Loaded %s (%s) on %s", model, type(loaded).__name__, device)
     return tokenizer, loaded
 

@@ -11,7 +11,7 @@ Variable                               Meaning
 ``BILINGUAL_DIGEST_MODEL_SUMMARY``     hub id or local dir of the summariser
 ``BILINGUAL_DIGEST_DEVICE``            ``cpu`` (default), ``cuda`` or ``cuda:N``
 ``BILINGUAL_DIGEST_BACKEND``           ``ctranslate2`` (default on CPU) or ``torch``
-``BILINGUAL_DIGEST_THREADS``           CPU threads per model (default: all cores)
+``BILINGUAL_DIGEST_THREADS``           CPU cores a model may use (default: all usable)
 ``BILINGUAL_DIGEST_CACHE_DIR``         where converted models and caches live
 ``BILINGUAL_DIGEST_MAX_CHARS``         largest accepted input, in characters
 ``BILINGUAL_DIGEST_FETCH_TIMEOUT``     seconds a web page may take (default 15)
@@ -26,8 +26,10 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, fields
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from typing import Any
 
 from .documents import as_text
 from .errors import InputError
@@ -157,6 +159,52 @@ class TranslationOptions:
         """The decoding part of these options, for a backend."""
         return GenerationOptions(num_beams=self.num_beams, max_new_tokens=self.max_new_tokens)
 
+    def at_speed(self, speed: str) -> TranslationOptions:
+        """These options with the beam size of a speed preset (see :data:`SPEEDS`).
+
+        Raises:
+            InputError: If ``speed`` is not a preset.
+        """
+        beams = SPEEDS[validate_speed(speed)]
+        return self if beams is None else replace(self, num_beams=beams)
+
+
+SPEEDS: dict[str, int | None] = {"default": None, "fast": 1}
+"""Decoding speed presets: the beam size every model decodes with, by preset name.
+
+``default`` keeps the options' own beam size (4, the OPUS-MT and DistilBART default);
+``fast`` decodes greedily (beam 1): several times the throughput, at the cost of the last
+point of quality. Every door (Python, command line, web page, API) offers these names.
+"""
+
+DEFAULT_SPEED = "default"
+FAST = "fast"
+
+
+def speed_label(speed: str) -> str:
+    """A speed preset in words, for labels and help texts: ``"Fast (greedy)"``.
+
+    Raises:
+        InputError: If ``speed`` is not a preset.
+    """
+    beams = SPEEDS[validate_speed(speed)] or TranslationOptions.num_beams
+    return f"{speed.capitalize()} ({'greedy' if beams == 1 else f'beam {beams}'})"
+
+
+def validate_speed(speed: object) -> str:
+    """Check a speed preset name.
+
+    Args:
+        speed: ``"default"`` or ``"fast"`` (case and spaces ignored).
+
+    Returns:
+        The normalised name.
+
+    Raises:
+        InputError: For anything else (the message lists the accepted values).
+    """
+    return _preset(speed, SPEEDS, "speed")
+
 
 SUMMARY_LENGTHS: dict[str, tuple[int, int]] = {
     "short": (20, 60),
@@ -180,10 +228,19 @@ def validate_length(length: object) -> str:
     Raises:
         InputError: For anything else (the message lists the accepted values).
     """
-    norm = length.strip().lower() if isinstance(length, str) else length
-    if norm not in SUMMARY_LENGTHS:
-        accepted = ", ".join(map(repr, SUMMARY_LENGTHS))
-        raise InputError(f"Unknown summary length {length!r}: accepted values are {accepted}.")
+    return _preset(length, SUMMARY_LENGTHS, "summary length")
+
+
+def _preset(value: object, presets: Mapping[str, Any], what: str) -> str:
+    """``value`` normalised (case and spaces ignored) if it names one of ``presets``.
+
+    Raises:
+        InputError: For anything else (the message lists the accepted values).
+    """
+    norm = value.strip().lower() if isinstance(value, str) else value
+    if norm not in presets:
+        accepted = ", ".join(map(repr, presets))
+        raise InputError(f"Unknown {what} {value!r}: accepted values are {accepted}.")
     return norm  # type: ignore[return-value]
 
 
@@ -250,7 +307,7 @@ def describe_default_backend() -> str:
 
 
 def threads() -> int:
-    """CPU threads a model may use (``BILINGUAL_DIGEST_THREADS``, default: the usable cores).
+    """CPU cores a model may use (``BILINGUAL_DIGEST_THREADS``, default: the usable cores).
 
     Raises:
         ValueError: If the variable is set to something other than a positive integer.

@@ -14,7 +14,7 @@ from typing import Any
 from .documents import Article
 from .languages import SUMMARY_LANGUAGE
 from .segment import sentences
-from .translation import Translation
+from .translation import Segment, Translation
 
 
 class _SummaryViews:
@@ -161,6 +161,43 @@ class BilingualSummary(_SummaryViews):
     timings: dict[str, float] = dataclasses.field(default_factory=dict)
     models: dict[str, str] = dataclasses.field(default_factory=dict)
     article: Article | None = None
+
+
+@dataclass(frozen=True)
+class DigestProgress:
+    """A digest on its way: what is ready so far (:meth:`Digester.digest_stream` yields these).
+
+    Attributes:
+        original: The article as given (cleaned), which the segments' offsets index.
+        source_lang: Its language code.
+        target_lang: The language it is translated into.
+        stage: What is being done now, in words (``"Translating the article to English"`` …);
+            ``"Done"`` at the end.
+        fraction: The share of the stages done, from 0 to 1.
+        segments: The article's segments translated so far, in order.
+        summaries: The summaries ready so far, by language code.
+        digest: The finished :class:`Digest` in the last progress; ``None`` before.
+    """
+
+    original: str
+    source_lang: str
+    target_lang: str
+    stage: str
+    fraction: float
+    segments: tuple[Segment, ...] = ()
+    summaries: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    digest: Digest | None = None
+
+    def translation_text(self) -> str:
+        """The translation so far: each ready segment in place of its source sentence, with
+        the original's spacing and line breaks between them; nothing after the last one."""
+        if self.digest is not None:
+            return self.digest.translation.text
+        parts, cursor = [], 0
+        for segment in self.segments:
+            parts += [self.original[cursor : segment.start], segment.translation]
+            cursor = segment.end
+        return "".join(parts)
 
 
 def plain_data(value: Any) -> Any:

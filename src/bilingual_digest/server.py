@@ -228,7 +228,6 @@ def serve(settings: ServerSettings) -> int:
         ValueError: For a bad setting (exit status 2 on the command line).
         OSError: If the port is taken or can't be bound (exit status 1).
     """
-    from .api import create_app
     from .service import DigestService
 
     sock = bind(settings.host, settings.port)
@@ -238,13 +237,15 @@ def serve(settings: ServerSettings) -> int:
         queue_size=settings.queue_size,
         allow_private=settings.allow_private_urls,
     )
+    service.start_warm_up()  # the models load while the web framework is imported
     try:
+        from .api import create_app
+
         app = create_app(service, settings)
     except BaseException:
         sock.close()
         raise
     warn_if_exposed(settings.host, app.state.access.keys_required)
-    service.start_warm_up()
     host = f"[{settings.host}]" if ":" in settings.host else settings.host
     print(
         f"Serving on http://{host}:{settings.port}/ (the page; the API at /translate and "

@@ -17,11 +17,12 @@ has stopped.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import tempfile
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -30,7 +31,14 @@ from .documents import Article, TextOrArticle, as_text, is_url
 from .errors import ArticleError, GlossaryError, InputError, ServerBusyError
 from .glossary import Glossary
 from .languages import parse_direction, resolve_direction
-from .options import DEFAULT_LENGTH, FetchOptions, check_text, validate_length
+from .options import (
+    DEFAULT_LENGTH,
+    DEFAULT_SPEED,
+    FetchOptions,
+    check_text,
+    validate_length,
+    validate_speed,
+)
 from .options import max_chars as default_max_chars
 from .report import write_reports
 from .settings import (  # noqa: F401  (the names of the first round, where they lived)
@@ -46,7 +54,7 @@ from .text_batches import TextTranslation
 from .work_queue import DEFAULT_CONCURRENCY, DEFAULT_QUEUE_SIZE, WorkQueue
 
 if TYPE_CHECKING:
-    from .digest import BilingualSummary, Digest, Digester
+    from .digest import BilingualSummary, Digest, Digester, DigestProgress
     from .translation import Translation
 
 logger = logging.getLogger("bilingual_digest")
@@ -317,7 +325,12 @@ class DigestService:
         return Glossary.parse(text, name=name).table()
 
     def _accept(
-        self, text: object, direction: str, length: str | None = None, glossary: object = None
+        self,
+        text: object,
+        direction: str,
+        length: str | None = None,
+        glossary: object = None,
+        speed: str = DEFAULT_SPEED,
     ) -> tuple[TextOrArticle, str, str | None, str | None, Glossary | None]:
         """Check the request before any model work:
         ``(document, source, target, length, glossary)``.
@@ -328,6 +341,7 @@ class DigestService:
         """
         pair = parse_direction(direction)
         length = validate_length(length) if length is not None else None
+        validate_speed(speed)
         checked = self.check(text)
         document = text if isinstance(text, Article) else checked
         terms = self.glossary(glossary)
@@ -356,16 +370,15 @@ class DigestService:
         progress: Progress | None,
         cancel: CancelFlag | None,
         glossary: object = None,
+        speed: str = DEFAULT_SPEED,
     ) -> _T:
         """Check an article request, then run a digester flow on it in the queue."""
-        checked, source, target, preset, terms = self._accept(text, direction, length, glossary)
-        return self.run_in_queue(
-            lambda: flow(
-                checked, source, preset, progress, target=target, cancel=cancel, glossary=terms
-            ),
-            cancel,
-            progress,
+        checked, source, target, preset, terms = self._accept(
+            text, direction, length, glossary, speed
         )
+        options = {"target": target, "cancel": cancel, "glossary": terms, "speed": speed}
+        work = functools.partial(flow, checked, source, preset, progress, **options)
+        return self.run_in_queue(work, cancel, progress)
 
     def digest(
         self,
@@ -375,6 +388,7 @@ class DigestService:
         progress: Progress | None = None,
         cancel: CancelFlag | None = None,
         glossary: object = None,
+        speed: str = DEFAULT_SPEED,
     ) -> Digest:
         """Digest one article: its translation and its summary in both languages of its pair.
 
@@ -387,6 +401,7 @@ class DigestService:
             cancel: Set it to stop the work (before its next model batch).
             glossary: This request's glossary (see :meth:`glossary`), added to the
                 digester's own (``BILINGUAL_DIGEST_GLOSSARY``'s by default).
+            speed: A speed preset (``"default"``: beam 4; ``"fast"``: greedy).
 
         Returns:
             The :class:`~bilingual_digest.digest.Digest`.
@@ -400,8 +415,65 @@ class DigestService:
             GlossaryError: A bad glossary.
         """
         return self._article(
-            self.digester.digest, text, direction, length, progress, cancel, glossary
+            self.digester.digest, text, direction, length, progress, cancel, glossary, speed
         )
+
+    def digest_stream(
+        self,
+        text: TextOrArticle,
+        direction: str = "auto",
+        length: str = DEFAULT_LENGTH,
+        speed: str = DEFAULT_SPEED,
+        cancel: CancelFlag | None = None,
+        glossary: object = None,
+    ) -> Iterator[DigestProgress]:
+        """Digest one article, yielding what is ready as it is made (for a page or a stream).
+
+        The request is checked at the call; then, as the iterator is read, a queue slot and
+        the models are waited for and the digest runs (:meth:`Digester.digest_stream`: the
+        translation segment by segment, the first paragraph first, then the summaries; the
+        last item holds the :class:`~bilingual_digest.digest.Digest`).
+
+        Args:
+            text: The article (a text or an :class:`~bilingual_digest.documents.Article`).
+            direction: ``"auto"`` (detect the language) or a pair's key (``"fr-en"`` …).
+            length: A summary length preset.
+            speed: A speed preset (``"default"`` or ``"fast"``).
+            cancel: Set it to stop the work (before its next model batch).
+            glossary: This request's glossary (see :meth:`digest`).
+
+        Returns:
+            An iterator of :class:`~bilingual_digest.digest.DigestProgress`.
+
+        Raises:
+            The errors of :meth:`digest` (bad input at the call; model errors when read).
+        """
+        checked, source, target, preset, terms = self._accept(
+            text, direction, length, glossary, speed
+        )
+        return self._stream(checked, source, target, preset, speed, cancel, terms)
+
+    def _stream(
+        self,
+        text: TextOrArticle,
+        source: str | None,
+        target: str | None,
+        length: str | None,
+        speed: str,
+        cancel: CancelFlag | None,
+        glossary: Glossary | None,
+    ) -> Iterator[DigestProgress]:
+        with self.queue.slot(cancel):
+            self.wait_ready()
+            yield from self.digester.digest_stream(
+                text,
+                source,
+                length or DEFAULT_LENGTH,
+                target=target,
+                speed=speed,
+                glossary=glossary,
+                cancel=cancel,
+            )
 
     def summarize(
         self,
@@ -411,6 +483,7 @@ class DigestService:
         progress: Progress | None = None,
         cancel: CancelFlag | None = None,
         glossary: object = None,
+        speed: str = DEFAULT_SPEED,
     ) -> BilingualSummary:
         """Summarise one article in both languages of its pair, translating only what that needs.
 
@@ -422,6 +495,7 @@ class DigestService:
             progress: Called with ``(fraction, stage)`` as the work advances.
             cancel: Set it to stop the work (before its next model batch).
             glossary: This request's glossary (see :meth:`digest`).
+            speed: A speed preset (``"default"`` or ``"fast"``).
 
         Returns:
             The :class:`~bilingual_digest.digest.BilingualSummary`.
@@ -430,7 +504,7 @@ class DigestService:
             The errors of :meth:`digest`.
         """
         return self._article(
-            self.digester.summarize, text, direction, length, progress, cancel, glossary
+            self.digester.summarize, text, direction, length, progress, cancel, glossary, speed
         )
 
     def translate(
@@ -439,6 +513,7 @@ class DigestService:
         direction: str = "auto",
         cancel: CancelFlag | None = None,
         glossary: object = None,
+        speed: str = DEFAULT_SPEED,
     ) -> Translation:
         """Translate one article sentence by sentence (no summary).
 
@@ -448,6 +523,7 @@ class DigestService:
             direction: ``"auto"`` (detect the language) or a pair's key (``"fr-en"`` …).
             cancel: Set it to stop the work (before its next model batch).
             glossary: This request's glossary (see :meth:`digest`).
+            speed: A speed preset (``"default"`` or ``"fast"``).
 
         Returns:
             The :class:`~bilingual_digest.translation.Translation`.
@@ -460,16 +536,16 @@ class DigestService:
             Cancelled: If ``cancel`` was set before the work was done.
             GlossaryError: A bad glossary.
         """
-        document, *_, terms = self._accept(text, direction, glossary=glossary)
+        document, *_, terms = self._accept(text, direction, glossary=glossary, speed=speed)
         source, target = resolve_direction(direction, as_text(document))  # type: ignore[arg-type]
         terms = self.digester.glossary_with(terms)
-        return self.run_in_queue(
-            lambda: self.digester.translator(source, target).translate(
-                document, glossary=terms, cancel=cancel
-            ),
-            cancel,
-            None,
-        )
+
+        def work() -> Translation:
+            translator = self.digester.translator(source, target)
+            options = translator.options.at_speed(speed)
+            return translator.translate(document, options=options, glossary=terms, cancel=cancel)
+
+        return self.run_in_queue(work, cancel, None)
 
     def translate_texts(
         self,

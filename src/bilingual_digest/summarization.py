@@ -13,15 +13,17 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import overload
 
 from . import prompts
 from .backends import Backend, Generated, generate_batched, load_backend
 from .backends.cache import CachedBackend
 from .cancel import CancelFlag
+from .cores import thread_layout
 from .languages import SUMMARY_LANGUAGE
 from .options import (
+    SPEEDS,
     SUMMARY_LENGTHS,
     GenerationOptions,
     _check_float,
@@ -31,6 +33,7 @@ from .options import (
     resolve_device,
     summary_model,
     validate_length,
+    validate_speed,
 )
 from .segment import segment, sentences
 
@@ -102,6 +105,15 @@ class SummaryOptions:
         high = self.max_new_tokens if self.max_new_tokens is not None else high
         low = self.min_new_tokens if self.min_new_tokens is not None else min(low, high)
         return low, high
+
+    def at_speed(self, speed: str) -> SummaryOptions:
+        """These options with the beam size of a speed preset (see :data:`~.options.SPEEDS`).
+
+        Raises:
+            InputError: If ``speed`` is not a preset.
+        """
+        beams = SPEEDS[validate_speed(speed)]
+        return self if beams is None else replace(self, num_beams=beams)
 
     def generation(self, length: str = "medium") -> GenerationOptions:
         """The decoding options for a backend, for one length preset.
@@ -189,7 +201,8 @@ class Summarizer:
         if backend is None or isinstance(backend, str):
             name = resolve_backend(backend, self.device)
             self.model = summary_model(model)
-            self.backend: Backend = CachedBackend(load_backend(name, self.model, self.device))
+            inner = load_backend(name, self.model, self.device, thread_layout("summary"))
+            self.backend: Backend = CachedBackend(inner)
         else:
             self.backend = backend
             self.model = model if model is not None else backend.model_id
@@ -225,13 +238,20 @@ class Summarizer:
         return sections
 
     def summarize(
-        self, text: str, length: str = "medium", *, cancel: CancelFlag | None = None
+        self,
+        text: str,
+        length: str = "medium",
+        *,
+        options: SummaryOptions | None = None,
+        cancel: CancelFlag | None = None,
     ) -> Summary:
         """Summarise one English text.
 
         Args:
             text: English text of any length.
             length: ``"short"``, ``"medium"`` or ``"long"`` (see :data:`LENGTHS`).
+            options: Decoding options for this call (e.g. ``self.options.at_speed("fast")``);
+                default the summariser's own.
             cancel: Checked before each batch sent to the model; see
                 :mod:`~bilingual_digest.cancel`.
 
@@ -246,15 +266,18 @@ class Summarizer:
             Cancelled: If ``cancel`` was set before the work was done.
         """
         text = check_text(text)
-        generation = self.options.generation(length)
+        options = self.options if options is None else options
+        if not isinstance(options, SummaryOptions):
+            raise TypeError("options must be a SummaryOptions instance.")
+        generation = options.generation(length)
         found = len(sentences(text, SUMMARY_LANGUAGE))
-        if found < self.options.min_sentences:
+        if found < options.min_sentences:
             note = (
                 f"The text is too short to summarise ({found} sentence"
                 f"{'' if found == 1 else 's'}): the summary is the text itself."
             )
             return Summary(text.strip(), (note,), 0, self.model, False)
-        summary, warnings, chunks = self._condense(text, generation, cancel)
+        summary, warnings, chunks = self._condense(text, generation, options, cancel)
         if not summary:
             warnings.append("The summariser returned an empty summary.")
         return Summary(summary, tuple(warnings), chunks, self.model, True)
@@ -263,13 +286,18 @@ class Summarizer:
         self,
         texts: Sequence[str],
         generation: GenerationOptions,
+        batch_size: int,
         cancel: CancelFlag | None = None,
     ) -> list[Generated]:
         rendered = [self.prompt.render(t) for t in texts]
-        return generate_batched(self.backend, rendered, generation, self.options.batch_size, cancel)
+        return generate_batched(self.backend, rendered, generation, batch_size, cancel)
 
     def _condense(
-        self, text: str, generation: GenerationOptions, cancel: CancelFlag | None = None
+        self,
+        text: str,
+        generation: GenerationOptions,
+        options: SummaryOptions,
+        cancel: CancelFlag | None = None,
     ) -> tuple[str, list[str], int]:
         """Map-reduce until the text fits, then summarise it once more."""
         limit = generation.max_new_tokens
@@ -284,7 +312,7 @@ class Summarizer:
             )
         rounds = 0
         while len(sections) > 1:
-            if rounds == self.options.max_rounds:
+            if rounds == options.max_rounds:
                 warnings.append(
                     f"The {len(sections)} section summaries were still longer than the "
                     f"summariser's window after {rounds} round{'' if rounds == 1 else 's'}: the "
@@ -292,7 +320,7 @@ class Summarizer:
                     "left out)."
                 )
                 return text, warnings, first
-            outputs = self._generate(sections, generation, cancel)
+            outputs = self._generate(sections, generation, options.batch_size, cancel)
             cut = sum(out.hit_limit for out in outputs)
             if cut:
                 warnings.append(
@@ -304,7 +332,7 @@ class Summarizer:
                 return text, warnings, first
             rounds += 1
             sections = self.chunks(text)
-        (output,) = self._generate(sections, generation, cancel)
+        (output,) = self._generate(sections, generation, options.batch_size, cancel)
         if output.hit_limit:
             warnings.append(
                 f"The summary reached the limit of {limit} generated tokens and may be cut short."

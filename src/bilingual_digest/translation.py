@@ -1,23 +1,26 @@
-"""The translator: segment, generate in sorted batches, reassemble with alignment."""
+"""The translator: segment, generate in batches (several at once), reassemble with alignment.
+
+A text's sentences are prepared (:mod:`~bilingual_digest.steps`), grouped into batches
+(:mod:`~bilingual_digest.batching`) and generated a few batches at a time in worker threads
+(:func:`~bilingual_digest.parallel.ordered_map`), while the caller's thread restores and
+checks the batches already done; segments come out in input order as they are ready
+(:meth:`Translator.translate_iter`).
+"""
 
 from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterator, Sequence
 from typing import overload
 
-from .backends import Backend, Generated, generate_batched, load_backend
+from .alignment import Segment, Translation, TranslationStream
+from .backends import Backend, Generated, checked_generate, load_backend, parallelism
 from .backends.cache import CachedBackend
-from .cancel import CancelFlag
-from .checks import (
-    Finding,
-    check_repetition,
-    check_segment,
-    repetition_score,
-    skipped_checks_note,
-)
+from .batching import stream_plan, throughput_plan
+from .cancel import CancelFlag, check_cancelled
+from .checks import skipped_checks_note
+from .cores import thread_layout
 from .documents import Article, TextOrArticle
 from .glossary import Glossary, GlossaryLike, as_glossary, combine, default_glossary
 from .languages import resolve_pair, validate_language
@@ -27,62 +30,23 @@ from .options import (
     resolve_device,
     translation_model,
 )
+from .parallel import ordered_map
 from .placeholders import ProtectStep
 from .sanitize import CleanText, prepare_text
 from .segment import Piece, segment
-from .steps import Prepared, Step, prepare_sentence
+from .sentence_outcome import finish_segment, retry_degenerate
+from .steps import Step, prepare_sentence
 
 logger = logging.getLogger("bilingual_digest")
 
-
-@dataclass(frozen=True)
-class Segment:
-    """One source sentence (or piece of a long sentence) and its translation.
-
-    Attributes:
-        index: Position among the translation's segments, from 0.
-        paragraph: Index of the paragraph (non-blank line) of the original, from 0.
-        start: Offset of the source sentence's first character in the original.
-        end: Offset just past its last character.
-        source: The source sentence, ``original[start:end]``.
-        translation: Its translation.
-        complete: False when the translation reached the token limit and may be cut short.
-        findings: What the faithfulness checks found (numbers, names, loops …).
-        retried: True when the first output looped and the sentence was translated again.
-    """
-
-    index: int
-    paragraph: int
-    start: int
-    end: int
-    source: str
-    translation: str
-    complete: bool = True
-    findings: tuple[Finding, ...] = ()
-    retried: bool = False
-
-
-@dataclass(frozen=True)
-class Translation:
-    """A translated text with its sentence alignment.
-
-    Attributes:
-        text: The translation, with the original's paragraphs and line breaks.
-        segments: One :class:`Segment` per source sentence, in order.
-        source_lang: Language of the original.
-        target_lang: Language of the translation.
-        original: The text that was translated.
-        model: Hub id or directory of the model used.
-        warnings: Plain-language notes on anything the user should know.
-    """
-
-    text: str
-    segments: tuple[Segment, ...]
-    source_lang: str
-    target_lang: str
-    original: str
-    model: str
-    warnings: tuple[str, ...] = field(default=())
+__all__ = [  # Segment and Translation live in .alignment; their home for users is here
+    "Segment",
+    "Translation",
+    "TranslationStream",
+    "Translator",
+    "default_translator",
+    "translate",
+]
 
 
 class Translator:
@@ -134,7 +98,8 @@ class Translator:
         if backend is None or isinstance(backend, str):
             name = resolve_backend(backend, self.device)
             self.model = translation_model(self.source, self.target, model)
-            self.backend: Backend = CachedBackend(load_backend(name, self.model, self.device))
+            inner = load_backend(name, self.model, self.device, thread_layout("translation"))
+            self.backend: Backend = CachedBackend(inner)
         else:
             self.backend = backend
             self.model = model if model is not None else backend.model_id
@@ -164,15 +129,21 @@ class Translator:
         self,
         text: TextOrArticle,
         *,
+        options: TranslationOptions | None = None,
         glossary: GlossaryLike = None,
         cancel: CancelFlag | None = None,
     ) -> Translation:
         """Translate one text.
 
+        Its sentences are batched as :meth:`translate_iter` batches them (the first paragraph
+        first), so the two give the same segments.
+
         Args:
             text: The text, in the translator's source language; or an
                 :class:`~bilingual_digest.documents.Article`, whose title and text are
                 translated (:attr:`~bilingual_digest.documents.Article.full_text`).
+            options: Decoding options for this call (e.g. ``self.options.at_speed("fast")``);
+                default the translator's own.
             glossary: More glossary entries for this call (a ``Glossary``, a ``dict`` or a
                 path); they win over the translator's own for the same term.
             cancel: Checked before each batch sent to the model; see
@@ -184,21 +155,72 @@ class Translator:
         Raises:
             TypeError: If ``text`` is neither a ``str`` nor an ``Article``.
             InputError: If ``text`` is empty or whitespace only.
+            GlossaryError: If ``glossary`` can't be used.
             Cancelled: If ``cancel`` was set before the work was done.
         """
-        return self.translate_many([text], glossary=glossary, cancel=cancel)[0]
+        clean = prepare_text(text)
+        steps = self.steps(glossary)
+        return self._collect([clean], self._options(options), steps, cancel, stream=True)[0]
+
+    def translate_iter(
+        self,
+        text: TextOrArticle,
+        *,
+        options: TranslationOptions | None = None,
+        glossary: GlossaryLike = None,
+        cancel: CancelFlag | None = None,
+    ) -> TranslationStream:
+        """Translate one text, yielding each sentence's segment as soon as it is ready.
+
+        The segments come in input order, each once, and are exactly those of
+        ``translate(text).segments``: the first paragraph's arrive after one small batch,
+        the rest paragraph by paragraph while the model works on the next ones. The text is
+        checked when this is called; the work starts at the first ``next()``. Closing the
+        iterator early drops the batches not started yet.
+
+        Args:
+            text: The text (or article), in the translator's source language.
+            options: Decoding options for this call; default the translator's own.
+            glossary: More glossary entries for this call (see :meth:`translate`).
+            cancel: Checked before each batch sent to the model.
+
+        Returns:
+            A :class:`~bilingual_digest.alignment.TranslationStream`: an iterator of
+            :class:`Segment` in input order, whose ``translation`` is the whole
+            :class:`Translation` once it is exhausted.
+
+        Raises:
+            TypeError: If ``text`` is neither a ``str`` nor an ``Article``.
+            InputError: If ``text`` is empty or whitespace only.
+            GlossaryError: If ``glossary`` can't be used.
+        """
+        clean = prepare_text(text)
+        options = self._options(options)
+        steps = self.steps(glossary)
+        warnings = self._first_warnings(clean, options)
+        run = self._run([clean], options, steps, cancel, stream=True)
+        return TranslationStream(
+            ((done, notes) for _, done, notes in run),
+            lambda segments, notes: self._assemble(clean, segments, [*warnings, *notes]),
+        )
 
     def translate_many(
         self,
         texts: Sequence[TextOrArticle],
         *,
+        options: TranslationOptions | None = None,
         glossary: GlossaryLike = None,
         cancel: CancelFlag | None = None,
     ) -> list[Translation]:
-        """Translate several texts, batching their sentences together.
+        """Translate several texts, batching their sentences together for throughput.
+
+        The sentences of all the texts are sorted by length and cut into batches that keep
+        every worker busy (:func:`~bilingual_digest.batching.throughput_plan`); a single
+        text is batched as :meth:`translate` does.
 
         Args:
             texts: Texts in the source language (or articles: their title and text).
+            options: Decoding options for this call; default the translator's own.
             glossary: More glossary entries for this call (see :meth:`translate`).
             cancel: Checked before each batch sent to the model; see
                 :mod:`~bilingual_digest.cancel`.
@@ -224,23 +246,8 @@ class Translator:
             prepare_text(text, "text" if len(texts) == 1 else f"text at index {i}")
             for i, text in enumerate(texts)
         ]
-        texts = [clean.text for clean in cleaned]
-        steps = self.steps(glossary)
-        per_text = [self.pieces(text, steps) for text in texts]
-        prepared = [prepare_sentence(p.text, steps) for pieces in per_text for p in pieces]
-        flat = [p.model_input for p in prepared]
-        outputs = generate_batched(
-            self.backend, flat, self.options.generation(), self.options.batch_size, cancel
-        )
-        retried = self._retry_degenerate(flat, outputs, cancel)
-        results, first = [], 0
-        for clean, pieces in zip(cleaned, per_text, strict=True):
-            span = slice(first, first + len(pieces))
-            results.append(
-                self._assemble(clean, pieces, prepared[span], outputs[span], retried, first)
-            )
-            first = span.stop
-        return results
+        options, steps = self._options(options), self.steps(glossary)
+        return self._collect(cleaned, options, steps, cancel, stream=len(cleaned) == 1)
 
     def steps(self, glossary: GlossaryLike = None) -> list[Step]:
         """The reversible steps each sentence goes through on its way to the model.
@@ -257,104 +264,106 @@ class Translator:
         terms = combine(own, glossary)
         return [ProtectStep(terms.for_pair(self.source, self.target) if terms else None)]
 
-    def _retry_degenerate(
-        self, sources: list[str], outputs: list[Generated], cancel: CancelFlag | None = None
-    ) -> dict[int, bool]:
-        """Translate looping outputs again with repetition guards; keep the better one.
+    def _options(self, options: TranslationOptions | None) -> TranslationOptions:
+        if options is None:
+            return self.options
+        if not isinstance(options, TranslationOptions):
+            raise TypeError("options must be a TranslationOptions instance.")
+        return options
 
-        Returns:
-            For each retried position, whether the retry's output was kept.
+    def _collect(
+        self,
+        cleaned: list[CleanText],
+        options: TranslationOptions,
+        steps: list[Step],
+        cancel: CancelFlag | None,
+        *,
+        stream: bool,
+    ) -> list[Translation]:
+        """Run the texts through :meth:`_run` and assemble one :class:`Translation` each."""
+        segments: list[list[Segment]] = [[] for _ in cleaned]
+        warnings = [self._first_warnings(clean, options) for clean in cleaned]
+        for index, done, notes in self._run(cleaned, options, steps, cancel, stream=stream):
+            segments[index].append(done)
+            warnings[index].extend(notes)
+        return [
+            self._assemble(clean, segs, notes)
+            for clean, segs, notes in zip(cleaned, segments, warnings, strict=True)
+        ]
+
+    def _first_warnings(self, clean: CleanText, options: TranslationOptions) -> list[str]:
+        """The warnings a translation starts with: the cleaner's notes, the checks' reach."""
+        warnings = list(clean.notes)
+        skipped = skipped_checks_note(self.source, self.target) if options.checks else None
+        if skipped:
+            warnings.append(skipped)
+        return warnings
+
+    def _run(
+        self,
+        cleaned: list[CleanText],
+        options: TranslationOptions,
+        steps: list[Step],
+        cancel: CancelFlag | None,
+        *,
+        stream: bool,
+    ) -> Iterator[tuple[int, Segment, list[str]]]:
+        """Translate the texts' sentences; yield ``(text index, segment, notes)`` in order.
+
+        Each batch is generated and retried in a worker thread,
+        :func:`~bilingual_digest.backends.parallelism` batches at a time, while this thread
+        restores and checks the batches already done. ``cancel`` is checked before each
+        batch.
         """
-        if not self.options.retry_degenerate:
-            return {}
-        bad = [i for i, out in enumerate(outputs) if out.hit_limit or check_repetition(out.text)]
-        if not bad:
-            return {}
-        guarded = replace(self.options.generation(), no_repeat_ngram_size=3, repetition_penalty=1.3)
-        again = generate_batched(
-            self.backend, [sources[i] for i in bad], guarded, self.options.batch_size, cancel
-        )
-        kept = {}
-        for i, new in zip(bad, again, strict=True):
-            old = outputs[i]
-            kept[i] = (new.hit_limit, repetition_score(new.text)) < (
-                old.hit_limit,
-                repetition_score(old.text),
-            )
-            if kept[i]:
-                outputs[i] = new
-        logger.info("Retried %d looping sentence(s) with repetition guards", len(bad))
-        return kept
+        flat = [
+            (t, piece)
+            for t, clean in enumerate(cleaned)
+            for piece in self.pieces(clean.text, steps)
+        ]
+        prepared = [prepare_sentence(piece.text, steps) for _, piece in flat]
+        workers = parallelism(self.backend)
+        if stream:
+            paragraphs = [piece.paragraph for _, piece in flat]
+            plan = stream_plan(paragraphs, options.batch_size, workers)
+        else:
+            sizes = [
+                (self.backend.count_tokens(p.model_input), len(p.model_input)) for p in prepared
+            ]
+            plan = throughput_plan(sizes, options.batch_size, workers)
+        generation = options.generation()
+        pair = (self.source, self.target)
 
-    def _check(
-        self, source: str, translation: str, index: int, agreed: Sequence[tuple[str, str]] = ()
-    ) -> tuple[Finding, ...]:
-        """The findings for one segment (the checks skip what a language has no tables for).
+        def work(batch: list[int]) -> tuple[list[Generated], dict[int, bool]]:
+            check_cancelled(cancel)
+            sources = [prepared[i].model_input for i in batch]
+            outputs = checked_generate(self.backend, sources, generation)
+            retried = retry_degenerate(self.backend, sources, outputs, options, cancel)
+            return outputs, retried
 
-        ``agreed``: the glossary terms enforced in it, ``(source, translation)`` as written,
-        which the checks take as right.
-        """
-        if not self.options.checks:
-            return ()
-        return tuple(
-            check_segment(
-                source, translation, self.source, self.target, segment=index, glossary=agreed
-            )
-        )
+        done: dict[int, tuple[Generated, bool | None]] = {}
+        position, numbers = 0, [0] * len(cleaned)
+        for batch, (outputs, retried) in zip(plan, ordered_map(work, plan, workers), strict=True):
+            for j, (i, out) in enumerate(zip(batch, outputs, strict=True)):
+                done[i] = (out, retried.get(j))
+            while position in done:
+                out, kept = done.pop(position)
+                text_index, piece = flat[position]
+                done_segment, notes = finish_segment(
+                    numbers[text_index], piece, prepared[position], out, kept, options, pair
+                )
+                numbers[text_index] += 1
+                position += 1
+                yield text_index, done_segment, notes
 
     def _assemble(
-        self,
-        clean: CleanText,
-        pieces: list[Piece],
-        prepared: list[Prepared],
-        outputs: list[Generated],
-        retried: dict[int, bool],
-        offset: int,
+        self, clean: CleanText, segments: list[Segment], warnings: list[str]
     ) -> Translation:
-        text = clean.text
-        segments, parts, warnings, cursor = [], [], list(clean.notes), 0
-        skipped = skipped_checks_note(self.source, self.target) if self.options.checks else None
-        if skipped and pieces:
-            warnings.append(skipped)
-        for index, (piece, ready, out) in enumerate(zip(pieces, prepared, outputs, strict=True)):
-            output, found = ready.restore(out.text)
-            parts.append(text[cursor : piece.start])  # the whitespace and line breaks between
-            parts.append(output)
-            cursor = piece.end
-            findings = (
-                *(replace(f, segment=index) for f in found),
-                *self._check(piece.text, output, index, ready.agreed()),
-            )
-            was_retried = offset + index in retried
-            segments.append(
-                Segment(
-                    index,
-                    piece.paragraph,
-                    piece.start,
-                    piece.end,
-                    piece.text,
-                    output,
-                    not out.hit_limit,
-                    findings,
-                    was_retried,
-                )
-            )
-            if was_retried:
-                outcome = (
-                    "the better output was kept"
-                    if retried[offset + index]
-                    else "the retry did no better, so the first output was kept"
-                )
-                warnings.append(
-                    f"Sentence {index + 1}: the model repeated itself; it was translated again "
-                    f"with repetition guards and {outcome}."
-                )
-            warnings.extend(f"Sentence {index + 1}: {f.message}" for f in findings)
-            if out.hit_limit:
-                warnings.append(
-                    f"Sentence {index + 1} reached the limit of {self.options.max_new_tokens} "
-                    "generated tokens: its translation may be cut short."
-                )
+        """The translation of a text: each segment's output in place of its source span."""
+        text, parts, cursor = clean.text, [], 0
+        for seg in segments:
+            parts.append(text[cursor : seg.start])  # the whitespace and line breaks between
+            parts.append(seg.translation)
+            cursor = seg.end
         parts.append(text[cursor:])
         return Translation(
             text="".join(parts),

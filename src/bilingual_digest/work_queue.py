@@ -9,7 +9,8 @@ work that is still running.
 
 :func:`run_cancellable` runs the blocking work in a thread for an asyncio server (the page's
 Gradio handlers, the API's endpoints) and turns a cancelled task or a closed connection into
-the cancel flag the engine checks.
+the cancel flag the engine checks; :func:`stream_cancellable` does the same for work that
+yields its results as they are ready (the page's streamed digest).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import asyncio
 import contextlib
 import threading
 from collections import deque
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import TypeVar
 
 from .cancel import CancelFlag, check_cancelled
@@ -183,3 +184,43 @@ async def run_cancellable(
         with contextlib.suppress(BaseException):  # keep the slot until the work has stopped
             await asyncio.shield(done)
         raise
+
+
+async def stream_cancellable(
+    make: Callable[[threading.Event], Iterator[_T]],
+) -> AsyncIterator[_T]:
+    """Read the blocking iterator ``make(cancel)`` in a thread, one item at a time.
+
+    The flag passed to ``make`` is set when the consuming task is cancelled (a cancelled page
+    event) or stops reading; a cancelled task waits for the item being made before it ends,
+    so the iterator's queue slot is not freed while the engine still runs. The iterator is
+    closed at the end either way.
+
+    Yields:
+        The iterator's items, in order.
+
+    Raises:
+        asyncio.CancelledError: If the consuming task was cancelled (after the work stopped).
+        Exception: Whatever the iterator raised.
+    """
+    cancel = threading.Event()
+    items = make(cancel)
+    end = object()
+    try:
+        while True:
+            step = asyncio.ensure_future(asyncio.to_thread(next, items, end))
+            try:
+                item = await asyncio.shield(step)
+            except asyncio.CancelledError:
+                cancel.set()
+                with contextlib.suppress(BaseException):  # keep the slot until it has stopped
+                    await step
+                raise
+            if item is end:
+                return
+            yield item  # type: ignore[misc]
+    finally:
+        cancel.set()
+        close = getattr(items, "close", None)
+        if close is not None:
+            close()

@@ -51,6 +51,16 @@ class Backend(Protocol):
         ...
 
 
+def parallelism(backend: Backend) -> int:
+    """How many ``generate`` calls a backend runs at once to advantage (its workers).
+
+    A backend says so with a ``parallelism`` attribute (the CTranslate2 backend: its
+    ``inter_threads``); one without it, such as a fake, is called one batch at a time.
+    """
+    value = getattr(backend, "parallelism", 1)
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 1
+
+
 def generate_batched(
     backend: Backend,
     texts: Sequence[str],
@@ -60,8 +70,9 @@ def generate_batched(
 ) -> list[Generated]:
     """Generate for many texts in batches of similar length, returning outputs in input order.
 
-    Sorting by length keeps padding (wasted work) small; the order of the results is
-    restored, so this is a drop-in for ``backend.generate(texts, options)``.
+    Sorting by length keeps padding (wasted work) small; the batches are generated
+    :func:`parallelism` at a time; the order of the results is restored, so this is a
+    drop-in for ``backend.generate(texts, options)``.
 
     Args:
         backend: The backend to call.
@@ -74,16 +85,34 @@ def generate_batched(
         One :class:`Generated` per input, in input order.
 
     Raises:
+        RuntimeError: If the backend returns a different number of outputs than inputs.
         Cancelled: If ``cancel`` is set before a batch.
     """
+    from ..parallel import ordered_map
+
     order = sorted(range(len(texts)), key=lambda i: (len(texts[i]), i), reverse=True)
+    chunks = [order[first : first + batch_size] for first in range(0, len(order), batch_size)]
     results: list[Generated | None] = [None] * len(texts)
-    for first in range(0, len(order), batch_size):
+
+    def run(chunk: list[int]) -> list[Generated]:
         check_cancelled(cancel)
-        chunk = order[first : first + batch_size]
-        outputs = backend.generate([texts[i] for i in chunk], options)
-        if len(outputs) != len(chunk):
-            raise RuntimeError(f"Backend returned {len(outputs)} outputs for {len(chunk)} inputs.")
+        return checked_generate(backend, [texts[i] for i in chunk], options)
+
+    for chunk, outputs in zip(chunks, ordered_map(run, chunks, parallelism(backend)), strict=True):
         for i, out in zip(chunk, outputs, strict=True):
             results[i] = out
     return results  # type: ignore[return-value]
+
+
+def checked_generate(
+    backend: Backend, texts: Sequence[str], options: GenerationOptions
+) -> list[Generated]:
+    """``backend.generate(texts, options)``, checked to answer every text.
+
+    Raises:
+        RuntimeError: If the backend returns a different number of outputs than inputs.
+    """
+    outputs = backend.generate(texts, options)
+    if len(outputs) != len(texts):
+        raise RuntimeError(f"Backend returned {len(outputs)} outputs for {len(texts)} inputs.")
+    return outputs

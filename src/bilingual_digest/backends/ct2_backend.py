@@ -25,10 +25,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ..cores import ThreadLayout, thread_layout
 from ..errors import BilingualDigestError, DeviceUnavailableError, InputError, ModelUnavailableError
-from ..options import GenerationOptions, threads
+from ..options import GenerationOptions
 from .base import Generated
 from .light_tokenizers import Tokenizer, TransformersTokenizer, load_tokenizer
+from .memory import generating, limit_malloc_arenas
 from .model_files import generation_defaults, read_json
 
 _SANE_MAX = 100_000  # tokenizers report a huge sentinel when they have no limit
@@ -45,7 +47,14 @@ class CTranslate2Backend:
         model: Hub id or local transformers checkpoint directory.
         device: ``"cpu"`` or a CUDA device (``"cuda"``, ``"cuda:N"``).
         quantization: Weight type of the conversion; ``int8`` (default) is the fast one.
-        intra_threads: Threads per translation; default :func:`~bilingual_digest.options.threads`.
+        layout: Batches generated at once and threads per batch on CPU (CTranslate2's
+            ``inter_threads`` and ``intra_threads``); default: a translator's
+            (:func:`~bilingual_digest.cores.thread_layout`). On CPU the workers share one
+            copy of the weights.
+
+    Attributes:
+        parallelism: Batches this backend generates at once: callers keep that many
+            ``generate`` calls in flight (:func:`~bilingual_digest.backends.parallelism`).
 
     Raises:
         ModelUnavailableError: If the model's files cannot be loaded.
@@ -59,7 +68,7 @@ class CTranslate2Backend:
         model: str,
         device: str = "cpu",
         quantization: str = "int8",
-        intra_threads: int | None = None,
+        layout: ThreadLayout | None = None,
     ) -> None:
         try:
             import ctranslate2
@@ -87,6 +96,12 @@ class CTranslate2Backend:
         self.tokenizer: Tokenizer
         self.config: Any
         self.tokenizer, self.config, self.generation_config = _checkpoint(model)
+        layout = layout or thread_layout("translation")
+        if kind == "cuda":  # one stream of batches on a GPU; threads are a CPU matter
+            layout = ThreadLayout(1, 1)
+        self.parallelism = layout.workers
+        if kind == "cpu":
+            limit_malloc_arenas(max(2, layout.workers * layout.threads))
         try:
             self.path = ensure_converted(model, quantization)
             self.translator = ctranslate2.Translator(
@@ -94,8 +109,8 @@ class CTranslate2Backend:
                 device=kind,
                 device_index=int(index or 0),
                 compute_type=compute_type,
-                intra_threads=intra_threads or threads(),
-                inter_threads=1,
+                intra_threads=layout.threads,
+                inter_threads=layout.workers,
             )
         except ConversionError as exc:
             raise CTranslate2Unavailable(str(exc)) from exc
@@ -175,7 +190,8 @@ class CTranslate2Backend:
             prefix = self.tokenizer.convert_ids_to_tokens([bos])
             kwargs["target_prefix"] = [prefix] * len(ids)
         source = [self.tokenizer.convert_ids_to_tokens(row) for row in ids]
-        results = self.translator.translate_batch(source, **kwargs)
+        with generating():  # the last generation running hands free memory back
+            results = self.translator.translate_batch(source, **kwargs)
         rows = [self.tokenizer.convert_tokens_to_ids(r.hypotheses[0]) for r in results]
         eos = self.generation_config.forced_eos_token_id
         eos_ids = _as_set(self.generation_config.eos_token_id)

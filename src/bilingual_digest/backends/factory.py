@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 
+from ..cores import ThreadLayout
 from ..models import check_available
 from ..options import validate_backend
 from .base import Backend
@@ -18,7 +19,9 @@ from .torch_backend import TorchBackend
 logger = logging.getLogger("bilingual_digest")
 
 
-def load_backend(name: str, model: str, device: str = "cpu") -> Backend:
+def load_backend(
+    name: str, model: str, device: str = "cpu", layout: ThreadLayout | None = None
+) -> Backend:
     """Build the named backend for a model.
 
     If ``ctranslate2`` is asked for but is not installed, or cannot convert or load the model,
@@ -28,6 +31,8 @@ def load_backend(name: str, model: str, device: str = "cpu") -> Backend:
         name: ``"ctranslate2"`` or ``"torch"`` (see :data:`~bilingual_digest.options.BACKENDS`).
         model: Hub id or local directory.
         device: ``"cpu"`` or a CUDA device.
+        layout: How the model spreads over the CPU cores (CTranslate2; see
+            :func:`~bilingual_digest.cores.thread_layout`); default a translator's.
 
     Returns:
         A loaded backend.
@@ -41,7 +46,7 @@ def load_backend(name: str, model: str, device: str = "cpu") -> Backend:
     check_available(model)
     if name == "ctranslate2":
         try:
-            return CTranslate2Backend(model, device)
+            return CTranslate2Backend(model, device, layout=layout)
         except CTranslate2Unavailable as exc:
             _warn_once(f"CTranslate2 backend unavailable: {exc}. Using the torch backend (slower).")
     return TorchBackend(model, device)

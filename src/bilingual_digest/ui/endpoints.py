@@ -15,7 +15,7 @@ from typing import Any
 from ..documents import Article
 from ..glossary_files import COLUMNS as GLOSSARY_COLUMNS
 from ..languages import AUTO, directions
-from ..options import DEFAULT_LENGTH, SUMMARY_LENGTHS
+from ..options import DEFAULT_LENGTH, DEFAULT_SPEED, SPEEDS, SUMMARY_LENGTHS, speed_label
 from ..service import DigestService, summary_record, translation_record
 from ..work_queue import run_cancellable
 from .render import source_names
@@ -44,6 +44,8 @@ def _api_doc(summary: str, *params: str) -> str:
         "works on its article (title and main text; its metadata in the answer's article). "
         "With html: where that page came from (not fetched).",
         "html": "Instead of text, a saved web page's HTML: its article is extracted.",
+        "speed": f"Decoding speed: {_quoted(list(SPEEDS))} "
+        f"({', '.join(speed_label(name) for name in SPEEDS)}).",
     }
     return "\n".join([summary, "", "Args:", *(f"    {name}: {helps[name]}" for name in params)])
 
@@ -60,10 +62,13 @@ def api_functions(service: DigestService) -> list[Callable[..., Any]]:
         glossary: Any = None,
         url: str | None = None,
         html: str | None = None,
+        speed: str = DEFAULT_SPEED,
     ) -> dict[str, Any]:
         def work(cancel: Any) -> Any:
             document = service.document(text, url=url, html=html)
-            return service.digest(document, direction, length, cancel=cancel, glossary=glossary)
+            return service.digest(
+                document, direction, length, cancel=cancel, glossary=glossary, speed=speed
+            )
 
         return (await in_queue(work)).to_dict()
 
@@ -73,12 +78,13 @@ def api_functions(service: DigestService) -> list[Callable[..., Any]]:
         glossary: Any = None,
         url: str | None = None,
         html: str | None = None,
+        speed: str = DEFAULT_SPEED,
     ) -> dict[str, Any]:
         def work(cancel: Any) -> Any:
             document = service.document(text, url=url, html=html)
             article = document if isinstance(document, Article) else None
             return translation_record(
-                service.translate(document, direction, cancel, glossary), article
+                service.translate(document, direction, cancel, glossary, speed), article
             )
 
         return await in_queue(work)  # type: ignore[no-any-return]
@@ -90,25 +96,29 @@ def api_functions(service: DigestService) -> list[Callable[..., Any]]:
         glossary: Any = None,
         url: str | None = None,
         html: str | None = None,
+        speed: str = DEFAULT_SPEED,
     ) -> dict[str, Any]:
         def work(cancel: Any) -> Any:
             document = service.document(text, url=url, html=html)
             return summary_record(
-                service.summarize(document, direction, length, cancel=cancel, glossary=glossary)
+                service.summarize(
+                    document, direction, length, cancel=cancel, glossary=glossary, speed=speed
+                )
             )
 
         return await in_queue(work)  # type: ignore[no-any-return]
 
     digest.__doc__ = _api_doc(
         "Translate and summarise an article; returns the whole digest as a dict.",
-        "text", "direction", "length", "glossary", "url", "html",
+        "text", "direction", "length", "glossary", "url", "html", "speed",
     )  # fmt: skip
     translate.__doc__ = _api_doc(
-        "Translate an article sentence by sentence.", "text", "direction", "glossary", "url", "html"
-    )
+        "Translate an article sentence by sentence.",
+        "text", "direction", "glossary", "url", "html", "speed",
+    )  # fmt: skip
     summarize.__doc__ = _api_doc(
         "Summarise an article in both languages of its pair, translating only what that needs.",
-        "text", "length", "direction", "glossary", "url", "html",
+        "text", "length", "direction", "glossary", "url", "html", "speed",
     )  # fmt: skip
     return [digest, translate, summarize]
 

@@ -20,7 +20,7 @@ import functools
 import inspect
 import logging
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -32,19 +32,21 @@ from ..documents import TextOrArticle, is_url
 from ..errors import ArticleError, BilingualDigestError
 from ..languages import AUTO, language_name, parse_direction
 from ..messages import door_message
-from ..options import DEFAULT_LENGTH, SUMMARY_LENGTHS
+from ..options import DEFAULT_LENGTH, DEFAULT_SPEED, SPEEDS, SUMMARY_LENGTHS, speed_label
 from ..report import summary_heading
 from ..service import (
     DEFAULT_CONCURRENCY,
     DEFAULT_QUEUE_SIZE,
     DigestService,
 )
+from ..work_queue import stream_cancellable
 from .components import file_opener, glossary_panel
-from .endpoints import DefaultArguments, api_defaults, api_functions, in_queue
+from .endpoints import DefaultArguments, api_defaults, api_functions
 from .render import (
     describe_direction,
     direction_choices,
     render_aligned,
+    render_alignment,
     render_article,
     render_limits,
     render_notices,
@@ -60,9 +62,14 @@ from .render import (
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
-    from ..digest import Digest, Digester
+    from ..digest import Digest, Digester, DigestProgress
 
 logger = logging.getLogger("bilingual_digest")
+
+STATUS_POLL_S = 1.0
+"""How often the page asks whether the models are ready, while they load."""
+STATUS_WAIT_S = 0.9
+"""How long each of those questions waits for them (less than the period)."""
 
 
 # --------------------------------------------------------------------------- gradio glue
@@ -86,8 +93,23 @@ def _as_gr_error(exc: BaseException) -> gr.Error:
 def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Turn our errors into gr.Error messages (shown on the page, no traceback).
 
-    A coroutine function stays one (Gradio cancels it as a task: see :func:`in_queue`).
+    A coroutine function stays one (Gradio cancels it as a task: see
+    :func:`.endpoints.in_queue`); an async generator (a handler that streams its outputs)
+    stays one, guarded as it runs.
     """
+    if inspect.isasyncgenfunction(fn):
+
+        @functools.wraps(fn)
+        async def streaming(*args: Any, **kwargs: Any) -> AsyncIterator[Any]:
+            try:
+                async for item in fn(*args, **kwargs):
+                    yield item
+            except gr.Error:
+                raise
+            except Exception as exc:
+                raise _as_gr_error(exc) from None
+
+        return streaming
     if inspect.iscoroutinefunction(fn):
 
         @functools.wraps(fn)
@@ -193,6 +215,30 @@ def page_outputs(
     ]
 
 
+def partial_outputs(step: DigestProgress, detected: bool, languages: Sequence[str]) -> list[Any]:
+    """What the Digest button shows while a digest streams in, in the order of the outputs.
+
+    The translation and the aligned view hold the segments ready so far; each summary box
+    shows its summary once it is ready; the stage is in the notice; the downloads wait for
+    the end (:func:`page_outputs`).
+    """
+    src, tgt = step.source_lang, step.target_lang
+    pair = (src, tgt)
+    return [
+        describe_direction(src, tgt, detected),
+        gr.update(value=step.original, label=f"Original ({language_name(src)})"),
+        gr.update(value=step.translation_text(), label=f"Translation ({language_name(tgt)})"),
+        *(
+            gr.update(value=step.summaries.get(code, ""), visible=code in pair)
+            for code in languages
+        ),
+        render_alignment(src, tgt, step.segments),
+        f"*{step.stage}…*" if step.stage else "",
+        *(gr.update(visible=False) for _ in range(3)),
+        gr.update(),  # the article's heading comes with the digest
+    ]
+
+
 # --------------------------------------------------------------------------- the page
 
 
@@ -236,7 +282,8 @@ def build_demo(
 
     Raises:
         ValueError: If ``concurrency_limit``, ``queue_size`` or ``max_chars`` is not a
-            positive integer.
+            positive integer, or ``service`` is given with ``digester``, ``max_chars`` or
+            ``output_dir``.
     """
     if service is None:
         for name, value in (("concurrency_limit", concurrency_limit), ("queue_size", queue_size)):
@@ -306,6 +353,13 @@ def build_demo(
                     label="Summary length",
                     elem_id="bd-length",
                 )
+                speed = gr.Radio(
+                    [(speed_label(name), name) for name in SPEEDS],
+                    value=DEFAULT_SPEED,
+                    label="Speed",
+                    info="Fast decodes greedily: quicker, slightly less polished.",
+                    elem_id="bd-speed",
+                )
                 detected = gr.Markdown("", elem_id="bd-detected")
                 button = gr.Button("Digest", variant="primary", elem_id="bd-digest")
                 gr.Markdown(
@@ -347,11 +401,12 @@ def build_demo(
                 gr.DownloadButton(f"Download {name}", visible=False, elem_id=f"bd-dl-{suffix}")
                 for name, suffix in (("JSON", "json"), ("Markdown", "md"), ("TSV", "tsv"))
             ]
-        timer = gr.Timer(1.0)
+        timer = gr.Timer(STATUS_POLL_S)
 
         def refresh_status() -> list[Any]:
-            service.start_warm_up()
-            done = service.ready
+            # Waits a little for the models (less than the timer's period), so the page says
+            # "ready" as soon as they are, not at the next tick.
+            done = service.wait_ready(STATUS_WAIT_S)
             return [render_status(service.status if done else None), gr.Timer(active=not done)]
 
         @guarded
@@ -362,22 +417,25 @@ def build_demo(
             direction: str,
             length: str,
             rows: Any,
-            progress: gr.Progress = gr.Progress(),  # noqa: B008  (gradio's convention)
-        ) -> list[Any]:
-            def report(fraction: float, stage: str) -> None:
-                progress(fraction, desc=stage)
-
+            speed: str = DEFAULT_SPEED,
+        ) -> AsyncIterator[list[Any]]:
             glossary = table_rows(rows)
+            auto = parse_direction(direction) is None
+            if not service.ready:  # the notice box, nothing else changes
+                waiting = "*Waiting for the models to finish loading…*"
+                yield [*[gr.update()] * (4 + len(languages)), waiting, *[gr.update()] * 4]
 
-            def digest(cancel: Any) -> Digest:
-                document = page_document(service, text, link, page, report)
-                return service.digest(
-                    document, direction, length, progress=report, cancel=cancel, glossary=glossary
+            def steps(cancel: Any) -> Iterator[DigestProgress]:
+                document = page_document(service, text, link, page)  # in the work's thread
+                yield from service.digest_stream(
+                    document, direction, length, speed, cancel=cancel, glossary=glossary
                 )
 
-            result = await in_queue(digest)
-            auto = parse_direction(direction) is None
-            return page_outputs(service, result, detected=auto, languages=languages)
+            async for step in stream_cancellable(steps):
+                if step.digest is not None:
+                    yield page_outputs(service, step.digest, detected=auto, languages=languages)
+                else:
+                    yield partial_outputs(step, detected=auto, languages=languages)
 
         def on_detect(text: str, direction: str) -> str:
             return detection_note(service, text, direction)
@@ -392,9 +450,10 @@ def build_demo(
         outputs = [detected, original, translation, *summaries, aligned, notice, *downloads]
         button.click(
             on_digest,
-            inputs=[text, link, page, direction, length, table],
+            inputs=[text, link, page, direction, length, table, speed],
             outputs=[*outputs, heading],
             api_visibility="private",
+            show_progress="minimal",
             **work,
         )
         for fn in api_functions(service) if api_endpoints else []:

@@ -14,6 +14,7 @@ import html
 import json
 import os
 import re
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -81,30 +82,50 @@ def escape(text: str) -> str:
 
 
 def render_aligned(digest: Digest) -> str:
-    """The sentence-aligned view as HTML.
+    """The sentence-aligned view of a digest as HTML (see :func:`render_alignment`)."""
+    return render_alignment(
+        digest.source_lang,
+        digest.target_lang,
+        digest.translation.segments,
+        digest.summary_sentences(),
+        digest.attribution,
+    )
+
+
+def render_alignment(
+    source: str,
+    target: str,
+    segments: Sequence[Segment],
+    summary: Sequence[str] = (),
+    attribution: Sequence[Sequence[int]] = (),
+) -> str:
+    """The sentence-aligned view as HTML: the summary's sentences, then the segments.
 
     Each source sentence sits beside its translation (both marked ``data-seg``), and each
     English summary sentence lists the source sentences it draws on (``data-src``); the
-    page's script highlights partners on hover, focus and click.
+    page's script highlights partners on hover, focus and click. While a digest streams in,
+    it shows the segments ready so far (and no summary yet).
 
     Args:
-        digest: The digest to show.
+        source: The article's language code.
+        target: The translation's language code.
+        segments: The translated segments (all, or those ready so far).
+        summary: The English summary's sentences.
+        attribution: For each summary sentence, the indices of the segments it draws on.
 
     Returns:
         An HTML fragment (all text escaped).
     """
-    src, tgt = digest.source_lang, digest.target_lang
     parts = ['<div class="bd-aligned">']
-    sentences = digest.summary_sentences()
-    if sentences:
+    if summary:
         parts.append(
             '<section class="bd-sums"><h3>Summary sentences and their sources</h3>'
             '<p class="bd-hint">Point at or click a summary sentence to light up the source '
             "sentences it draws on, in both languages; point at a sentence below to light up "
             "its translation.</p><ol>"
         )
-        for number, sentence in enumerate(sentences):
-            sources = digest.attribution[number] if number < len(digest.attribution) else ()
+        for number, sentence in enumerate(summary):
+            sources = attribution[number] if number < len(attribution) else ()
             ids = " ".join(str(i) for i in sources)
             cite = ", ".join(str(i + 1) for i in sources) or "—"
             parts.append(
@@ -115,21 +136,21 @@ def render_aligned(digest: Digest) -> str:
     parts.append(
         f'<div class="bd-grid" role="table"><div class="bd-head" role="row">'
         f'<span role="columnheader">#</span>'
-        f'<span role="columnheader">{escape(language_name(src))} (original)</span>'
-        f'<span role="columnheader">{escape(language_name(tgt))} (translation)</span></div>'
+        f'<span role="columnheader">{escape(language_name(source))} (original)</span>'
+        f'<span role="columnheader">{escape(language_name(target))} (translation)</span></div>'
     )
     paragraph = None
-    for seg in digest.translation.segments:
+    for seg in segments:
         new_para = " bd-para" if paragraph is not None and seg.paragraph != paragraph else ""
         paragraph = seg.paragraph
         flag = "".join(_flags(seg))
         parts.append(
             f'<div class="bd-pair{new_para}" role="row">'
             f'<span class="bd-num" role="cell">{seg.index + 1}</span>'
-            f'<span class="bd-src" role="cell" tabindex="0" lang="{src}" data-seg="{seg.index}">'
-            f"{escape(seg.source)}</span>"
-            f'<span class="bd-tgt" role="cell" tabindex="0" lang="{tgt}" data-seg="{seg.index}">'
-            f"{escape(seg.translation)}{flag}</span></div>"
+            f'<span class="bd-src" role="cell" tabindex="0" lang="{source}" '
+            f'data-seg="{seg.index}">{escape(seg.source)}</span>'
+            f'<span class="bd-tgt" role="cell" tabindex="0" lang="{target}" '
+            f'data-seg="{seg.index}">{escape(seg.translation)}{flag}</span></div>'
         )
     parts.append("</div></div>")
     return "".join(parts)
