@@ -132,8 +132,9 @@ class StandIn:
         ]
 
 
-def fixed_length_options(speed: str = "default") -> Any:
-    """Translation options that force every sentence to exactly ``TRANSLATION_TOKENS``."""
+def fixed_length_options(speed: str = "default", **extra: Any) -> Any:
+    """Translation options that force every sentence to exactly ``TRANSLATION_TOKENS``
+    (``extra``: more TranslationOptions fields, e.g. ``confidence=True``)."""
     from bilingual_digest import TranslationOptions
     from bilingual_digest.options import GenerationOptions
 
@@ -142,16 +143,16 @@ def fixed_length_options(speed: str = "default") -> Any:
         """Every sentence decoded to exactly max_new_tokens tokens."""
 
         def generation(self) -> GenerationOptions:
-            return GenerationOptions(
-                num_beams=self.num_beams,
-                max_new_tokens=self.max_new_tokens,
-                min_new_tokens=self.max_new_tokens,
-            )
+            return dataclasses.replace(super().generation(), min_new_tokens=self.max_new_tokens)
 
     # No retry of "looping" sentences: a forced length makes every sentence look cut short,
     # which would translate each one twice (a real model stops by itself). Checks stay on.
     options = FixedLength(
-        num_beams=BEAM, max_new_tokens=TRANSLATION_TOKENS, batch_size=16, retry_degenerate=False
+        num_beams=BEAM,
+        max_new_tokens=TRANSLATION_TOKENS,
+        batch_size=16,
+        retry_degenerate=False,
+        **extra,
     )
     return options.at_speed(speed)
 

@@ -15,6 +15,8 @@ from bilingual_digest.settings import ServerSettings
 from fakes import LeadBackend, TagBackend
 
 FR = "Le gouvernement a présenté mardi un projet de loi sur l’énergie."
+READ_FR = "Le gouvernement a présenté mardi un projet de loi sur l'énergie."
+"""FR as the model reads it (Moses punctuation normalisation: ’ is '): the tagging fakes echo it."""
 FR_ARTICLE = (
     f"{FR} Les députés l’examineront à l’automne. Le ministre a défendu une réforme "
     "nécessaire devant la presse."

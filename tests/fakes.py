@@ -11,13 +11,19 @@ from bilingual_digest.options import GenerationOptions
 class UpperBackend:
     """A "translation model" that upper-cases; tokens are words plus an end-of-sequence."""
 
-    def __init__(self, max_input_tokens: int = 512, model_id: str = "fake/upper") -> None:
+    def __init__(
+        self, max_input_tokens: int = 512, model_id: str = "fake/upper", unknown: str = ""
+    ) -> None:
         self.model_id = model_id
         self.max_input_tokens = max_input_tokens
+        self.unknown = unknown  # characters its "vocabulary" lacks
         self.calls: list[list[str]] = []
 
     def count_tokens(self, text: str) -> int:
         return len(text.split()) + 1
+
+    def unknown_characters(self, text: str) -> list[str]:
+        return [c for c in dict.fromkeys(text) if c in self.unknown]
 
     def generate(self, texts: Sequence[str], options: GenerationOptions) -> list[Generated]:
         self.calls.append(list(texts))

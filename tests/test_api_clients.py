@@ -18,7 +18,7 @@ from deep_translator import LibreTranslator
 from deep_translator.exceptions import AuthorizationException
 from libretranslatepy import LibreTranslateAPI
 
-from api_helpers import EN, FR, FR_ARTICLE, serving
+from api_helpers import EN, FR, FR_ARTICLE, READ_FR, serving
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,7 +31,7 @@ def url() -> Iterator[str]:
 
 def test_libretranslatepy(url: str) -> None:
     api = LibreTranslateAPI(url)
-    assert api.translate(FR, "fr", "en") == f"[en] {FR}"
+    assert api.translate(FR, "fr", "en") == f"[en] {READ_FR}"
     assert api.translate(EN, "en", "fr") == f"[fr] {EN}"
     detected = api.detect(FR)
     assert detected[0]["language"] == "fr" and detected[0]["confidence"] > 50
@@ -44,25 +44,25 @@ def test_libretranslatepy(url: str) -> None:
 def test_deep_translator(url: str) -> None:
     # deep-translator insists on some key; a server without keys ignores it
     translator = LibreTranslator(source="fr", target="en", api_key="unused", custom_url=url)
-    assert translator.translate(FR) == f"[en] {FR}"
-    assert translator.translate_batch([FR, "Bonjour."]) == [f"[en] {FR}", "[en] Bonjour."]
+    assert translator.translate(FR) == f"[en] {READ_FR}"
+    assert translator.translate_batch([FR, "Bonjour."]) == [f"[en] {READ_FR}", "[en] Bonjour."]
     by_name = LibreTranslator(source="English", target="French", api_key="x", custom_url=url)
     assert by_name.translate(EN) == f"[fr] {EN}"
     auto = LibreTranslator(source="auto", target="en", api_key="x", custom_url=url)
-    assert auto.translate(FR) == f"[en] {FR}"
+    assert auto.translate(FR) == f"[en] {READ_FR}"
 
 
 def test_the_clients_with_keys() -> None:
     with serving(api_keys="k1", rate_limit="none") as server:
         assert LibreTranslateAPI(server.url, api_key="k1").translate(FR, "fr", "en") == (
-            f"[en] {FR}"
+            f"[en] {READ_FR}"
         )
         with pytest.raises(urllib.error.HTTPError) as refused:
             LibreTranslateAPI(server.url).translate(FR, "fr", "en")
         assert refused.value.code == 403
         assert LibreTranslateAPI(server.url).languages()  # no key needed to list languages
         keyed = LibreTranslator(source="fr", target="en", api_key="k1", custom_url=server.url)
-        assert keyed.translate(FR) == f"[en] {FR}"
+        assert keyed.translate(FR) == f"[en] {READ_FR}"
         wrong = LibreTranslator(source="fr", target="en", api_key="k2", custom_url=server.url)
         with pytest.raises(AuthorizationException):
             wrong.translate(FR)

@@ -23,7 +23,7 @@ from bilingual_digest.backends import Generated
 from bilingual_digest.options import GenerationOptions
 from bilingual_digest.settings import ServerSettings
 
-from api_helpers import FR, FR_ARTICLE, Engine, serving
+from api_helpers import FR, FR_ARTICLE, READ_FR, Engine, serving
 from fakes import TagBackend
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,7 +44,7 @@ def test_with_keys_every_working_call_needs_one(tmp_path: Path) -> None:
         assert (wrong.status_code, wrong.json()) == (403, {"error": BAD_KEY})
         for key in ("k-file-1", "k-file-2", "k-env"):
             ok = httpx.post(url + "translate", data={**TRANSLATE, "api_key": key})
-            assert ok.json() == {"translatedText": f"[en] {FR}"}
+            assert ok.json() == {"translatedText": f"[en] {READ_FR}"}
         assert httpx.post(url + "detect", json={"q": FR}).status_code == 403
         assert httpx.post(url + "api/v1/digest", json={"text": FR_ARTICLE}).status_code == 403
         bearer = httpx.post(

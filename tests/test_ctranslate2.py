@@ -25,6 +25,7 @@ from bilingual_digest.conversion import (
     model_key,
 )
 from bilingual_digest.options import GenerationOptions, resolve_backend, threads
+from bilingual_digest.steps import prepare_sentence
 
 from tiny_models import english_lines, french_lines
 
@@ -124,10 +125,12 @@ def test_default_int8_backend_runs_behind_the_translator(marian_fr_en: Path, see
     assert [(s.start, s.end, s.paragraph) for s in result.segments] == [
         (p.start, p.end, p.paragraph) for p in expected
     ]
+    ready = [prepare_sentence(s.source, translator.steps()) for s in result.segments]
     direct = translator.backend.inner.generate(
-        [s.source for s in result.segments], translator.options.generation()
+        [r.model_input for r in ready], translator.options.generation()
     )
-    assert [s.translation for s in result.segments] == [g.text for g in direct]
+    restored = [r.restore(g.text)[0] for r, g in zip(ready, direct, strict=True)]
+    assert [s.translation for s in result.segments] == restored
     assert all(not s.complete for s in result.segments)  # random weights never stop early
     assert len(result.warnings) == len(result.segments)
 

@@ -147,7 +147,8 @@ def test_the_json_api_takes_a_glossary() -> None:
         url = server.url
         terms = {"gouvernement": "Government", "projet de loi": "bill"}
         done = httpx.post(url + "api/v1/translate", json={"text": FR, "glossary": terms}).json()
-        assert done["translation"] == ("[en] Le Government a présenté mardi un bill sur l’énergie.")
+        # The fake model echoes what it reads (Moses: ’ is ').
+        assert done["translation"] == "[en] Le Government a présenté mardi un bill sur l'énergie."
         rows = [["gouvernement", "cabinet", "", "fr-en"]]
         digest = httpx.post(url + "api/v1/digest", json={"text": FR, "glossary": rows}).json()
         assert "cabinet" in digest["translation"]["text"]

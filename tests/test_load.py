@@ -84,9 +84,9 @@ def test_eight_concurrent_digests_complete_and_models_load_once(
     for module in (translation, summarization):
         real = module.load_backend
 
-        def counting(name, model, device="cpu", _real=real):
+        def counting(name, model, device="cpu", *rest, _real=real):
             loads[model] += 1
-            return _real(name, model, device)
+            return _real(name, model, device, *rest)
 
         monkeypatch.setattr(module, "load_backend", counting)
     demo = ui.build_demo(Digester(), concurrency_limit=2)

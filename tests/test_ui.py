@@ -190,7 +190,8 @@ def test_render_aligned_flags_incomplete_segments_and_findings(fake: FakeDigeste
     page = render.render_aligned(replace(digest, translation=translation))
     assert (
         ' <span class="bd-flag" title="reached the length limit">may be cut short</span>'
-        ' <span class="bd-flag" title="the model repeated itself; translated again">retried</span>'
+        ' <span class="bd-flag" title="the model repeated itself; translated again">'
+        "translated again</span>"
         ' <span class="bd-flag" title="The date &quot;25 avril&quot; is &lt;missing&gt;.">'
         "number missing: 25 avril</span>"
     ) in page
@@ -215,9 +216,10 @@ def test_render_status() -> None:
 
 def test_render_notices(fake: FakeDigester) -> None:
     assert render.render_notices(fake.digest("Bonjour à tous.", source="fr")) == ""
+    # A sentence warning the sentence doesn't carry stays in the list (nothing is lost).
     warned = FakeDigester(warnings=("Sentence 2 reached the limit.", "Summary is short."))
     assert render.render_notices(warned.digest("Bonjour à tous.", source="fr")) == (
-        "**Warnings**\n\n- Sentence 2 reached the limit.\n- Summary is short."
+        "**Notes**\n\n- Sentence 2 reached the limit.\n- Summary is short."
     )
 
 

@@ -315,3 +315,52 @@ def build_from_real_config(
         if path.is_file() and path.name != "config.json":
             shutil.copyfile(path, directory / path.name)
     return directory
+
+
+def parallel_templates() -> list[tuple[str, str]]:
+    """27 French–English pairs from one template (subject, verb, object), for training."""
+    import itertools
+
+    subjects = [("Le président", "The president"), ("Le ministre", "The minister"),
+                ("Le juge", "The judge")]  # fmt: skip
+    verbs = [("a remercié", "thanked"), ("a appelé", "called"), ("a vu", "saw")]
+    objects = [("les soldats.", "the soldiers."), ("les enfants.", "the children."),
+               ("les pompiers.", "the firemen.")]  # fmt: skip
+    return [
+        (f"{s[0]} {v[0]} {o[0]}", f"{s[1]} {v[1]} {o[1]}")
+        for s, v, o in itertools.product(subjects, verbs, objects)
+    ]
+
+
+def train_marian(
+    directory: Path, pairs: list[tuple[str, str]], *, max_steps: int = 300, loss: float = 0.02
+) -> Path:
+    """Train the Marian model in ``directory`` on ``pairs`` (source, target) until its loss is
+    below ``loss`` (about a hundred steps for the tiny model on 24 pairs), and save it.
+
+    The ``<pad>`` embedding row (the decoder's start) stays zero, as CTranslate2 needs.
+    """
+    import torch
+    from transformers import MarianMTModel, MarianTokenizer
+
+    tokenizer = MarianTokenizer.from_pretrained(directory)
+    model = MarianMTModel.from_pretrained(directory)
+    batch = tokenizer(
+        [s for s, _ in pairs], text_target=[t for _, t in pairs], return_tensors="pt", padding=True
+    )
+    batch["labels"][batch["labels"] == tokenizer.pad_token_id] = -100
+    torch.manual_seed(0)
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
+    embeddings = model.get_input_embeddings().weight
+    model.train()
+    for _ in range(max_steps):
+        step_loss = model(**batch).loss
+        step_loss.backward()
+        embeddings.grad[tokenizer.pad_token_id] = 0
+        optimizer.step()
+        optimizer.zero_grad()
+        if step_loss.item() < loss:
+            break
+    model.eval()
+    model.save_pretrained(directory)
+    return directory

@@ -29,6 +29,10 @@ class Segment:
         complete: False when the translation reached the token limit and may be cut short.
         findings: What the faithfulness checks found (numbers, names, loops …).
         retried: True when the first output looped and the sentence was translated again.
+        confidence: The model's confidence in the translation: the mean log-probability of
+            its tokens (0 is certainty; lower, less sure), or ``None`` when not asked for
+            (``TranslationOptions(confidence=True)``). Not calibrated: compare the sentences
+            of one model, don't read it as a probability of being right (see the README).
     """
 
     index: int
@@ -40,6 +44,7 @@ class Segment:
     complete: bool = True
     findings: tuple[Finding, ...] = ()
     retried: bool = False
+    confidence: float | None = None
 
 
 @dataclass(frozen=True)

@@ -208,7 +208,8 @@ DIGEST_EXAMPLE: dict[str, Any] = {
         "model": "Helsinki-NLP/opus-mt-fr-en",
         "segments": [
             {"index": 0, "paragraph": 0, "start": 0, "end": len(_FR), "source": _FR,
-             "translation": _EN, "complete": True, "findings": [], "retried": False}
+             "translation": _EN, "complete": True, "findings": [], "retried": False,
+             "confidence": -0.21}
         ],
         "warnings": [],
     },
@@ -225,7 +226,8 @@ DIGEST_EXAMPLE: dict[str, Any] = {
                 "author": "Marie Dupont", "date": "2024-03-05", "site": "Le Journal"},
 }  # fmt: skip
 """An illustration of ``Digest.to_dict()`` for the API description (the real keys; ``article``
-is ``null`` for a text, and the page's metadata for an article from the web)."""
+is ``null`` for a text, and the page's metadata for an article from the web; a segment's
+``confidence`` is ``null`` unless the server runs with ``BILINGUAL_DIGEST_CONFIDENCE=1``)."""
 
 
 def request_body(model: type[BaseModel], examples: dict[str, Any], *, form: bool) -> dict:

@@ -64,6 +64,7 @@ def add_glossary_argument(parser: argparse.ArgumentParser) -> None:
 
 def _cmd_translate(args: argparse.Namespace) -> int:
     from .documents import as_text
+    from .notices import summary_line
     from .sanitize import clean_text
     from .translation import Translator
 
@@ -87,6 +88,8 @@ def _cmd_translate(args: argparse.Namespace) -> int:
     sys.stdout.write(result.text if result.text.endswith("\n") else result.text + "\n")
     for warning in result.warnings:
         logger.warning("%s", warning)
+    if counted := summary_line(result.segments):
+        logger.warning("%s", counted)
     return EXIT_OK
 
 
@@ -248,6 +251,12 @@ def _add_batch_parser(sub: argparse._SubParsersAction) -> None:
         "--summary-max-new-tokens", type=int, default=None, help="most tokens per summary"
     )
     add_model_arguments(p)
+    p.add_argument(
+        "--confidence",
+        action="store_true",
+        help="give each sentence of the records the model's confidence (one more pass of "
+        "the model over each translation: about a quarter more CPU time)",
+    )
     add_glossary_argument(p)
     _add_source_arguments(p)
     p.set_defaults(run=_cmd_batch)
@@ -294,7 +303,10 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         device=args.device,
         backend=args.backend,
         options=TranslationOptions(
-            num_beams=args.beams, max_new_tokens=args.max_new_tokens, batch_size=args.batch_size
+            num_beams=args.beams,
+            max_new_tokens=args.max_new_tokens,
+            batch_size=args.batch_size,
+            confidence=args.confidence,
         ).at_speed(args.speed),
         summary_options=SummaryOptions(
             num_beams=args.beams, max_new_tokens=args.summary_max_new_tokens
@@ -509,6 +521,7 @@ def _cmd_digest(args: argparse.Namespace) -> int:
     from .digest import default_digester
     from .glossary import as_glossary
     from .languages import parse_direction
+    from .notices import summary_line
     from .report import print_digest
 
     source, target = parse_direction(args.direction) or (None, None)
@@ -532,6 +545,8 @@ def _cmd_digest(args: argparse.Namespace) -> int:
             continue
         for warning in result.warnings:
             logger.warning("%s: %s", name, warning)
+        if counted := summary_line(result.translation.segments):
+            logger.warning("%s: %s", name, counted)
         separator = "\n" if number and args.format != "json" else ""
         sys.stdout.write(separator + print_digest(result, args.format, name=name))
         sys.stdout.flush()

@@ -36,6 +36,7 @@ from .jobs import SUMMARY_KEY, Job, finish, finish_summary, model_keys
 from .languages import SUMMARY_LANGUAGE, get_pair, language_name, pairs, resolve_pair
 from .options import (
     DEFAULT_SPEED,
+    confidence_enabled,
     env,
     max_chars,
     resolve_device,
@@ -401,7 +402,7 @@ class Digester:
 def _settings() -> tuple[str | None, ...]:
     device = resolve_device(None)
     models = tuple(translation_model(pair.source, pair.target) for pair in pairs())
-    return (*models, summary_model(), device, env("BACKEND"))
+    return (*models, summary_model(), device, env("BACKEND"), str(confidence_enabled()))
 
 
 @functools.lru_cache(maxsize=2)

@@ -91,6 +91,8 @@ class GenerationOptions:
         length_penalty: Beam-search length penalty.
         no_repeat_ngram_size: Forbid repeating n-grams of this size (0 = off).
         repetition_penalty: Penalty above 1.0 discourages repeats.
+        score: ``True``: also give each output's :attr:`~bilingual_digest.backends.Generated.score`
+            (one more pass of the model over the finished outputs); ``None``: don't.
     """
 
     num_beams: int | None = None
@@ -99,6 +101,7 @@ class GenerationOptions:
     length_penalty: float | None = None
     no_repeat_ngram_size: int | None = None
     repetition_penalty: float | None = None
+    score: bool | None = None
 
     def __post_init__(self) -> None:
         _check_int(self, "num_beams", self.num_beams, allow_none=True)
@@ -109,6 +112,8 @@ class GenerationOptions:
         )
         _check_float(self, "length_penalty", self.length_penalty)
         _check_float(self, "repetition_penalty", self.repetition_penalty)
+        if self.score not in (None, True):
+            raise ValueError(f"GenerationOptions.score must be True or None, got {self.score!r}.")
         if (
             self.min_new_tokens is not None
             and self.max_new_tokens is not None
@@ -139,6 +144,10 @@ class TranslationOptions:
             on every sentence and report findings.
         retry_degenerate: Translate a sentence again, with repetition guards, when its
             output loops or reaches the token limit; the better output is kept.
+        confidence: Give each sentence the model's confidence in its translation
+            (:attr:`~bilingual_digest.translation.Segment.confidence`), read in one more pass
+            of the model over the finished outputs. Off by default: that pass adds about a
+            quarter to the translation's CPU time (measured by benchmarks/confidence.py).
     """
 
     num_beams: int = 4
@@ -146,18 +155,23 @@ class TranslationOptions:
     batch_size: int = 16
     checks: bool = True
     retry_degenerate: bool = True
+    confidence: bool = False
 
     def __post_init__(self) -> None:
         _check_int(self, "num_beams", self.num_beams)
         _check_int(self, "max_new_tokens", self.max_new_tokens)
         _check_int(self, "batch_size", self.batch_size)
-        for name in ("checks", "retry_degenerate"):
+        for name in ("checks", "retry_degenerate", "confidence"):
             if not isinstance(getattr(self, name), bool):
                 raise ValueError(f"TranslationOptions.{name} must be True or False.")
 
     def generation(self) -> GenerationOptions:
         """The decoding part of these options, for a backend."""
-        return GenerationOptions(num_beams=self.num_beams, max_new_tokens=self.max_new_tokens)
+        return GenerationOptions(
+            num_beams=self.num_beams,
+            max_new_tokens=self.max_new_tokens,
+            score=True if self.confidence else None,
+        )
 
     def at_speed(self, speed: str) -> TranslationOptions:
         """These options with the beam size of a speed preset (see :data:`SPEEDS`).
@@ -262,6 +276,25 @@ def validate_device(device: object) -> str:
             f"Unsupported device {device!r}: accepted values are 'cpu', 'cuda' or 'cuda:N'."
         )
     return norm
+
+
+CONFIDENCE_ENV = "CONFIDENCE"
+"""``BILINGUAL_DIGEST_CONFIDENCE``: the default translators give each sentence a confidence."""
+
+
+def confidence_enabled() -> bool:
+    """Whether ``BILINGUAL_DIGEST_CONFIDENCE`` turns the per-sentence confidence on for the
+    default translators (the page, the API, ``translate()``, ``digest()``); off when unset.
+
+    Raises:
+        InputError: For a value that is not yes or no (1/0, true/false, on/off).
+    """
+    from .settings import _boolean
+
+    try:
+        return _boolean(env(CONFIDENCE_ENV, "0"))
+    except ValueError as exc:
+        raise InputError(f"{ENV_PREFIX}{CONFIDENCE_ENV}: {exc}") from None
 
 
 def resolve_device(device: str | None) -> str:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from .languages import find_language
 from .languages import language_name as language_name
+from .notices import KIND_LABELS, general_notes, grouped, summary_line
 
 if TYPE_CHECKING:
     from .digest import Digest
@@ -103,16 +104,32 @@ def digest_markdown(digest: Digest) -> str:
         ):
             lines.append(f"{number}. {sentence} — {_sources_text(sources)}")
         lines.append("")
-    if digest.warnings:
-        lines += ["## Warnings", ""]
-        lines += [f"- {warning}" for warning in digest.warnings]
-        lines.append("")
+    lines += warnings_markdown(digest)
     lines += [f"## Translation ({tgt})", "", digest.translation.text.strip(), ""]
     lines += [f"## Original ({src})", "", digest.original.strip(), ""]
     lines += ["## Aligned sentences", "", f"| # | {src} | {tgt} |", "|---|---|---|"]
     for seg in digest.translation.segments:
         lines.append(f"| {seg.index + 1} | {_md_cell(seg.source)} | {_md_cell(seg.translation)} |")
     return "\n".join(lines) + "\n"
+
+
+def warnings_markdown(digest: Digest) -> list[str]:
+    """The report's warnings section (no lines when there are none): the count of sentence
+    warnings by kind, one subsection per kind listing its sentences, then the other notes."""
+    segments = digest.translation.segments
+    counted, notes = summary_line(segments), general_notes(digest.warnings, segments)
+    if not counted and not notes:
+        return []
+    lines = ["## Warnings", ""]
+    if counted:
+        lines += [counted, ""]
+    for kind, items in grouped(segments).items():
+        lines += [f"### {KIND_LABELS[kind].capitalize()} ({len(items)})", ""]
+        lines += [f"- Sentence {index + 1}: {message}" for index, message in items]
+        lines.append("")
+    if notes:
+        lines += ["### Notes", "", *(f"- {note}" for note in notes), ""]
+    return lines
 
 
 def article_byline(article: Article) -> str:

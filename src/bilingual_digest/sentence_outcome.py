@@ -111,6 +111,7 @@ def finish_segment(
         not out.hit_limit,
         findings,
         kept is not None,
+        out.score,
     )
     notes = []
     if kept is not None:

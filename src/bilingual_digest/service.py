@@ -584,14 +584,20 @@ class DigestService:
 
 
 def translation_record(translation: Translation, article: Article | None = None) -> dict[str, Any]:
-    """A translation as the API returns it: the languages, the text, the aligned sentences,
+    """A translation as the API returns it: the languages, the text, the aligned sentences
+    (each with its ``confidence``, ``None`` unless ``BILINGUAL_DIGEST_CONFIDENCE`` is on),
     and the ``article`` translated (its metadata; ``None`` for a text)."""
     return {
         "source_lang": translation.source_lang,
         "target_lang": translation.target_lang,
         "translation": translation.text,
         "segments": [
-            {"index": s.index, "source": s.source, "translation": s.translation}
+            {
+                "index": s.index,
+                "source": s.source,
+                "translation": s.translation,
+                "confidence": s.confidence,
+            }
             for s in translation.segments
         ],
         "warnings": list(translation.warnings),

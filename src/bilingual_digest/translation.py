@@ -24,8 +24,10 @@ from .cores import thread_layout
 from .documents import Article, TextOrArticle
 from .glossary import Glossary, GlossaryLike, as_glossary, combine, default_glossary
 from .languages import resolve_pair, validate_language
+from .normalization import PunctuationStep
 from .options import (
     TranslationOptions,
+    confidence_enabled,
     resolve_backend,
     resolve_device,
     translation_model,
@@ -36,6 +38,7 @@ from .sanitize import CleanText, prepare_text
 from .segment import Piece, segment
 from .sentence_outcome import finish_segment, retry_degenerate
 from .steps import Step, prepare_sentence
+from .unknown_characters import UnknownCharacterStep
 
 logger = logging.getLogger("bilingual_digest")
 
@@ -252,17 +255,27 @@ class Translator:
     def steps(self, glossary: GlossaryLike = None) -> list[Step]:
         """The reversible steps each sentence goes through on its way to the model.
 
-        See :mod:`~bilingual_digest.steps`. First, always, :class:`ProtectStep`: placeholders
-        ``[N]`` in place of protected text and glossary terms, found in the original
-        sentence. Steps after it must leave ``[N]`` as it is (Moses punctuation
-        normalisation does: measured); their restores run before its own.
+        See :mod:`~bilingual_digest.steps`. In order: first, always, :class:`ProtectStep`:
+        placeholders ``[N]`` in place of protected text and glossary terms, found in the
+        original sentence; then Moses punctuation normalisation
+        (:mod:`~bilingual_digest.normalization`); then the characters the model can't read
+        (:mod:`~bilingual_digest.unknown_characters`; skipped for a backend without
+        ``unknown_characters``). The steps after the first leave ``[N]`` as it is (tested);
+        their restores run before its own.
 
         Args:
             glossary: This call's glossary entries, added to the translator's own.
         """
         own = default_glossary() if self.glossary is None else self.glossary
         terms = combine(own, glossary)
-        return [ProtectStep(terms.for_pair(self.source, self.target) if terms else None)]
+        steps: list[Step] = [
+            ProtectStep(terms.for_pair(self.source, self.target) if terms else None),
+            PunctuationStep(self.source),
+        ]
+        unknown = getattr(self.backend, "unknown_characters", None)
+        if unknown is not None:
+            steps.append(UnknownCharacterStep(unknown))
+        return steps
 
     def _options(self, options: TranslationOptions | None) -> TranslationOptions:
         if options is None:
@@ -382,12 +395,18 @@ def _none(text: str) -> list[tuple[int, int]]:
 
 @functools.lru_cache(maxsize=4)
 def _cached_translator(
-    source: str, target: str, model: str, device: str, backend: str
+    source: str, target: str, model: str, device: str, backend: str, confidence: bool = False
 ) -> Translator:
     # No glossary of its own: translate() and the digester pass BILINGUAL_DIGEST_GLOSSARY's
     # (bound to the article's direction, for the digester) at each call.
     return Translator(
-        source, target, model=model, device=device, backend=backend, glossary=Glossary()
+        source,
+        target,
+        model=model,
+        device=device,
+        backend=backend,
+        options=TranslationOptions(confidence=confidence),
+        glossary=Glossary(),
     )
 
 
@@ -404,7 +423,8 @@ def default_translator(source: str, target: str | None = None) -> Translator:
     src, tgt = resolve_pair(validate_language(source, "source"), target)
     device = resolve_device(None)
     backend = resolve_backend(None, device)
-    return _cached_translator(src, tgt, translation_model(src, tgt), device, backend)
+    model = translation_model(src, tgt)
+    return _cached_translator(src, tgt, model, device, backend, confidence_enabled())
 
 
 @overload

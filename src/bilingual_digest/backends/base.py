@@ -23,11 +23,15 @@ class Generated:
         num_tokens: Tokens generated (end-of-sequence included).
         hit_limit: True when generation stopped at ``max_new_tokens`` rather than by itself,
             i.e. the output may be cut short.
+        score: The model's confidence in the output: the mean log-probability of its tokens
+            (end-of-sequence included; 0 is certainty, lower is less sure), or ``None`` when
+            the backend doesn't say.
     """
 
     text: str
     num_tokens: int
     hit_limit: bool = False
+    score: float | None = None
 
 
 @runtime_checkable
@@ -44,6 +48,12 @@ class Backend(Protocol):
 
     def count_tokens(self, text: str) -> int:
         """Number of input tokens the model sees for ``text`` (special tokens included)."""
+        ...
+
+    def unknown_characters(self, text: str) -> list[str]:
+        """The characters of ``text`` the model can't read: its tokenizer maps them to the
+        unknown token (``<unk>``), which decoding drops. Each once, in order of appearance;
+        a character as the tokenizer normalises it (NFKC for SentencePiece)."""
         ...
 
     def generate(self, texts: Sequence[str], options: GenerationOptions) -> list[Generated]:

@@ -124,9 +124,11 @@ CREATE TABLE IF NOT EXISTS sentences (
     output TEXT NOT NULL,
     num_tokens INTEGER NOT NULL,
     hit_limit INTEGER NOT NULL,
+    score REAL,
     PRIMARY KEY (model, options, source)
 )
 """
+_COLUMNS = ("model", "options", "source", "output", "num_tokens", "hit_limit", "score")
 
 
 class SQLiteStore:
@@ -151,6 +153,9 @@ class SQLiteStore:
         try:
             self._db = sqlite3.connect(self.path, timeout=60, check_same_thread=False)
             self._db.execute(_SCHEMA)
+            columns = {row[1] for row in self._db.execute("PRAGMA table_info(sentences)")}
+            if "score" not in columns:  # a cache file written before outputs had a score
+                self._db.execute("ALTER TABLE sentences ADD COLUMN score REAL")
             self._db.commit()
         except sqlite3.DatabaseError as exc:
             raise ValueError(
@@ -170,13 +175,13 @@ class SQLiteStore:
             texts = [key.text for key in group]
             for chunk in _chunks(texts, _SQL_CHUNK):
                 rows = self._db.execute(
-                    "SELECT source, output, num_tokens, hit_limit FROM sentences "
+                    "SELECT source, output, num_tokens, hit_limit, score FROM sentences "
                     f"WHERE model = ? AND options = ? AND source IN ({','.join('?' * len(chunk))})",
                     [model, options, *chunk],
                 )
-                for text, output, num_tokens, hit_limit in rows:
+                for text, output, num_tokens, hit_limit, score in rows:
                     found[CacheKey(model, options, text)] = Generated(
-                        output, num_tokens, bool(hit_limit)
+                        output, num_tokens, bool(hit_limit), score
                     )
         return found
 
@@ -184,9 +189,10 @@ class SQLiteStore:
         """Write these outputs in one transaction."""
         with self._db:
             self._db.executemany(
-                "INSERT OR REPLACE INTO sentences VALUES (?, ?, ?, ?, ?, ?)",
+                f"INSERT OR REPLACE INTO sentences ({', '.join(_COLUMNS)}) VALUES "
+                f"({', '.join('?' * len(_COLUMNS))})",
                 [
-                    (*key, output.text, output.num_tokens, int(output.hit_limit))
+                    (*key, output.text, output.num_tokens, int(output.hit_limit), output.score)
                     for key, output in entries.items()
                 ],
             )
@@ -273,6 +279,10 @@ class CachedBackend:
     def count_tokens(self, text: str) -> int:
         """The inner backend's token count for ``text``."""
         return self.inner.count_tokens(text)
+
+    def unknown_characters(self, text: str) -> list[str]:
+        """The inner backend's characters of ``text`` the model can't read."""
+        return self.inner.unknown_characters(text)
 
     def clear(self) -> None:
         """Forget every cached output."""

@@ -130,6 +130,10 @@ class CTranslate2Backend:
         """Number of input tokens the model sees for ``text``, end-of-sequence included."""
         return len(self.tokenizer.encode_batch([text])[0])
 
+    def unknown_characters(self, text: str) -> list[str]:
+        """The characters of ``text`` the tokenizer maps to ``<unk>`` (see the interface)."""
+        return self.tokenizer.unknown_characters(text)
+
     def decoding_arguments(self, options: GenerationOptions) -> tuple[dict[str, Any], int]:
         """The ``translate_batch`` arguments for ``options``, and the output token limit.
 
@@ -192,15 +196,31 @@ class CTranslate2Backend:
         source = [self.tokenizer.convert_ids_to_tokens(row) for row in ids]
         with generating():  # the last generation running hands free memory back
             results = self.translator.translate_batch(source, **kwargs)
-        rows = [self.tokenizer.convert_tokens_to_ids(r.hypotheses[0]) for r in results]
+            hypotheses = [r.hypotheses[0] for r in results]
+            scores = self._scores(source, hypotheses) if options.score else [None] * len(texts)
+        rows = [self.tokenizer.convert_tokens_to_ids(tokens) for tokens in hypotheses]
         eos = self.generation_config.forced_eos_token_id
         eos_ids = _as_set(self.generation_config.eos_token_id)
         if eos is not None:  # HF forces EOS at the last position: do the same
             rows = [row if row and row[-1] in eos_ids else [*row, eos] for row in rows]
         decoded = self.tokenizer.batch_decode(rows)
         return [
-            Generated(text.strip(), len(row), hit_limit=len(row) >= limit)
-            for row, text in zip(rows, decoded, strict=True)
+            Generated(text.strip(), len(row), len(row) >= limit, score)
+            for row, text, score in zip(rows, decoded, scores, strict=True)
+        ]
+
+    def _scores(self, source: list[list[str]], hypotheses: list[list[str]]) -> list[float | None]:
+        """The mean log-probability of each hypothesis's tokens, end-of-sequence included,
+        read by the model in one teacher-forced pass (``score_batch``, which adds the
+        end-of-sequence token itself)."""
+        eos = set(
+            self.tokenizer.convert_ids_to_tokens(list(_as_set(self.generation_config.eos_token_id)))
+        )
+        targets = [tokens[:-1] if tokens and tokens[-1] in eos else tokens for tokens in hypotheses]
+        scored = self.translator.score_batch(source, targets, max_input_length=0)
+        return [
+            sum(result.log_probs) / len(result.log_probs) if result.log_probs else None
+            for result in scored
         ]
 
 

@@ -26,7 +26,8 @@ Checked against transformers on the real tokenizer files and 3,000 real sentence
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -79,6 +80,32 @@ class Tokenizer(Protocol):
     def batch_decode(self, rows: Sequence[Sequence[int]]) -> list[str]:
         """The text of each row of ids, special tokens skipped."""
         ...
+
+    def unknown_characters(self, text: str) -> list[str]:
+        """The characters of ``text`` that become the unknown token (see
+        :meth:`~bilingual_digest.backends.Backend.unknown_characters`)."""
+        ...
+
+
+def unknown_by_character(
+    encode: Callable[[str], Sequence[int]], unk_id: int | None, text: str, known: dict[str, bool]
+) -> list[str]:
+    """The characters of ``text`` (NFKC-normalised) that ``encode`` maps to ``unk_id``.
+
+    For tokenizers that can't say which piece of a text was unknown: each distinct character
+    is encoded alone once, the answer kept in ``known`` (the caller's cache).
+    """
+    if unk_id is None:
+        return []
+    found = []
+    for char in dict.fromkeys(unicodedata.normalize("NFKC", text)):
+        if char.isspace():
+            continue
+        if char not in known:
+            known[char] = unk_id not in encode(char)
+        if not known[char]:
+            found.append(char)
+    return found
 
 
 def load_tokenizer(model: str, config: Mapping[str, Any] | None) -> Tokenizer:
@@ -218,6 +245,22 @@ class MarianSentencePieceTokenizer:
         """The text of each row, special tokens (``<unk>`` included) skipped."""
         return [self._decode(row) for row in rows]
 
+    def unknown_characters(self, text: str) -> list[str]:
+        """The characters of the pieces of ``text`` that ``vocab.json`` lacks (``<unk>``).
+
+        A piece sentencepiece made of several unknown characters (``ří``) gives each of
+        them; the characters are sentencepiece's (NFKC-normalised).
+        """
+        found: dict[str, None] = {}
+        for piece in self._tokens(text):
+            if piece in self.added or piece in self.vocab:
+                continue
+            body = piece.lstrip("▁")
+            chars = [c for c in body if c not in self.vocab and "▁" + c not in self.vocab]
+            for item in chars or [body or piece]:
+                found.setdefault(item)
+        return list(found)
+
     def _decode(self, row: Sequence[int]) -> str:
         tokens = [self._token(int(i)) for i in row if int(i) not in self.special_ids]
         text, pieces = "", []
@@ -323,6 +366,10 @@ class ByteLevelBPETokenizer:
         texts = self.backend.decode_batch([list(row) for row in rows], skip_special_tokens=True)
         return [_clean_up(text) for text in texts] if self.clean_up else texts
 
+    def unknown_characters(self, text: str) -> list[str]:
+        """Always empty: a byte-level BPE reads every character (as its bytes)."""
+        return []
+
 
 def _bpe_files(model: str) -> tuple[dict[str, int], list[tuple[str, str]]] | None:
     """A byte-level BPE's vocabulary and merges, from ``tokenizer.json`` or the two files."""
@@ -377,6 +424,7 @@ class TransformersTokenizer:
 
         self.tokenizer = load_transformers_tokenizer(model)
         self.model_max_length = _max_length(getattr(self.tokenizer, "model_max_length", None))
+        self._known: dict[str, bool] = {}
 
     def encode_batch(self, texts: Sequence[str]) -> list[list[int]]:
         """Model input ids of each text, special tokens included."""
@@ -393,3 +441,12 @@ class TransformersTokenizer:
     def batch_decode(self, rows: Sequence[Sequence[int]]) -> list[str]:
         """The text of each row, special tokens skipped."""
         return self.tokenizer.batch_decode([list(row) for row in rows], skip_special_tokens=True)
+
+    def unknown_characters(self, text: str) -> list[str]:
+        """The characters of ``text`` the tokenizer maps to its unknown token, one by one."""
+        return unknown_by_character(
+            self._encode_alone, getattr(self.tokenizer, "unk_token_id", None), text, self._known
+        )
+
+    def _encode_alone(self, char: str) -> list[int]:
+        return self.tokenizer(char, add_special_tokens=False).input_ids

@@ -28,7 +28,8 @@ A translated document::
      "translation": "...",                 # paragraphs and line breaks kept
      "segments": [{"index": 0, "paragraph": 0, "start": 0, "end": 57,
                    "source": "...", "translation": "...", "complete": true,
-                   "findings": [], "retried": false}, ...],
+                   "findings": [], "retried": false,
+                   "confidence": null}, ...],      # a number with --confidence
      "warnings": ["..."],                  # plain-language notes (may be empty)
      "text": "...",                        # only when the document had to be cleaned,
                                            # or is a web page's article

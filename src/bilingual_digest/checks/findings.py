@@ -15,6 +15,7 @@ FINDING_KINDS: tuple[str, ...] = (
     "summary_number_unsupported",
     "protected_lost",
     "glossary_lost",
+    "character_lost",
 )
 """Every value :attr:`Finding.kind` can take."""
 

@@ -24,6 +24,7 @@ from ..documents import is_url
 from ..errors import BilingualDigestError
 from ..fetching import HTML_TYPES, size_text
 from ..languages import AUTO, SUMMARY_LANGUAGE, language_name, pairs
+from ..notices import KIND_LABELS, general_notes, least_confident, summary_line
 from ..report import article_byline
 
 if TYPE_CHECKING:
@@ -140,10 +141,11 @@ def render_alignment(
         f'<span role="columnheader">{escape(language_name(target))} (translation)</span></div>'
     )
     paragraph = None
+    unsure = least_confident(segments)
     for seg in segments:
         new_para = " bd-para" if paragraph is not None and seg.paragraph != paragraph else ""
         paragraph = seg.paragraph
-        flag = "".join(_flags(seg))
+        flag = "".join(_flags(seg, seg.index in unsure))
         parts.append(
             f'<div class="bd-pair{new_para}" role="row">'
             f'<span class="bd-num" role="cell">{seg.index + 1}</span>'
@@ -156,15 +158,28 @@ def render_alignment(
     return "".join(parts)
 
 
-def _flags(seg: Segment) -> list[str]:
-    """Small red notes after a translation: cut short, retried, and each check's finding."""
-    flags = [] if seg.complete else [("reached the length limit", "may be cut short")]
+def _flags(seg: Segment, unsure: bool = False) -> list[str]:
+    """Small red notes after a translation: cut short, retried, and each check's finding
+    (labelled by kind, the message in its tooltip); a grey one when the model was least
+    confident of it."""
+    flags = [] if seg.complete else [("reached the length limit", KIND_LABELS["cut_short"])]
     if seg.retried:
-        flags.append(("the model repeated itself; translated again", "retried"))
-    flags += [(f.message, f"{f.kind.replace('_', ' ')}: {f.text}") for f in seg.findings]
-    return [
+        flags.append(("the model repeated itself; translated again", KIND_LABELS["retried"]))
+    flags += [(f.message, f"{KIND_LABELS[f.kind]}: {f.text}") for f in seg.findings]
+    notes = [
         f' <span class="bd-flag" title="{escape(t)}">{escape(label)}</span>' for t, label in flags
     ]
+    if unsure:
+        notes.append(
+            f' <span class="bd-unsure" title="{escape(UNSURE_HINT)}">least confident</span>'
+        )
+    return notes
+
+
+UNSURE_HINT = (
+    "Among the sentences the translation model was least sure of in this text (by the "
+    "probability it gave its own words; not a measure of correctness)."
+)
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>&])")
@@ -200,10 +215,17 @@ def render_article(article: Article | None) -> str:
 
 
 def render_notices(digest: Digest) -> str:
-    """The digest's warnings as a Markdown list (``""`` when there are none)."""
-    if not digest.warnings:
-        return ""
-    return "**Warnings**\n\n" + "\n".join(f"- {w}" for w in digest.warnings)
+    """What the page says above the results about the warnings, as Markdown (``""`` when
+    there are none): one line counting the sentence warnings by kind (each is shown beside
+    its sentence), then the notes on the whole text in full."""
+    lines = []
+    counted = summary_line(digest.translation.segments)
+    if counted:
+        lines.append(f"**Warnings.** {counted} Each is shown beside its sentence below.")
+    notes = general_notes(digest.warnings, digest.translation.segments)
+    if notes:
+        lines += ["", "**Notes**", "", *(f"- {note}" for note in notes)]
+    return "\n".join(lines).strip()
 
 
 def describe_direction(source: str, target: str, detected: bool) -> str:
