@@ -32,7 +32,9 @@ from bilingual_digest.batch.ray_engine import (
     run_ray,
     run_ray_batch,
 )
+from bilingual_digest.batch.ray_resume import done_parts, segments
 from bilingual_digest.batch.ray_source import (
+    DoneSet,
     doc_from_json,
     doc_to_json,
     line_index,
@@ -549,3 +551,88 @@ def test_saved_pages_and_lists_of_links_are_read_by_the_workers(
     assert [r.get("article", {}).get("site") for r in records] == [
         "Wikimedia Foundation", "La Gazette", None, None,
     ]  # fmt: skip
+
+
+def test_parts_found_done_from_the_plan_are_what_their_read_finds_done(tmp_path: Path) -> None:
+    """A resumed run does not run the parts of the plan whose every line has a record: the ids
+    :func:`done_parts` gives for a part are, in order, the done placeholders its read task would
+    send; a part with a line to do, a blank line, an id field or two inputs of the same name
+    is read as before."""
+    rng = random.Random(5)
+    hits = misses = 0
+    for trial in range(120):
+        paths = [tmp_path / f"feed{n}.jsonl" for n in range(rng.randint(1, 3))]
+        for path in paths:
+            lines = [
+                json.dumps({"text": "é" * rng.randint(1, 20)}) for _ in range(rng.randint(0, 30))
+            ]
+            if lines and rng.random() < 0.2:
+                lines[rng.randrange(len(lines))] = " "
+            path.write_text("\n".join(lines) + rng.choice(["", "\n"]), encoding="utf-8")
+        index = {str(p): line_index(str(p), span=rng.randint(5, 120)) for p in paths}
+        pieces = plan([(str(p), "jsonl") for p in paths], {k: m for k, (m, _) in index.items()})
+        counts = {k: n for k, (_, n) in index.items()}
+        ids = [d.id for d in iter_documents([str(p) for p in paths])]  # a blank line has none
+        cut = rng.randint(0, len(ids))
+        done = set(ids[:cut]) | {i for i in ids[cut:] if rng.random() < 0.3}
+        found = done_parts(pieces, counts, ReadOptions(), done)
+        check = DoneSet.of(done) if done else None
+        for at, (piece, got) in enumerate(zip(pieces, found, strict=True)):
+            read = [(d.id, d.done) for d in read_piece(piece, ReadOptions(), check)]
+            nxt = pieces[at + 1] if at + 1 < len(pieces) else None
+            same = nxt is not None and nxt.location == piece.location
+            last = nxt.first_line - 1 if same else counts[piece.location]  # type: ignore[union-attr]
+            every = [
+                (f"{Path(piece.location).name}:{n}", True)
+                for n in range(piece.first_line, last + 1)
+            ]
+            if got is not None:
+                hits += 1
+                assert read == [(i, True) for i in got] == every, trial
+            else:  # a line to do, or a blank one: read as before
+                misses += 1
+                assert not every or read != every, trial
+        found_once = segments(pieces, found, lambda part: [list(part)])
+        met, ran = [], []
+        for ids_met, window in found_once:
+            met += ids_met
+            ran += window
+        assert ran == [p for p, f in zip(pieces, found, strict=True) if f is None]
+        assert met == [i for f in found if f is not None for i in f]
+    assert hits > 100 and misses > 100  # both cases are met
+    (tmp_path / "feed0.jsonl").write_text('{"text": "a"}\n', encoding="utf-8")
+    same = [(str(tmp_path / "feed0.jsonl"), "jsonl")] * 2
+    twice = plan(same, {str(tmp_path / "feed0.jsonl"): [(0, 1)]})
+    assert done_parts(twice, {same[0][0]: 1}, ReadOptions(), {"feed0.jsonl:1"}) == [None, None]
+    one = twice[:1]
+    assert done_parts(one, {same[0][0]: 1}, ReadOptions(), {"feed0.jsonl:1"}) == [["feed0.jsonl:1"]]
+    assert done_parts(one, {same[0][0]: 1}, URL, {"feed0.jsonl:1"}) == [None]
+
+
+@ray_mark
+def test_a_resumed_run_starts_ray_data_where_the_done_records_stop(
+    ray_instance: Any, tiny_env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Parts of the plan whose every line has a record are neither read nor run; the records
+    are the uninterrupted run's, byte for byte."""
+    feed = tmp_path / "feed.jsonl"
+    texts = [*french_lines()[:12], *english_lines()[:6]]
+    feed.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts), encoding="utf-8")
+    monkeypatch.setattr("bilingual_digest.batch.ray_source.SPAN_BYTES", 400)
+    whole = tmp_path / "whole"
+    run_ray_batch([str(feed)], str(whole), spec=SPEC, workers=2, docs_per_step=4)
+    lines = _shards(whole).splitlines(keepends=True)
+    assert len(lines) == len(texts)
+    seen: list[list[Any]] = []
+    make = ray_engine.make_source
+    monkeypatch.setattr(
+        ray_engine, "make_source", lambda window, *a: (seen.append(window), make(window, *a))[1]
+    )
+    out = tmp_path / "shards"
+    out.mkdir()
+    (out / "part-00000.jsonl").write_bytes(b"".join(lines[:13]) + b'{"id": "feed')
+    stats = run_ray_batch([str(feed)], str(out), spec=SPEC, workers=2, docs_per_step=4)
+    assert (stats.skipped, stats.done + stats.failed) == (13, len(texts) - 13)
+    assert _shards(out) == _shards(whole)
+    first = min(p.first_line for window in seen for p in window)
+    assert 1 < first <= 14  # the leading parts, all done, were not run

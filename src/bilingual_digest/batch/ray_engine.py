@@ -18,7 +18,9 @@ Guarantees, as locally:
 
 - Resume: documents whose id has a record in any shard of the folder are skipped (the
   workers get the done ids as 16-byte digests and don't read or translate those documents;
-  their ids reach the driver listed in the next row, not as rows of their own).
+  their ids reach the driver listed in the next row, not as rows of their own). Parts of
+  the plan whose every line has a record are not run at all (:mod:`.ray_resume`): Ray Data
+  starts where the done records stop.
 - A document that fails gets an error record; the run goes on. A model that can't be loaded,
   or a cache or output that fails, stops the run with its message.
 - An actor that dies (killed, out of memory, node lost) is restarted by Ray and its batch is
@@ -43,11 +45,21 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from . import ray_source
 from .documents import Document, ReadOptions
 from .guard import check_cache, unwritable
 from .local import check_positive, resuming_line, steps
 from .progress import BatchStats, Progress
-from .ray_cluster import INSTALL_HINT, RayEngineError, check_address, ray_missing, ray_session
+from .ray_cluster import (
+    INSTALL_HINT,
+    RayEngineError,
+    actor_env,
+    check_address,
+    ray_missing,
+    ray_session,
+    worker_env,
+)
+from .ray_resume import done_parts, segments
 from .ray_source import (
     DoneSet,
     Piece,
@@ -84,18 +96,6 @@ MIN_BLOCK_BYTES, MAX_BLOCK_BYTES = 2 << 10, 64 << 10
 WINDOW_BYTES = 64 << 20  # input per Ray Data execution, per 8 workers (see windows)
 IN_FLIGHT_BYTES, IN_FLIGHT_BYTES_PER_WORKER = 16 << 20, 2 << 20  # see _configure
 READ_TASKS = 2  # at a time: reading is fast, and finished parts free what Ray holds for them
-_FORWARDED_ENV = ("BILINGUAL_DIGEST_", "HF_", "TRANSFORMERS_")
-
-
-def _worker_env() -> dict[str, str]:
-    """The driver's settings that actors must see (models, backend, offline mode).
-
-    Each actor reserves one CPU, so its models use one thread unless
-    ``BILINGUAL_DIGEST_THREADS`` says otherwise (all cores per actor would oversubscribe).
-    """
-    env = {k: v for k, v in os.environ.items() if k.startswith(_FORWARDED_ENV)}
-    env.setdefault("BILINGUAL_DIGEST_THREADS", "1")
-    return env
 
 
 class _Run:
@@ -269,7 +269,7 @@ def _translated(
         batch_format="numpy",
         compute=ray.data.ActorPoolStrategy(size=size),
         num_cpus=1,
-        runtime_env={"env_vars": _worker_env()},
+        runtime_env=actor_env(ray),
     )
     for batch in results.iter_batches(batch_size=None, batch_format="numpy"):
         columns = list(batch)
@@ -338,7 +338,7 @@ def run_ray(
         todo = [doc for step in steps(docs, run.ledger, 1) for doc in step]
         run.progress.set_total(len(todo))
         if todo:
-            with ray_session(address, num_cpus=_local_cpus(address, workers)) as ray:
+            with _session(address, workers) as ray:
                 size = _pool_size(ray, workers)
                 _configure(ray, workers=size)
                 blocks = min(len(todo), MAX_BLOCKS, max(size, math.ceil(len(todo) / docs_per_step)))
@@ -348,6 +348,12 @@ def run_ray(
                 translated = _translated(ray, dataset, spec, size, docs_per_step, actor)
                 run.collect(translated, admitted=True)
         return run.finish()
+
+
+def _session(address: str | None, workers: int | None) -> Any:
+    """The Ray session of a run: the workers get the driver's settings (see
+    :func:`~.ray_cluster.worker_env`)."""
+    return ray_session(address, num_cpus=_local_cpus(address, workers), env_vars=worker_env())
 
 
 def _local_cpus(address: str | None, workers: int | None) -> int | None:
@@ -440,12 +446,20 @@ def run_ray_batch(
         sink = ShardedJsonlSink(output, resume=resume, retry_errors=retry_errors)
     with sink:
         run = _Run(sink, progress_bar, report, report_every, started)
-        with ray_session(address, num_cpus=_local_cpus(address, workers)) as ray:
+        with _session(address, workers) as ray:
             size = _pool_size(ray, workers)
-            pieces = _plan(ray, kinds, run)
+            pieces, lines = _plan(ray, kinds, run)
             _configure(ray, block_bytes(pieces, size), size)
-            done_ref = ray.put(DoneSet.of(run.ledger.done).digests) if run.ledger.done else None
-            for window in windows(pieces, size):
+            done = done_parts(pieces, lines, opts, run.ledger.done)
+            done_ref: Any = ...  # made when a window first needs it: after the ids met before
+            for met, window in segments(pieces, done, lambda part: windows(part, size)):
+                for doc_id in met:  # parts whose every line has a record: nothing to run
+                    run.ledger.claim(doc_id)
+                if not window:
+                    continue
+                if done_ref is ...:
+                    digests = DoneSet.of(run.ledger.done).digests if run.ledger.done else None
+                    done_ref = ray.put(digests) if digests is not None else None
                 source = make_source(window, opts, done_ref, docs_per_step)
                 dataset = ray.data.read_datasource(
                     source,
@@ -458,22 +472,24 @@ def run_ray_batch(
         return run.finish()
 
 
-def _plan(ray: Any, kinds: Sequence[tuple[str, str]], run: _Run) -> list[Piece]:
+def _plan(
+    ray: Any, kinds: Sequence[tuple[str, str]], run: _Run
+) -> tuple[list[Piece], dict[str, int]]:
     """The read plan: folders listed here, JSONL files indexed on workers (one pass each).
 
     The index splits each JSONL file into parts read by read tasks of their own (a single
     task streaming a whole archive makes Ray keep every block it made until it ends) and
-    gives the progress bar its total.
+    gives the progress bar its total. Returns the pieces and each JSONL input's line count.
     """
     rows = [path for path, kind in kinds if kind == "jsonl"]
     indexer = ray.remote(num_cpus=0)(line_index)
-    found = ray.get([indexer.remote(_absolute(path)) for path in rows])
+    found = ray.get([indexer.remote(_absolute(path), ray_source.SPAN_BYTES) for path in rows])
     pieces = plan(kinds, {path: marks for path, (marks, _) in zip(rows, found, strict=True)})
     if not any(kind in ("csv", "urls") for _, kind in kinds):
         files = sum(len(p.files) if p.kind == "dir" else 1 for p in pieces if p.kind != "jsonl")
         lines = sum(count for _, count in found)
         run.progress.set_total(max(files + lines - len(run.ledger.done), 0))
-    return pieces
+    return pieces, {path: count for path, (_, count) in zip(rows, found, strict=True)}
 
 
 def _absolute(location: str) -> str:

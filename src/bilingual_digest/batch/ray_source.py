@@ -245,8 +245,7 @@ def read_piece(piece: Piece, opts: ReadOptions, done: Any) -> Iterator[Document]
 def _read_rows(piece: Piece, opts: ReadOptions, done: Any) -> Iterator[Document]:
     """A CSV file, a list of links, or one part of a JSONL file (lines numbered as in the
     whole file)."""
-    name = printable(piece.location.rstrip("/").rsplit("/", 1)[-1])
-    source = printable(piece.location)
+    name, source = row_name(piece.location), printable(piece.location)
     try:
         f = _open(piece.path, piece.start if piece.kind == "jsonl" else None)
     except OSError as exc:
@@ -259,6 +258,11 @@ def _read_rows(piece: Piece, opts: ReadOptions, done: Any) -> Iterator[Document]
             return
         part = _Part(f, piece.end - piece.start if piece.end >= 0 else -1)
         yield from read_jsonl(part, source, name, opts, done, True, piece.first_line)  # type: ignore[arg-type]
+
+
+def row_name(location: str) -> str:
+    """The file name in a JSONL or CSV input's ``<name>:<line>`` ids."""
+    return printable(location.rstrip("/").rsplit("/", 1)[-1])
 
 
 def _join(location: str, rel: str) -> str:
