@@ -173,8 +173,14 @@ def backend(model: Path, role: str, cached: bool = True) -> Any:
 def digester(data: dict[str, Any], cached: bool = True) -> Any:
     """The project's Digester over the benchmark models, with the stand-ins and fixed lengths."""
     from bilingual_digest import Digester, Summarizer, SummaryOptions, Translator
+    from bilingual_digest.normalization import normalize_punctuation
 
-    stand_in = dict(zip(data["sentences"], data["stand_in_translations"], strict=True))
+    stand_in = {  # keyed by what the model reads: the sentence after the input steps
+        normalize_punctuation(sentence, "fr"): translation
+        for sentence, translation in zip(
+            data["sentences"], data["stand_in_translations"], strict=True
+        )
+    }
 
     def wrap(inner: Any, text_for: Callable[[str], str]) -> Any:
         from bilingual_digest.backends.cache import CachedBackend
