@@ -133,21 +133,37 @@ def api_defaults(service: DigestService) -> dict[str, list[Any]]:
 
 
 _CALL = re.compile(r"^/gradio_api/(?:call/v2|call|run|api)/(\w+)/?$")
+_CANCEL = re.compile(r"^/gradio_api/cancel/?$")
 
 
 class DefaultArguments:
-    """Fill in the documented defaults of a named endpoint called over plain HTTP with only
-    its required arguments (``{"data": [text]}``); Gradio itself wants every value.
+    """Fill in what a client leaves out of two Gradio requests, before Gradio reads them.
 
-    ``gradio_client`` fills them in itself; this does the same for ``curl``.
+    - A named endpoint called over plain HTTP with only its required arguments
+      (``{"data": [text]}``) gets its documented defaults; Gradio itself wants every value.
+      ``gradio_client`` fills them in itself; this does the same for ``curl``.
+    - A cancel sent before the client knew its job's event id (``gradio_client``'s
+      ``Job.cancel()`` right after the job started sends ``"event_id": null``, which Gradio
+      refuses with 422 and the work would go on) gets an empty one: Gradio then stops the
+      running work of that session and endpoint, as it does for every cancel.
     """
 
     def __init__(self, app: Any, defaults: dict[str, list[Any]]) -> None:
         self.app, self.defaults = app, defaults
 
+    def _rewrite(self, path: str) -> Callable[[bytes], bytes] | None:
+        """How to rewrite the body of a POST to ``path``; None to pass it through."""
+        match = _CALL.match(path)
+        if match is not None and match.group(1) in self.defaults:
+            defaults = self.defaults[match.group(1)]
+            return lambda body: self._padded(body, defaults)
+        return self._with_event_id if _CANCEL.match(path) else None
+
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        match = _CALL.match(scope.get("path", "")) if scope["type"] == "http" else None
-        if match is None or scope["method"] != "POST" or match.group(1) not in self.defaults:
+        rewrite = None
+        if scope["type"] == "http" and scope["method"] == "POST":
+            rewrite = self._rewrite(scope.get("path", ""))
+        if rewrite is None:
             await self.app(scope, receive, send)
             return
         chunks, more = [], True
@@ -158,7 +174,7 @@ class DefaultArguments:
                 return
             chunks.append(message.get("body", b""))
             more = message.get("more_body", False)
-        body = self._padded(b"".join(chunks), self.defaults[match.group(1)])
+        body = rewrite(b"".join(chunks))
         sent = False
 
         async def replay() -> Any:
@@ -185,4 +201,15 @@ class DefaultArguments:
         if any(default is inspect.Parameter.empty for default in missing):
             return body
         data["data"] = [*values, *missing]
+        return json.dumps(data).encode()
+
+    @staticmethod
+    def _with_event_id(body: bytes) -> bytes:
+        try:
+            data = json.loads(body)
+        except ValueError:
+            return body
+        if not isinstance(data, dict) or data.get("event_id", "") is not None:
+            return body
+        data["event_id"] = ""
         return json.dumps(data).encode()
