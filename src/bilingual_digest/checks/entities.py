@@ -71,13 +71,30 @@ class EntityIndex:
         return frozenset(found), strong
 
     def phrases_in(self, folded_text: str) -> list[tuple[int, int, str]]:
-        """Where the multi-word forms are in a folded text: (start, end, form)."""
+        """Where the multi-word forms are in a folded text: (start, end, form).
+
+        Every occurrence of every form, overlaps included; only the forms whose first word
+        is in the text are looked for (a few of the thousands CLDR gives)."""
         spaced = _spaced_same_length(folded_text)
+        index = self._phrases_by_first_word()
+        candidates = [*index.get("", ())]
+        for word in set(_WORD.findall(spaced)):
+            candidates.extend(index.get(word, ()))
         found = []
-        for phrase in self.phrases:
-            for m in re.finditer(rf"(?<!\w){re.escape(phrase)}(?!\w)", spaced):
+        for _, phrase in sorted(candidates):  # in the order of the forms, as before
+            for m in _whole(phrase).finditer(spaced):
                 found.append((m.start(), m.end(), phrase))
         return found
+
+    @functools.cache  # noqa: B019 - one index per language, kept for the process
+    def _phrases_by_first_word(self) -> dict[str, list[tuple[int, str]]]:
+        """The multi-word forms (with their rank) by their first word ("" for a form that
+        does not start with one)."""
+        index: dict[str, list[tuple[int, str]]] = {}
+        for rank, phrase in enumerate(self.phrases):
+            first = _WORD.match(phrase)
+            index.setdefault(first.group() if first else "", []).append((rank, phrase))
+        return index
 
     @functools.cache  # noqa: B019 - one index per language, kept for the process
     def _stems(self) -> dict[str, list[tuple[int, frozenset[str]]]]:
@@ -98,7 +115,7 @@ class EntityIndex:
         for key in keys:
             for form in self.forms.get(key, ()):
                 if " " in form:
-                    if re.search(rf"(?<!\w){re.escape(form)}(?!\w)", spaced):
+                    if _whole(form).search(spaced):
                         return True
                 elif form in words or (
                     len(form) > _MIN_STEM
@@ -106,6 +123,15 @@ class EntityIndex:
                 ):
                     return True
         return False
+
+
+_WORD = re.compile(r"\w+")
+
+
+@functools.lru_cache(maxsize=4096)
+def _whole(form: str) -> re.Pattern[str]:
+    """A form as a whole word or phrase (compiled once: ``re``'s own cache holds 512)."""
+    return re.compile(rf"(?<!\w){re.escape(form)}(?!\w)")
 
 
 def _places(keys: frozenset[str]) -> bool:
