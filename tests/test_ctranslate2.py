@@ -151,7 +151,7 @@ def test_none_options_take_the_models_generation_defaults() -> None:
         eos_token_id=2,
     )
     backend.max_output_tokens = 1023
-    backend.target_vocabulary = frozenset()
+    backend.suppressed = []
     kwargs, limit = backend.decoding_arguments(GenerationOptions())
     assert limit == 141
     assert kwargs == {

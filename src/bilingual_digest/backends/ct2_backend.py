@@ -118,7 +118,7 @@ class CTranslate2Backend:
             if isinstance(exc, BilingualDigestError):
                 raise
             raise CTranslate2Unavailable(f"CTranslate2 cannot load {model!r} ({exc})") from exc
-        self.target_vocabulary = _target_vocabulary(self.path)
+        self.suppressed = self._suppressed(_target_vocabulary(self.path))
         positions = _config_value(self.config, "max_position_embeddings")
         limits = (positions, self.tokenizer.model_max_length)
         sane = [x for x in limits if isinstance(x, int) and 0 < x < _SANE_MAX]
@@ -166,12 +166,17 @@ class CTranslate2Backend:
             "max_input_length": 0,  # inputs are checked, never silently truncated
             "return_end_token": True,
         }
-        # Tokens the conversion dropped (Marian's <pad>) can't be generated anyway.
-        banned = [self.tokenizer.convert_ids_to_tokens(list(ids)) for ids in gc.bad_words_ids or ()]
-        banned = [seq for seq in banned if self.target_vocabulary.issuperset(seq)]
-        if banned:
-            kwargs["suppress_sequences"] = banned
+        if self.suppressed:
+            kwargs["suppress_sequences"] = self.suppressed
         return kwargs, limit
+
+    def _suppressed(self, vocabulary: frozenset[str]) -> list[list[str]]:
+        """The generation config's banned token sequences, as tokens, less those the
+        converted model can't generate anyway (Marian's ``<pad>``, dropped by the conversion).
+        Worked out once: the vocabulary (a few MB) is not kept."""
+        ids = self.generation_config.bad_words_ids or ()
+        banned = [self.tokenizer.convert_ids_to_tokens(list(row)) for row in ids]
+        return [seq for seq in banned if vocabulary.issuperset(seq)]
 
     def generate(self, texts: Sequence[str], options: GenerationOptions) -> list[Generated]:
         """Generate one output per text (one ``translate_batch`` call).
