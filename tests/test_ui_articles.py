@@ -138,13 +138,13 @@ def test_a_full_queue_refuses_a_link_before_fetching_it(fake: FakeDigester, page
         queued.join(10)
     # Fetches at once are bounded too.
     for _ in range(service.max_fetches):
-        service._fetches.acquire()
+        service.documents._fetches.acquire()
     try:
         with pytest.raises(ServerBusyError, match="fetching 2 pages already"):
             service.load_article(pages + "/news")
     finally:
         for _ in range(service.max_fetches):
-            service._fetches.release()
+            service.documents._fetches.release()
 
 
 def test_read_page_extracts_a_saved_page_with_the_page_limit(

@@ -1,4 +1,5 @@
-"""The command line: ``bilingual-digest SUBCOMMAND``. The only module that parses arguments."""
+"""The command line: ``bilingual-digest SUBCOMMAND``. The only module that parses arguments
+(its shared options are defined in :mod:`~bilingual_digest.cli_arguments`)."""
 
 from __future__ import annotations
 
@@ -8,58 +9,33 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from .cli_arguments import (
+    DEFAULTS,
+    add_device_arguments,
+    add_direction_argument,
+    add_glossary_argument,
+    add_model_arguments,
+    add_pair_model_arguments,
+    add_source_arguments,
+    checked_by,
+    pair_models,
+    read_source_argument,
+)
 from .errors import BilingualDigestError, ModelUnavailableError
-from .languages import directions, pairs, resolve_direction
+from .languages import pairs, resolve_direction
 from .messages import door_message
 from .options import (
-    BACKENDS,
     DEFAULT_LENGTH,
-    DEFAULT_SPEED,
     OUTPUT_FORMATS,
-    SPEEDS,
     SUMMARY_LENGTHS,
     TranslationOptions,
-    describe_default_backend,
-    speed_label,
 )
-
-if TYPE_CHECKING:
-    from .documents import Article
 
 logger = logging.getLogger("bilingual_digest")
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-
-
-def _add_source_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--allow-private-urls",
-        action="store_true",
-        help="also fetch links to private, loopback and link-local addresses (refused by "
-        "default; env BILINGUAL_DIGEST_ALLOW_PRIVATE_URLS)",
-    )
-
-
-def _read_source(name: str, args: argparse.Namespace) -> str | Article:
-    from .sources import read_source
-
-    return read_source(name, allow_private=args.allow_private_urls or None)
-
-
-def add_glossary_argument(parser: argparse.ArgumentParser) -> None:
-    """``--glossary FILE``, whose default is ``BILINGUAL_DIGEST_GLOSSARY``."""
-    from .glossary import GLOSSARY_ENV
-    from .languages import ENV_PREFIX
-
-    parser.add_argument(
-        "--glossary",
-        default=None,
-        metavar="FILE",
-        help="glossary: TSV/CSV with columns source,target[,note,pair], or TBX; terms are "
-        f"translated as it says (default: {ENV_PREFIX}{GLOSSARY_ENV}, if set)",
-    )
 
 
 def _cmd_translate(args: argparse.Namespace) -> int:
@@ -68,7 +44,7 @@ def _cmd_translate(args: argparse.Namespace) -> int:
     from .sanitize import clean_text
     from .translation import Translator
 
-    clean = clean_text(as_text(_read_source(args.input, args)))  # type: ignore[arg-type]
+    clean = clean_text(as_text(read_source_argument(args.input, args)))  # type: ignore[arg-type]
     for note in clean.notes:
         logger.warning("%s", note)
     text = clean.text
@@ -91,74 +67,6 @@ def _cmd_translate(args: argparse.Namespace) -> int:
     if counted := summary_line(result.segments):
         logger.warning("%s", counted)
     return EXIT_OK
-
-
-_DEFAULTS = TranslationOptions()
-
-
-def add_device_arguments(parser: argparse.ArgumentParser) -> None:
-    """``--device`` and ``--backend``, with the accepted values and defaults in their help."""
-    parser.add_argument("--device", default=None, help="cpu (default), cuda or cuda:N")
-    parser.add_argument(
-        "--backend",
-        choices=BACKENDS,
-        default=None,
-        help=f"inference backend (default: {describe_default_backend()})",
-    )
-
-
-def _add_direction_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--direction",
-        choices=directions(),
-        default="auto",
-        help="translation direction (default: detect the language)",
-    )
-
-
-def add_model_arguments(parser: argparse.ArgumentParser) -> None:
-    """Options shared by every subcommand that runs models."""
-    _add_direction_argument(parser)
-    add_device_arguments(parser)
-    parser.add_argument(
-        "--beams", type=int, default=_DEFAULTS.num_beams, help="beam size (default: %(default)s)"
-    )
-    parser.add_argument(
-        "--speed",
-        choices=list(SPEEDS),
-        default=DEFAULT_SPEED,
-        help=f"decoding speed: {', '.join(f'{name} = {speed_label(name)}' for name in SPEEDS)}; "
-        "fast overrides --beams (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--batch-size",
-        type=int,
-        default=_DEFAULTS.batch_size,
-        help="sentences per batch (default: %(default)s)",
-    )
-
-
-def _model_dest(key: str) -> str:
-    return "model_" + key.replace("-", "_")
-
-
-def add_pair_model_arguments(parser: argparse.ArgumentParser) -> None:
-    """One ``--model-<pair>`` flag per registered pair (its help names the variable too)."""
-    for pair in pairs():
-        parser.add_argument(
-            pair.cli_flag,
-            dest=_model_dest(pair.key),
-            default=None,
-            metavar="MODEL",
-            help=f"{pair.label} model, hub id or folder (default: {pair.env_var}, else "
-            f"{pair.model})",
-        )
-
-
-def pair_models(args: argparse.Namespace) -> dict[str, str]:
-    """The ``--model-<pair>`` overrides given, by pair key."""
-    found = {pair.key: getattr(args, _model_dest(pair.key), None) for pair in pairs()}
-    return {key: model for key, model in found.items() if model is not None}
 
 
 _BATCH_EXAMPLES = """\
@@ -233,7 +141,7 @@ def _add_batch_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--max-new-tokens",
         type=int,
-        default=_DEFAULTS.max_new_tokens,
+        default=DEFAULTS.max_new_tokens,
         help="most tokens per sentence (default: %(default)s)",
     )
     p.add_argument("--docs-per-step", type=int, default=8, help="documents batched together")
@@ -258,7 +166,7 @@ def _add_batch_parser(sub: argparse._SubParsersAction) -> None:
         "the model over each translation: about a quarter more CPU time)",
     )
     add_glossary_argument(p)
-    _add_source_arguments(p)
+    add_source_arguments(p)
     p.set_defaults(run=_cmd_batch)
 
 
@@ -352,7 +260,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input", help=_INPUT_HELP)
     p.add_argument("--model", default=None, help="hub id or local directory of the model")
     add_model_arguments(p)
-    _add_source_arguments(p)
+    add_source_arguments(p)
     add_glossary_argument(p)
     p.set_defaults(run=_cmd_translate)
     _add_digest_parser(sub)
@@ -452,25 +360,12 @@ def _add_serve_parser(sub: argparse._SubParsersAction) -> None:
         p.add_argument(
             setting.flag,
             dest=setting.name,
-            type=_checked_by(setting.check),
+            type=checked_by(setting.check),
             default=None,
             metavar=setting.metavar,
             help=setting.describe().replace("%", "%%"),
         )
     p.set_defaults(run=_cmd_serve)
-
-
-def _checked_by(check: Callable[[Any], Any]) -> Callable[[str], Any]:
-    """An argparse type from a setting's check: its message is argparse's error."""
-
-    def parse(text: str) -> Any:
-        try:
-            check(text)
-        except ValueError as exc:
-            raise argparse.ArgumentTypeError(str(exc)) from None
-        return text  # resolved (and checked again, with the environment) by the settings
-
-    return parse
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
@@ -501,7 +396,7 @@ def _add_digest_parser(sub: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("inputs", nargs="+", metavar="INPUT", help=_INPUT_HELP)
-    _add_direction_argument(p)
+    add_direction_argument(p)
     p.add_argument(
         "--length", choices=list(SUMMARY_LENGTHS), default=DEFAULT_LENGTH, help="summary length"
     )
@@ -512,7 +407,7 @@ def _add_digest_parser(sub: argparse._SubParsersAction) -> None:
         help="text: the summaries (default); json: the whole digest, one JSON object per "
         "line; markdown: the full report",
     )
-    _add_source_arguments(p)
+    add_source_arguments(p)
     add_glossary_argument(p)
     p.set_defaults(run=_cmd_digest)
 
@@ -531,7 +426,7 @@ def _cmd_digest(args: argparse.Namespace) -> int:
     for number, name in enumerate(args.inputs):
         try:
             result = digester.digest(
-                _read_source(name, args),
+                read_source_argument(name, args),
                 source=source,
                 length=args.length,
                 target=target,

@@ -35,6 +35,9 @@ from .errors import GlossaryError
 from .languages import find_pair, pairs_text
 from .terms import Entry, TermMatch, TermMatcher, has_word, term_key
 
+GLOSSARY_TABLE = "the glossary table"
+"""How messages name a glossary a client sends as rows (the page's table)."""
+
 __all__ = [
     "GLOSSARY_ENV",
     "MAX_ENTRIES",
@@ -176,6 +179,51 @@ class Glossary:
         from .glossary_files import parse_glossary_text
 
         return cls(parse_glossary_text(text, name, pair), name=name)
+
+    @classmethod
+    def from_request(cls, value: object) -> Glossary | None:
+        """A glossary a client sends with a request (the server reads no file a client names).
+
+        Args:
+            value: ``None``; a ``Glossary``; a ``dict`` of source term → target term; or
+                table rows ``[source, target, note, pair]`` (the page's table; blank rows
+                skipped, messages name the row).
+
+        Raises:
+            GlossaryError: For a bad glossary or any other kind of value.
+        """
+        if value is None or isinstance(value, Glossary):
+            return value
+        if isinstance(value, dict):
+            return cls.from_dict(value, name="the glossary")
+        if isinstance(value, (list, tuple)):
+            return cls.from_rows(value, name=GLOSSARY_TABLE)
+        raise GlossaryError(
+            "The glossary must be entries (source term → target term, or rows [source, "
+            f"target, note, pair]), got {type(value).__name__}; a file is read by the client "
+            "and its entries sent."
+        )
+
+    @classmethod
+    def table_of(cls, text: object, name: str, max_chars: int) -> list[list[str]]:
+        """The rows of a glossary file a client read (TSV, CSV or TBX text), for its table.
+
+        Args:
+            text: The file's text (the page's opener decodes it in the browser).
+            name: The file's name, for messages.
+            max_chars: The most characters it may have.
+
+        Raises:
+            GlossaryError: If it isn't a glossary (the message names the file and line).
+        """
+        if not isinstance(text, str):
+            raise GlossaryError(f"The glossary {name!r} must be text.")
+        if len(text) > max_chars:
+            raise GlossaryError(
+                f"The glossary {name!r} has {len(text):,} characters, over the limit of "
+                f"{max_chars:,}."
+            )
+        return cls.parse(text, name=name).table()
 
     # --- combining -----------------------------------------------------------------------
 

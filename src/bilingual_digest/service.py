@@ -24,11 +24,10 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from .cancel import CancelFlag
-from .documents import Article, TextOrArticle, as_text, is_url
-from .errors import ArticleError, GlossaryError, InputError, ServerBusyError
+from .documents import Article, TextOrArticle, as_text
 from .glossary import Glossary
 from .languages import parse_direction, resolve_direction
 from .options import (
@@ -40,7 +39,9 @@ from .options import (
     validate_speed,
 )
 from .options import max_chars as default_max_chars
+from .records import summary_record, translation_record  # noqa: F401  (where they were)
 from .report import write_reports
+from .request_documents import RequestDocuments
 from .settings import (  # noqa: F401  (the names of the first round, where they lived)
     DEFAULT_HOST,
     DEFAULT_PORT,
@@ -61,9 +62,6 @@ logger = logging.getLogger("bilingual_digest")
 
 Progress = Callable[[float, str], object]
 _T = TypeVar("_T")
-
-GLOSSARY_TABLE = "the glossary table"
-"""How messages name a glossary a client sends as rows (the page's table)."""
 
 
 # --------------------------------------------------------------------------- the service
@@ -112,11 +110,12 @@ class DigestService:
         if self.max_chars < 1:
             raise ValueError(f"max_chars must be a positive int, got {self.max_chars!r}.")
         self.queue = WorkQueue(concurrency, queue_size)
-        self.fetch_options = FetchOptions.from_env(allow_private=allow_private)
-        """How links are fetched, and the size limit of every page (fetched or sent)."""
-        self.max_fetches = concurrency + queue_size
-        """Pages fetched at once at most: as many as the requests the server holds."""
-        self._fetches = threading.BoundedSemaphore(self.max_fetches)
+        self.documents = RequestDocuments(
+            FetchOptions.from_env(allow_private=allow_private),
+            self.queue,
+            max_fetches=concurrency + queue_size,
+        )
+        """The articles requests bring (links, saved pages), within the fetch limits."""
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self._output_dir = Path(output_dir) if output_dir is not None else None
         self._lock = threading.Lock()
@@ -168,93 +167,36 @@ class DigestService:
         return check_text(text, what="article", limit=self.max_chars)
 
     # -- articles from the web (no model, no queue slot: network and parsing only)
+    @property
+    def fetch_options(self) -> FetchOptions:
+        """How links are fetched, and the size limit of every page (fetched or sent)."""
+        return self.documents.options
+
+    @fetch_options.setter
+    def fetch_options(self, options: FetchOptions) -> None:
+        self.documents.options = options
+
+    @property
+    def max_fetches(self) -> int:
+        """Pages fetched at once at most: as many as the requests the server holds."""
+        return self.documents.max_fetches
+
     def load_article(self, link: object) -> Article:
-        """Fetch a news page and extract its article, within the server's fetch limits.
-
-        The fetch holds no slot on the models (a slow site must not stall the others' work),
-        but a request the queue would refuse is refused before fetching, and at most
-        :attr:`max_fetches` pages are fetched at once.
-
-        Args:
-            link: An ``http`` or ``https`` link.
-
-        Returns:
-            The :class:`~bilingual_digest.documents.Article`.
-
-        Raises:
-            TypeError: If ``link`` is not a ``str``.
-            PrivateAddressError: If it points at a non-public address and that is not allowed.
-            ArticleError: If the page can't be fetched or holds no article (the subclass
-                says which: timed out, too large, not HTML, no article text, unreachable).
-            ServerBusyError: If the queue is full, or too many pages are being fetched.
-        """
-        from .articles import fetch_article
-
-        if not isinstance(link, str):
-            raise TypeError(f"The link must be a str, got {type(link).__name__}.")
-        self.queue.refuse_if_full()
-        if not self._fetches.acquire(blocking=False):
-            raise ServerBusyError(
-                f"The server is fetching {self.max_fetches} pages already, the most it fetches "
-                "at once. Try again shortly."
-            )
-        try:
-            options = self.fetch_options
-            return fetch_article(
-                link.strip(),
-                allow_private=options.allow_private,
-                timeout=options.timeout,
-                max_bytes=options.max_bytes,
-            )
-        finally:
-            self._fetches.release()
+        """Fetch a news page's article within the server's limits
+        (:meth:`~bilingual_digest.request_documents.RequestDocuments.load_article`)."""
+        return self.documents.load_article(link)
 
     def read_page(self, html: object, url: str | None = None) -> Article:
-        """Extract the article of a saved page, its HTML sent as text (the server takes no
-        uploads: the page's file opener and API clients read the file themselves).
-
-        Args:
-            html: The page's HTML.
-            url: Where the page came from, if known (kept as the article's address; it is
-                not fetched); else the page's own canonical address, if it gives one.
-
-        Returns:
-            The :class:`~bilingual_digest.documents.Article`.
-
-        Raises:
-            TypeError: If ``html`` is not a ``str``.
-            ArticleError: If ``url`` is not a link, or the page is empty;
-                ``PageTooLargeError`` over the page size limit (the same as fetched pages'),
-                ``NoArticleTextError`` if it holds no article text.
-        """
-        from .articles import extract_article
-
-        if not isinstance(html, str):
-            raise TypeError(f"The page must be HTML text (a str), got {type(html).__name__}.")
-        if not html.strip():
-            raise ArticleError("The page is empty: there is no HTML to read an article from.")
-        if url is not None and not is_url(url):
-            raise ArticleError(f"The page's address must be an http or https link, not {url!r}.")
-        return extract_article(html, url, max_bytes=self.fetch_options.max_bytes)
+        """Extract a saved page's article, its HTML sent as text
+        (:meth:`~bilingual_digest.request_documents.RequestDocuments.read_page`)."""
+        return self.documents.read_page(html, url)
 
     def document(
         self, text: object = None, *, url: object = None, html: object = None
     ) -> TextOrArticle:
-        """What an API request is about: the article of a saved page's ``html`` (``url``
-        saying where it came from), else the article fetched from ``url``, else ``text``.
-
-        Raises:
-            InputError: If a text is given with a ``url`` or ``html``.
-            The errors of :meth:`read_page` and :meth:`load_article`.
-        """
-        if text not in (None, "") and (url is not None or html is not None):
-            given = " and ".join(n for n, v in (("url", url), ("html", html)) if v is not None)
-            raise InputError(f"Give one of text, url or html, not text and {given}.")
-        if html is not None:
-            return self.read_page(html, url)  # type: ignore[arg-type]
-        if url is not None:
-            return self.load_article(url)
-        return text  # type: ignore[return-value]
+        """What an API request is about: a saved page's article, a fetched one, or the text
+        (:meth:`~bilingual_digest.request_documents.RequestDocuments.document`)."""
+        return self.documents.document(text, url=url, html=html)
 
     def detect(self, text: str, direction: str = "auto") -> tuple[str, str]:
         """The ``(source, target)`` pair a text would be worked in (no model is needed).
@@ -282,47 +224,14 @@ class DigestService:
         return language_confidences(check_text(text, limit=self.max_chars))
 
     def glossary(self, value: object) -> Glossary | None:
-        """A request's glossary, checked before any model work.
-
-        Args:
-            value: ``None``; a :class:`~bilingual_digest.glossary.Glossary`; a ``dict`` of
-                source term → target term; or table rows ``[source, target, note, pair]``
-                (the page's table; blank rows skipped, messages name the row). Not a path:
-                the server reads no file a client names.
-
-        Raises:
-            GlossaryError: For a bad glossary or any other kind of value.
-        """
-        if value is None or isinstance(value, Glossary):
-            return value
-        if isinstance(value, dict):
-            return Glossary.from_dict(value, name="the glossary")
-        if isinstance(value, (list, tuple)):
-            return Glossary.from_rows(value, name=GLOSSARY_TABLE)
-        raise GlossaryError(
-            "The glossary must be entries (source term → target term, or rows [source, "
-            f"target, note, pair]), got {type(value).__name__}; a file is read by the client "
-            "and its entries sent."
-        )
+        """A request's glossary, checked before any model work (see
+        :meth:`~bilingual_digest.glossary.Glossary.from_request`)."""
+        return Glossary.from_request(value)
 
     def read_glossary(self, text: str, name: str) -> list[list[str]]:
-        """The rows of a glossary file a client read (TSV, CSV or TBX text), for its table.
-
-        Args:
-            text: The file's text (the page's opener decodes it in the browser).
-            name: The file's name, for messages.
-
-        Raises:
-            GlossaryError: If it isn't a glossary (the message names the file and line).
-        """
-        if not isinstance(text, str):
-            raise GlossaryError(f"The glossary {name!r} must be text.")
-        if len(text) > self.max_chars:
-            raise GlossaryError(
-                f"The glossary {name!r} has {len(text):,} characters, over the limit of "
-                f"{self.max_chars:,}."
-            )
-        return Glossary.parse(text, name=name).table()
+        """The rows of a glossary file a client read, for its table, within the size limit
+        (see :meth:`~bilingual_digest.glossary.Glossary.table_of`)."""
+        return Glossary.table_of(text, name, self.max_chars)
 
     def _accept(
         self,
@@ -578,46 +487,3 @@ class DigestService:
         folder = Path(tempfile.mkdtemp(prefix="digest-", dir=self._output_dir))
         stem = f"digest-{digest.source_lang}-{digest.target_lang}"
         return write_reports(digest, folder, stem=stem)
-
-
-# --------------------------------------------------------------------------- answers as data
-
-
-def translation_record(translation: Translation, article: Article | None = None) -> dict[str, Any]:
-    """A translation as the API returns it: the languages, the text, the aligned sentences
-    (each with its ``confidence``, ``None`` unless ``BILINGUAL_DIGEST_CONFIDENCE`` is on),
-    and the ``article`` translated (its metadata; ``None`` for a text)."""
-    return {
-        "source_lang": translation.source_lang,
-        "target_lang": translation.target_lang,
-        "translation": translation.text,
-        "segments": [
-            {
-                "index": s.index,
-                "source": s.source,
-                "translation": s.translation,
-                "confidence": s.confidence,
-            }
-            for s in translation.segments
-        ],
-        "warnings": list(translation.warnings),
-        "article": article.metadata() if article is not None else None,
-    }
-
-
-def summary_record(summary: BilingualSummary) -> dict[str, Any]:
-    """A bilingual summary as the API returns it.
-
-    ``summary_en`` and ``summary_fr`` (the keys of the first round, ``""`` for a language not
-    in the pair), and beside them ``target_lang``, ``summaries`` (every summary by language)
-    and ``article`` (the article's metadata; ``None`` for a text).
-    """
-    return {
-        "source_lang": summary.source_lang,
-        "target_lang": summary.target_lang,
-        "summary_en": summary.summary_en,
-        "summary_fr": summary.summary_fr,
-        "summaries": dict(summary.summaries),
-        "warnings": list(summary.warnings),
-        "article": summary.article.metadata() if summary.article is not None else None,
-    }
