@@ -376,3 +376,31 @@ def test_named_endpoints_over_plain_http_take_their_documented_defaults() -> Non
     assert translation["translation"].startswith("[en] ")
     (summary,) = results["summarize"]
     assert summary["source_lang"] == "fr" and summary["summary_en"]
+
+
+def test_only_a_named_endpoints_cancel_without_an_event_id_is_given_one() -> None:
+    """gradio_client's early ``Job.cancel()`` names no event; the page's own script sends
+    such cancels too, for its events (a glossary being read), and those must stay no-ops."""
+    import asyncio
+
+    from bilingual_digest.ui.endpoints import DefaultArguments
+
+    seen: list[dict[str, object]] = []
+
+    async def gradio(scope, receive, send) -> None:  # what Gradio would read
+        seen.append(json.loads((await receive())["body"]))
+
+    middleware = DefaultArguments(gradio, {"digest": []}, endpoint_ids=[10])
+
+    def cancel(body: dict[str, object]) -> dict[str, object]:
+        async def receive() -> dict[str, object]:
+            return {"type": "http.request", "body": json.dumps(body).encode()}
+
+        scope = {"type": "http", "method": "POST", "path": "/gradio_api/cancel", "headers": []}
+        asyncio.run(middleware(scope, receive, None))
+        return seen[-1]
+
+    session = {"session_hash": "s"}
+    assert cancel({**session, "fn_index": 10, "event_id": None})["event_id"] == ""
+    assert cancel({**session, "fn_index": 3, "event_id": None})["event_id"] is None
+    assert cancel({**session, "fn_index": 10, "event_id": "e1"})["event_id"] == "e1"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import inspect
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from ..documents import Article
@@ -132,6 +132,11 @@ def api_defaults(service: DigestService) -> dict[str, list[Any]]:
     }
 
 
+def endpoint_ids(config: dict[str, Any], names: Collection[str]) -> list[int]:
+    """Gradio's ``fn_index`` of each named endpoint, from the page's config."""
+    return [dep["id"] for dep in config["dependencies"] if dep.get("api_name") in names]
+
+
 _CALL = re.compile(r"^/gradio_api/(?:call/v2|call|run|api)/(\w+)/?$")
 _CANCEL = re.compile(r"^/gradio_api/cancel/?$")
 
@@ -142,14 +147,19 @@ class DefaultArguments:
     - A named endpoint called over plain HTTP with only its required arguments
       (``{"data": [text]}``) gets its documented defaults; Gradio itself wants every value.
       ``gradio_client`` fills them in itself; this does the same for ``curl``.
-    - A cancel sent before the client knew its job's event id (``gradio_client``'s
-      ``Job.cancel()`` right after the job started sends ``"event_id": null``, which Gradio
-      refuses with 422 and the work would go on) gets an empty one: Gradio then stops the
-      running work of that session and endpoint, as it does for every cancel.
+    - A cancel of a named endpoint's job sent before the client knew the job's event id
+      (``gradio_client``'s ``Job.cancel()`` right after the job started sends
+      ``"event_id": null``, which Gradio refuses with 422 and the work would go on) gets an
+      empty one: Gradio then stops the running work of that session and endpoint, as it
+      does for every cancel. Only for the named endpoints (``endpoint_ids``, Gradio's
+      ``fn_index`` of each): the page's own script sends such cancels too, for events it
+      means to leave running.
     """
 
-    def __init__(self, app: Any, defaults: dict[str, list[Any]]) -> None:
-        self.app, self.defaults = app, defaults
+    def __init__(
+        self, app: Any, defaults: dict[str, list[Any]], endpoint_ids: Collection[int] = ()
+    ) -> None:
+        self.app, self.defaults, self.endpoint_ids = app, defaults, frozenset(endpoint_ids)
 
     def _rewrite(self, path: str) -> Callable[[bytes], bytes] | None:
         """How to rewrite the body of a POST to ``path``; None to pass it through."""
@@ -157,7 +167,7 @@ class DefaultArguments:
         if match is not None and match.group(1) in self.defaults:
             defaults = self.defaults[match.group(1)]
             return lambda body: self._padded(body, defaults)
-        return self._with_event_id if _CANCEL.match(path) else None
+        return self._with_event_id if _CANCEL.match(path) and self.endpoint_ids else None
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         rewrite = None
@@ -203,13 +213,16 @@ class DefaultArguments:
         data["data"] = [*values, *missing]
         return json.dumps(data).encode()
 
-    @staticmethod
-    def _with_event_id(body: bytes) -> bytes:
+    def _with_event_id(self, body: bytes) -> bytes:
         try:
             data = json.loads(body)
         except ValueError:
             return body
-        if not isinstance(data, dict) or data.get("event_id", "") is not None:
+        if (
+            not isinstance(data, dict)
+            or data.get("event_id", "") is not None
+            or data.get("fn_index") not in self.endpoint_ids
+        ):
             return body
         data["event_id"] = ""
         return json.dumps(data).encode()

@@ -41,7 +41,7 @@ from ..service import (
 )
 from ..work_queue import stream_cancellable
 from .components import file_opener, glossary_panel
-from .endpoints import DefaultArguments, api_defaults, api_functions
+from .endpoints import DefaultArguments, api_defaults, api_functions, endpoint_ids
 from .render import (
     describe_direction,
     direction_choices,
@@ -486,7 +486,9 @@ def mount_page(
     """
     service: DigestService | None = getattr(demo, "service", None)
     if service is not None:
-        app.add_middleware(DefaultArguments, defaults=api_defaults(service))
+        defaults = api_defaults(service)
+        ids = endpoint_ids(demo.get_config_file(), defaults)
+        app.add_middleware(DefaultArguments, defaults=defaults, endpoint_ids=ids)
     gr.mount_gradio_app(
         app,
         demo,
