@@ -21,12 +21,13 @@ import json
 import os
 import re
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any, TypeVar
 
 from .errors import InputError, UnsupportedLanguageError
+from .live_views import LiveMapping, LiveTuple
 
 ENV_PREFIX = "BILINGUAL_DIGEST_"
 REGISTRY_ENV = ENV_PREFIX + "LANGUAGES"
@@ -462,59 +463,18 @@ def resolve_direction(direction: object, text: str) -> tuple[str, str]:
 # --- live views for the names of the first round ----------------------------------------------
 
 
-class _LiveMapping(Mapping[Any, Any]):
-    """A read-only mapping recomputed from the registry at each use."""
-
-    def __init__(self, build: Callable[[], dict[Any, Any]]) -> None:
-        self._build = build
-
-    def __getitem__(self, key: object) -> Any:
-        return self._build()[key]
-
-    def __iter__(self) -> Iterator[Any]:
-        return iter(self._build())
-
-    def __len__(self) -> int:
-        return len(self._build())
-
-    def __repr__(self) -> str:
-        return repr(self._build())
-
-
-class _LiveTuple(Sequence[Any]):
-    """A read-only sequence recomputed from the registry at each use; equals its tuple."""
-
-    def __init__(self, build: Callable[[], tuple[Any, ...]]) -> None:
-        self._build = build
-
-    def __getitem__(self, index: Any) -> Any:
-        return self._build()[index]
-
-    def __len__(self) -> int:
-        return len(self._build())
-
-    def __eq__(self, other: object) -> bool:
-        return self._build() == (tuple(other) if isinstance(other, Sequence) else other)
-
-    def __hash__(self) -> int:
-        return hash(self._build())
-
-    def __repr__(self) -> str:
-        return repr(self._build())
-
-
-LANGUAGES: Mapping[str, str] = _LiveMapping(lambda: {lang.code: lang.name for lang in languages()})
+LANGUAGES: Mapping[str, str] = LiveMapping(lambda: {lang.code: lang.name for lang in languages()})
 """Registered language codes and their English names (a live view of the registry)."""
 
-SUPPORTED_PAIRS: Sequence[tuple[str, str]] = _LiveTuple(
+SUPPORTED_PAIRS: Sequence[tuple[str, str]] = LiveTuple(
     lambda: tuple((p.source, p.target) for p in pairs())
 )
 """Registered ``(source, target)`` pairs (a live view of the registry)."""
 
-DIRECTIONS: Sequence[str] = _LiveTuple(directions)
+DIRECTIONS: Sequence[str] = LiveTuple(directions)
 """The direction choices (a live view of :func:`directions`)."""
 
-DEFAULT_TRANSLATION_MODELS: Mapping[tuple[str, str], str] = _LiveMapping(
+DEFAULT_TRANSLATION_MODELS: Mapping[tuple[str, str], str] = LiveMapping(
     lambda: {(p.source, p.target): p.model for p in pairs()}
 )
 """Each registered pair's default model (a live view of the registry)."""
