@@ -380,7 +380,8 @@ def test_named_endpoints_over_plain_http_take_their_documented_defaults() -> Non
 
 def test_only_a_named_endpoints_cancel_without_an_event_id_is_given_one() -> None:
     """gradio_client's early ``Job.cancel()`` names no event; the page's own script sends
-    such cancels too, for its events (a glossary being read), and those must stay no-ops."""
+    such cancels too (while a glossary file is read), and those stay what Gradio makes of
+    them: refused, the page's work left running."""
     import asyncio
 
     from bilingual_digest.ui.endpoints import DefaultArguments

@@ -152,8 +152,9 @@ class DefaultArguments:
       ``"event_id": null``, which Gradio refuses with 422 and the work would go on) gets an
       empty one: Gradio then stops the running work of that session and endpoint, as it
       does for every cancel. Only for the named endpoints (``endpoint_ids``, Gradio's
-      ``fn_index`` of each): the page's own script sends such cancels too, for events it
-      means to leave running.
+      ``fn_index`` of each): the page's own script sends such cancels too (opening one
+      glossary file after another does), and given an id they would stop the page's
+      running work, which Gradio's refusal has always left alone.
     """
 
     def __init__(
