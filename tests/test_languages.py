@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from bilingual_digest import UnsupportedLanguageError, detect_language
@@ -80,15 +82,9 @@ def test_the_shortcut_changes_no_verdict_on_real_sentences() -> None:
             if len(detection._LETTER.findall(text)) < 15:
                 continue
             ours = detection._judge(text, handles)
-            sure, detection._SURE = detection._SURE, 2.0
-            try:
-                before = detection._judge(text, handles)
-            finally:
-                detection._SURE = sure
+            before = detection._judge(text, handles, sure=math.inf)  # never sure
             changed += ours != before
-            top = detection._wide_detector(tuple(handles)).compute_language_confidence_values(text)[
-                0
-            ]
-            decided += top.value >= detection._SURE
+            wide = detection._wide_detector(tuple(handles))
+            decided += wide.compute_language_confidence_values(text)[0].value >= detection._SURE
     assert changed <= 1
     assert decided > 2000  # most of the 3,000 never reach the high-accuracy models

@@ -67,12 +67,12 @@ English) are never loaded."""
 _MIN_LETTERS_TO_JUDGE = 60  # paragraphs shorter than this are not judged on their own
 
 
-def _judge(text: str, handles: dict[str, str]) -> str | None:
+def _judge(text: str, handles: dict[str, str], sure: float = _SURE) -> str | None:
     """One stretch of text: a registered code, an unregistered language's name, or None.
 
     The wide detector (which also knows the neighbouring languages) speaks first: a text it
     is sure is an unregistered language gets that language's English name (``"German"``),
-    and a text it is all but certain is a registered one (:data:`_SURE`) gets that code.
+    and a text it is at least ``sure`` is a registered one (:data:`_SURE`) gets that code.
     Otherwise the registered languages' own detector decides among them.
     """
     sample = text[:_SAMPLE]
@@ -81,7 +81,7 @@ def _judge(text: str, handles: dict[str, str]) -> str | None:
         name = top.language.name
         if name not in handles and top.value >= _CLEAR:
             return name.title()
-        if name in handles and top.value >= _SURE:
+        if name in handles and top.value >= sure:
             return handles[name]
     best = _exact_detector(tuple(handles)).detect_language_of(sample)
     return handles.get(best.name) if best is not None else None
